@@ -1,0 +1,9 @@
+#pragma once
+
+/// Umbrella header: everything an ETL job needs to merge JSON record files.
+#include "mergepipe/error.h"
+#include "mergepipe/merge.h"
+#include "mergepipe/options.h"
+#include "mergepipe/report.h"
+#include "mergepipe/sink.h"
+#include "mergepipe/version.h"

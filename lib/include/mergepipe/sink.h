@@ -1,0 +1,101 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace mergepipe {
+
+/// Receives the winning records, minified, in output order.
+class record_sink {
+ public:
+  virtual ~record_sink() = default;
+  /// One record: a minified JSON object, without a trailing newline.
+  virtual void write(std::string_view record) = 0;
+  /// Called once after the last record of a successful merge.
+  virtual void finish() {}
+};
+
+/// A bad record left out under `error_policy::skip`.
+struct rejected_record {
+  std::string_view file;       ///< Input name as given.
+  std::uint64_t line = 0;      ///< Line of the record's first byte (from 1).
+  std::uint64_t column = 0;    ///< Byte column of the record's first byte (from 1).
+  std::uint64_t offset = 0;    ///< Byte offset of the record's first byte in its file.
+  std::string_view reason;     ///< Why it was rejected.
+  std::string_view raw;        ///< The record's bytes exactly as in the input.
+};
+
+/// Receives bad records in input order under `error_policy::skip`.
+class reject_sink {
+ public:
+  virtual ~reject_sink() = default;
+  /// One bad record; its views are valid only during the call.
+  virtual void write(const rejected_record& rejected) = 0;
+  /// Called once after a successful merge.
+  virtual void finish() {}
+};
+
+/// A record sink that calls a function for each record.
+class callback_sink final : public record_sink {
+ public:
+  /// `fn` is called with each record; the view is valid only during the call.
+  explicit callback_sink(std::function<void(std::string_view)> fn) : fn_(std::move(fn)) {}
+  void write(std::string_view record) override { fn_(record); }
+
+ private:
+  std::function<void(std::string_view)> fn_;
+};
+
+/// Output layout of `json_file_sink`.
+enum class output_format {
+  ndjson,  ///< One record per line, each followed by `\n`; no records, no bytes.
+  array,   ///< `[\n`, records joined by `,\n`, then `\n]\n`; no records, `[]\n`.
+};
+
+/// Writes records to a file or standard output ("-" or empty path).
+/// A file appears only when `finish()` succeeds: records go to a temporary file beside the
+/// target, renamed into place at the end; the destructor removes it otherwise.
+/// Failed writes throw `mergepipe::error` with `errc::io`.
+class json_file_sink final : public record_sink {
+ public:
+  /// Nothing is opened until the first write or `finish()`.
+  json_file_sink(std::string path, output_format format);
+  ~json_file_sink() override;
+  json_file_sink(const json_file_sink&) = delete;
+  json_file_sink& operator=(const json_file_sink&) = delete;
+
+  void write(std::string_view record) override;
+  void finish() override;
+
+ private:
+  class impl;
+  std::unique_ptr<impl> impl_;
+  output_format format_;
+  std::uint64_t count_ = 0;
+};
+
+/// Writes rejects as JSON lines `{"file":…,"line":…,"column":…,"offset":…,"error":…,"raw":…}`
+/// to a file, atomically like `json_file_sink`. A record that is not valid UTF-8 gets
+/// `"raw_base64"` instead of `"raw"`, so that its bytes survive exactly.
+class rejects_file_sink final : public reject_sink {
+ public:
+  explicit rejects_file_sink(std::string path);
+  ~rejects_file_sink() override;
+  rejects_file_sink(const rejects_file_sink&) = delete;
+  rejects_file_sink& operator=(const rejects_file_sink&) = delete;
+
+  void write(const rejected_record& rejected) override;
+  void finish() override;
+
+ private:
+  std::unique_ptr<json_file_sink> lines_;
+  std::string line_;
+};
+
+/// Encodes `rejected` as one JSON object (no newline), as `rejects_file_sink` writes it.
+std::string reject_to_json(const rejected_record& rejected);
+
+}  // namespace mergepipe
