@@ -1,0 +1,111 @@
+#include <simdjson.h>
+
+#include "mergepipe/sink.h"
+#include "output_file.h"
+
+namespace mergepipe {
+
+class json_file_sink::impl {
+ public:
+  explicit impl(std::string path) : file(std::move(path)) {}
+  detail::output_file file;
+};
+
+json_file_sink::json_file_sink(std::string path, output_format format)
+    : impl_(std::make_unique<impl>(std::move(path))), format_(format) {}
+
+json_file_sink::~json_file_sink() = default;
+
+void json_file_sink::write(std::string_view record) {
+  if (format_ == output_format::array) impl_->file.write(count_ == 0 ? "[\n" : ",\n");
+  impl_->file.write(record);
+  if (format_ == output_format::ndjson) impl_->file.write("\n");
+  ++count_;
+}
+
+void json_file_sink::finish() {
+  if (format_ == output_format::array) impl_->file.write(count_ == 0 ? "[]\n" : "\n]\n");
+  impl_->file.commit();
+}
+
+namespace {
+
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out += '"';
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+void append_base64(std::string& out, std::string_view bytes) {
+  static constexpr char alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
+                 (static_cast<unsigned char>(bytes[i + 1]) << 8) | static_cast<unsigned char>(bytes[i + 2]);
+    out += alphabet[v >> 18];
+    out += alphabet[(v >> 12) & 63];
+    out += alphabet[(v >> 6) & 63];
+    out += alphabet[v & 63];
+  }
+  if (std::size_t rest = bytes.size() - i; rest > 0) {
+    unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
+    if (rest == 2) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    out += alphabet[v >> 18];
+    out += alphabet[(v >> 12) & 63];
+    out += rest == 2 ? alphabet[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+}
+
+}  // namespace
+
+std::string reject_to_json(const rejected_record& rejected) {
+  std::string line;
+  line.reserve(rejected.raw.size() + 128);
+  line += "{\"file\":";
+  append_json_string(line, rejected.file);
+  line += ",\"line\":" + std::to_string(rejected.line);
+  line += ",\"column\":" + std::to_string(rejected.column);
+  line += ",\"offset\":" + std::to_string(rejected.offset);
+  line += ",\"error\":";
+  append_json_string(line, rejected.reason);
+  if (simdjson::validate_utf8(rejected.raw.data(), rejected.raw.size())) {
+    line += ",\"raw\":";
+    append_json_string(line, rejected.raw);
+  } else {
+    line += ",\"raw_base64\":\"";
+    append_base64(line, rejected.raw);
+    line += '"';
+  }
+  line += '}';
+  return line;
+}
+
+rejects_file_sink::rejects_file_sink(std::string path)
+    : lines_(std::make_unique<json_file_sink>(std::move(path), output_format::ndjson)) {}
+
+rejects_file_sink::~rejects_file_sink() = default;
+
+void rejects_file_sink::write(const rejected_record& rejected) { lines_->write(reject_to_json(rejected)); }
+
+void rejects_file_sink::finish() { lines_->finish(); }
+
+}  // namespace mergepipe

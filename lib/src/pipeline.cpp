@@ -1,0 +1,385 @@
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/parallel_pipeline.h>
+#include <oneapi/tbb/task_arena.h>
+#include <simdjson.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+
+#include "chunk.h"
+#include "input_source.h"
+#include "key_encoding.h"
+#include "line_locator.h"
+#include "merge_table.h"
+#include "mergepipe/error.h"
+#include "mergepipe/merge.h"
+#include "record_rules.h"
+
+namespace mergepipe {
+namespace {
+
+using detail::chunk;
+using clock_type = std::chrono::steady_clock;
+
+double seconds_since(clock_type::time_point start) {
+  return std::chrono::duration<double>(clock_type::now() - start).count();
+}
+
+// Busy time of one pipeline stage, added to from whichever thread runs it.
+class stage_clock {
+ public:
+  class scope {
+   public:
+    explicit scope(stage_clock& clock) : clock_(clock), start_(clock_type::now()) {}
+    ~scope() {
+      clock_.nanos_.fetch_add((clock_type::now() - start_).count(), std::memory_order_relaxed);
+    }
+    scope(const scope&) = delete;
+    scope& operator=(const scope&) = delete;
+
+   private:
+    stage_clock& clock_;
+    clock_type::time_point start_;
+  };
+  [[nodiscard]] double seconds() const { return static_cast<double>(nanos_.load()) / 1e9; }
+
+ private:
+  std::atomic<std::int64_t> nanos_{0};
+};
+
+constexpr bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+void validate(const options& opts) {
+  if (opts.chunk_size == 0) throw error(errc::usage, "chunk size must be positive");
+  if (std::count(opts.inputs.begin(), opts.inputs.end(), "-") > 1) {
+    throw error(errc::usage, "standard input (-) given more than once");
+  }
+}
+
+// One merge run: its inputs, per-thread state and counters.
+class merge_job {
+ public:
+  merge_job(const options& opts, reject_sink* rejects)
+      : opts_(opts),
+        rules_(detail::record_rules::compile(opts)),
+        rejects_(rejects),
+        threads_(opts.threads != 0 ? opts.threads
+                                   : static_cast<unsigned>(tbb::info::default_concurrency())),
+        scanners_([this] { return std::make_unique<detail::record_scanner>(rules_); }) {}
+
+  report run(record_sink& out) {
+    auto start = clock_type::now();
+    open_inputs();
+    log("merging {} input(s) with {} thread(s), chunk size {}", sources_.size(), threads_,
+        opts_.chunk_size);
+
+    unsigned tokens = opts_.tokens != 0 ? opts_.tokens : 4 * threads_;
+    tbb::task_arena arena(static_cast<int>(threads_));
+    arena.execute([&] { run_pipeline(tokens); });
+
+    auto finish_start = clock_type::now();
+    detail::merge_table table;
+    for (detail::merge_table& local : tables_) table.absorb(local);
+    report_.distinct_keys = table.size();
+    report_.deleted = table.deleted();
+    report_.superseded = report_.records - report_.distinct_keys;
+    write_winners(table, out);
+    out.finish();
+    if (rejects_ != nullptr) rejects_->finish();
+    report_.stages.finish = seconds_since(finish_start);
+
+    report_.files = sources_.size();
+    report_.threads = threads_;
+    report_.stages.read = read_clock_.seconds();
+    report_.stages.parse = parse_clock_.seconds();
+    report_.stages.order = order_clock_.seconds();
+    report_.stages.merge = merge_clock_.seconds();
+    report_.wall_seconds = seconds_since(start);
+    log("{} records, {} distinct keys, {} written in {:.3f} s", report_.records,
+        report_.distinct_keys, report_.output_records, report_.wall_seconds);
+    return report_;
+  }
+
+ private:
+  template <typename... Args>
+  void log(spdlog::format_string_t<Args...> fmt, Args&&... args) {
+    if (opts_.logger) opts_.logger->debug(fmt, std::forward<Args>(args)...);
+  }
+
+  // Every input is opened before any is read, so a missing file fails before work is done.
+  void open_inputs() {
+    std::vector<std::string> paths = opts_.inputs.empty() ? std::vector<std::string>{"-"} : opts_.inputs;
+    for (const std::string& path : paths) {
+      sources_.push_back(
+          std::make_unique<detail::input_source>(path, path == "-" ? "<stdin>" : path));
+      locators_.emplace_back(sources_.back()->data());
+      total_bytes_ += sources_.back()->known_size();
+    }
+  }
+
+  void run_pipeline(unsigned tokens) {
+    tbb::parallel_pipeline(
+        tokens,
+        tbb::make_filter<void, chunk*>(tbb::filter_mode::serial_in_order,
+                                       [this](tbb::flow_control& fc) { return read_chunk(fc); }) &
+            tbb::make_filter<chunk*, chunk*>(tbb::filter_mode::parallel,
+                                             [this](chunk* c) { return parse_chunk(c); }) &
+            tbb::make_filter<chunk*, chunk*>(tbb::filter_mode::serial_in_order,
+                                             [this](chunk* c) { return order_chunk(c); }) &
+            tbb::make_filter<chunk*, void>(tbb::filter_mode::parallel,
+                                           [this](chunk* c) { merge_chunk(c); }));
+  }
+
+  // --- Stage 1 (serial): cut the inputs into chunks of whole records. ---
+
+  struct reader_state {
+    std::size_t file = 0;
+    bool started = false;
+    detail::input_format format = detail::input_format::ndjson;
+    std::size_t position = 0;
+    std::optional<detail::array_splitter> splitter;
+    bool stop = false;  // an array could not be delimited: nothing after it is read
+  };
+
+  chunk* read_chunk(tbb::flow_control& fc) {
+    stage_clock::scope timing(read_clock_);
+    while (!reader_.stop && reader_.file < sources_.size()) {
+      detail::input_source& source = *sources_[reader_.file];
+      if (!reader_.started) start_file(source);
+      chunk* c = reader_.format == detail::input_format::ndjson ? cut_ndjson(source) : cut_array(source);
+      if (c != nullptr) {
+        report_progress();
+        return c;
+      }
+      report_.bytes += source.size();
+      ++reader_.file;
+      reader_.started = false;
+    }
+    fc.stop();
+    return nullptr;
+  }
+
+  void start_file(detail::input_source& source) {
+    std::optional<detail::format_probe> probe;
+    while (!(probe = detail::probe_format(source.data(), source.size(), source.complete()))) {
+      source.read_more(opts_.chunk_size);
+    }
+    reader_.started = true;
+    reader_.format = probe->format;
+    reader_.position = probe->records_begin;
+    reader_.splitter.reset();
+    if (probe->format == detail::input_format::array) reader_.splitter.emplace(probe->records_begin);
+  }
+
+  chunk* new_chunk(const detail::input_source& source) {
+    chunk* c = pool_.acquire();
+    c->file = static_cast<std::uint32_t>(reader_.file);
+    c->format = reader_.format;
+    c->data = source.data();
+    c->begin = reader_.position;
+    ++report_.chunks;
+    return c;
+  }
+
+  chunk* cut_ndjson(detail::input_source& source) {
+    if (reader_.position >= source.size()) {
+      source.read_more(opts_.chunk_size);
+      if (reader_.position >= source.size()) return nullptr;
+    }
+    std::size_t target = reader_.position + opts_.chunk_size;
+    std::optional<std::size_t> cut;
+    while (!(cut = detail::ndjson_cut(source.data(), source.size(), target, source.complete()))) {
+      source.read_more(opts_.chunk_size);
+    }
+    chunk* c = new_chunk(source);
+    c->end = *cut;
+    reader_.position = *cut;
+    return c;
+  }
+
+  chunk* cut_array(detail::input_source& source) {
+    detail::array_splitter& splitter = *reader_.splitter;
+    if (splitter.done()) return nullptr;
+    std::size_t target = splitter.position() + opts_.chunk_size;
+    chunk* c = new_chunk(source);
+    while (!splitter.split(source.data(), source.size(), target, source.complete(), c->items)) {
+      source.read_more(opts_.chunk_size);
+    }
+    c->end = splitter.position();
+    reader_.position = c->end;
+    if (splitter.fatal()) {
+      c->fatal = splitter.fatal();
+      reader_.stop = true;
+    }
+    return c;
+  }
+
+  void report_progress() {
+    if (!opts_.on_progress) return;
+    double now = seconds_since(start_time_);
+    if (now - last_progress_ < opts_.progress_interval_seconds) return;
+    last_progress_ = now;
+    std::uint64_t done = report_.bytes + reader_.position;
+    opts_.on_progress(progress{done, total_bytes_, now});
+  }
+
+  // --- Stage 2 (parallel): validate records, extract key and stamp. ---
+
+  chunk* parse_chunk(chunk* c) {
+    stage_clock::scope timing(parse_clock_);
+    detail::record_scanner& scanner = *scanners_.local();
+    if (c->format == detail::input_format::ndjson) {
+      parse_lines(*c, scanner);
+    } else {
+      parse_elements(*c, scanner);
+    }
+    return c;
+  }
+
+  static void parse_record(chunk& c, detail::record_scanner& scanner, std::uint64_t offset,
+                           std::uint64_t size) {
+    std::string& key = scratch_key();
+    detail::parsed_record record{offset, size, 0, 0, {}};
+    if (!scanner.scan(c.data + offset, size, key, record.fields)) [[unlikely]] {
+      c.bad.push_back({offset, size, scanner.reason()});
+      return;
+    }
+    record.key_begin = static_cast<std::uint32_t>(c.keys.size());
+    record.key_size = static_cast<std::uint32_t>(key.size());
+    c.keys += key;
+    c.records.push_back(record);
+  }
+
+  static std::string& scratch_key() {
+    thread_local std::string key;
+    return key;
+  }
+
+  // One record per line; blank lines are skipped, a CR before LF is whitespace.
+  static void parse_lines(chunk& c, detail::record_scanner& scanner) {
+    const char* data = c.data;
+    std::uint64_t pos = c.begin;
+    while (pos < c.end) {
+      const void* newline = std::memchr(data + pos, '\n', c.end - pos);
+      std::uint64_t line_end = newline != nullptr ? static_cast<const char*>(newline) - data : c.end;
+      std::uint64_t first = pos;
+      while (first < line_end && is_space(data[first])) ++first;
+      std::uint64_t last = line_end;
+      while (last > first && is_space(data[last - 1])) --last;
+      if (last > first) parse_record(c, scanner, first, last - first);
+      pos = line_end + 1;
+    }
+  }
+
+  static void parse_elements(chunk& c, detail::record_scanner& scanner) {
+    using kind = detail::array_item::kind;
+    for (const detail::array_item& item : c.items) {
+      switch (item.what) {
+        case kind::element: parse_record(c, scanner, item.offset, item.size); break;
+        case kind::empty_element: c.bad.push_back({item.offset, 0, "empty array element"}); break;
+        case kind::trailing_content:
+          c.bad.push_back({item.offset, item.size, "unexpected content after the closing ]"});
+          break;
+      }
+    }
+  }
+
+  // --- Stage 3 (serial, in input order): errors and rejects in input order. ---
+
+  chunk* order_chunk(chunk* c) {
+    stage_clock::scope timing(order_clock_);
+    report_.records += c->records.size();
+    for (const detail::bad_record& bad : c->bad) handle_bad(*c, bad);
+    if (c->fatal) {
+      throw error(errc::bad_input, c->fatal->reason, locate(c->file, c->fatal->offset));
+    }
+    return c;
+  }
+
+  location locate(std::uint32_t file, std::uint64_t offset) {
+    auto [line, column] = locators_[file].locate(offset);
+    return location{sources_[file]->name(), line, column, offset};
+  }
+
+  void handle_bad(const chunk& c, const detail::bad_record& bad) {
+    location where = locate(c.file, bad.offset);
+    if (opts_.on_error == error_policy::fail) throw error(errc::bad_input, bad.reason, where);
+    ++report_.bad_records;
+    if (rejects_ == nullptr) return;
+    rejects_->write(rejected_record{where.file, where.line, where.column, where.offset, bad.reason,
+                                    std::string_view(c.data + bad.offset, bad.size)});
+  }
+
+  // --- Stage 4 (parallel): latest per key, in per-thread tables. ---
+
+  void merge_chunk(chunk* c) {
+    {
+      stage_clock::scope timing(merge_clock_);
+      detail::merge_table& table = tables_.local();
+      for (const detail::parsed_record& r : c->records) {
+        detail::order_stamp stamp{r.fields.has_timestamp, r.fields.ts, c->file, r.offset};
+        table.offer(std::string_view(c->keys).substr(r.key_begin, r.key_size),
+                    detail::candidate{stamp, c->data + r.offset, r.size, r.fields.is_delete});
+      }
+    }
+    pool_.release(c);
+  }
+
+  // --- After the pipeline: order and write the winners, minified. ---
+
+  void write_winners(const detail::merge_table& table, record_sink& out) {
+    std::vector<detail::merge_table::winner> winners = table.live_winners();
+    if (opts_.order == output_order::key) {
+      std::sort(winners.begin(), winners.end(), [](const auto& a, const auto& b) {
+        return detail::compare_keys(a.key, b.key) < 0;
+      });
+    } else {
+      std::sort(winners.begin(), winners.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.value->stamp.file, a.value->stamp.offset) <
+               std::tie(b.value->stamp.file, b.value->stamp.offset);
+      });
+    }
+    std::string minified;
+    for (const auto& winner : winners) {
+      const detail::candidate& c = *winner.value;
+      minified.resize(c.size + detail::input_padding);
+      std::size_t length = 0;
+      if (simdjson::minify(c.data, c.size, minified.data(), length) != simdjson::SUCCESS) {
+        throw error(errc::bad_input, "record could not be minified",
+                    location{sources_[c.stamp.file]->name(), 0, 0, c.stamp.offset});
+      }
+      out.write(std::string_view(minified.data(), length));
+    }
+    report_.output_records = winners.size();
+  }
+
+  const options& opts_;
+  detail::record_rules rules_;
+  reject_sink* rejects_;
+  unsigned threads_;
+  std::vector<std::unique_ptr<detail::input_source>> sources_;
+  std::vector<detail::line_locator> locators_;
+  std::uint64_t total_bytes_ = 0;
+  reader_state reader_;
+  detail::chunk_pool pool_;
+  tbb::enumerable_thread_specific<std::unique_ptr<detail::record_scanner>> scanners_;
+  tbb::enumerable_thread_specific<detail::merge_table> tables_;
+  report report_;
+  stage_clock read_clock_, parse_clock_, order_clock_, merge_clock_;
+  clock_type::time_point start_time_ = clock_type::now();
+  double last_progress_ = 0;
+};
+
+}  // namespace
+
+report merge(const options& opts, record_sink& out, reject_sink* rejects) {
+  validate(opts);
+  merge_job job(opts, rejects);
+  return job.run(out);
+}
+
+}  // namespace mergepipe

@@ -1,0 +1,277 @@
+#include "record_scanner.h"
+
+#include <simdjson.h>
+
+#include <charconv>
+#include <vector>
+
+#include "input_source.h"
+#include "key_encoding.h"
+
+namespace mergepipe::detail {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+constexpr int max_nesting = 1024;
+
+// A field value captured for a slot during the walk. Views stay valid until the next
+// document: unescaped strings live in the parser's string buffer, numbers in the input.
+struct captured {
+  bool present = false;
+  od::json_type type = od::json_type::null;
+  std::string_view text;  // unescaped string, or the raw number token
+  bool boolean = false;
+};
+
+const char* type_name(od::json_type type) noexcept {
+  switch (type) {
+    case od::json_type::array: return "an array";
+    case od::json_type::object: return "an object";
+    case od::json_type::number: return "a number";
+    case od::json_type::string: return "a string";
+    case od::json_type::boolean: return "a boolean";
+    case od::json_type::null: return "null";
+  }
+  return "unknown";
+}
+
+std::string json_error_reason(simdjson::error_code code) {
+  switch (code) {
+    case simdjson::UTF8_ERROR: return "invalid UTF-8";
+    case simdjson::NUMBER_ERROR: return "invalid JSON: malformed number or number out of range";
+    case simdjson::STRING_ERROR: return "invalid JSON: malformed string escape";
+    case simdjson::UNESCAPED_CHARS: return "invalid JSON: unescaped control character in string";
+    case simdjson::UNCLOSED_STRING: return "invalid JSON: unterminated string";
+    case simdjson::T_ATOM_ERROR:
+    case simdjson::F_ATOM_ERROR:
+    case simdjson::N_ATOM_ERROR:
+    case simdjson::INCORRECT_TYPE: return "invalid JSON: malformed literal";
+    case simdjson::DEPTH_ERROR: return "nesting deeper than 1024 levels";
+    default: return std::string("invalid JSON: ") + simdjson::error_message(code);
+  }
+}
+
+std::string_view trim_token(std::string_view token) noexcept {
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' ||
+                            token.back() == '\t')) {
+    token.remove_suffix(1);
+  }
+  return token;
+}
+
+}  // namespace
+
+// Walks every value of a record, which both validates it in full (On-Demand checks only what
+// it visits) and captures the selected fields on the way, in one pass over simdjson's index.
+class record_scanner::walker {
+ public:
+  explicit walker(const record_rules& rules)
+      : nodes_(rules.selector.nodes()),
+        captures_(static_cast<std::size_t>(rules.selector.slot_count())),
+        visited_(nodes_.size()) {
+    parser_.threaded = false;  // Debian's build would start a thread per document stream.
+  }
+
+  simdjson::error_code run(const char* data, std::size_t size, std::string& reason) {
+    for (captured& c : captures_) c = captured{};
+    std::fill(visited_.begin(), visited_.end(), char{0});
+    od::document doc;
+    if (auto code = parser_.iterate(data, size, size + input_padding).get(doc)) {
+      reason = json_error_reason(code);
+      return code;
+    }
+    od::json_type type;
+    if (auto code = doc.type().get(type)) {
+      reason = json_error_reason(code);
+      return code;
+    }
+    if (type != od::json_type::object) {
+      reason = "record is not a JSON object";
+      return simdjson::INCORRECT_TYPE;
+    }
+    od::object object;
+    simdjson::error_code code = doc.get_object().get(object);
+    if (!code) code = walk_object(object, 0, 1);
+    if (code) {
+      if (reason.empty()) reason = json_error_reason(code);
+      return code;
+    }
+    const char* rest = nullptr;
+    if (doc.current_location().get(rest) == simdjson::SUCCESS) {
+      reason = "unexpected content after the record";
+      return simdjson::TAPE_ERROR;
+    }
+    return simdjson::SUCCESS;
+  }
+
+  [[nodiscard]] const captured& slot(int index) const noexcept { return captures_[index]; }
+
+ private:
+  int child_for(int node, std::string_view token) noexcept {
+    if (node < 0) return -1;
+    for (int child : nodes_[node].children) {
+      if (nodes_[child].token == token && !visited_[child]) {
+        visited_[child] = 1;  // Of duplicate field names the first counts.
+        return child;
+      }
+    }
+    return -1;
+  }
+
+  simdjson::error_code walk_object(od::object& object, int node, int depth) {
+    for (auto field : object) {
+      std::string_view key;
+      if (auto code = field.unescaped_key().get(key)) return code;
+      od::value value;
+      if (auto code = field.value().get(value)) return code;
+      if (auto code = walk_value(value, child_for(node, key), depth)) return code;
+    }
+    return simdjson::SUCCESS;
+  }
+
+  simdjson::error_code walk_array(od::array& array, int node, int depth) {
+    std::size_t index = 0;
+    for (auto element : array) {
+      od::value value;
+      if (auto code = element.get(value)) return code;
+      int child = -1;
+      if (node >= 0 && !nodes_[node].children.empty()) {
+        char digits[24];
+        auto [end, ec] = std::to_chars(digits, digits + sizeof digits, index);
+        child = child_for(node, std::string_view(digits, end - digits));
+      }
+      if (auto code = walk_value(value, child, depth)) return code;
+      ++index;
+    }
+    return simdjson::SUCCESS;
+  }
+
+  // `depth` is the nesting level of the container holding `value`.
+  simdjson::error_code walk_value(od::value& value, int node, int depth) {
+    od::json_type type;
+    if (auto code = value.type().get(type)) return code;
+    captured* capture = node >= 0 && nodes_[node].slot >= 0 ? &captures_[nodes_[node].slot] : nullptr;
+    if (capture != nullptr) {
+      capture->present = true;
+      capture->type = type;
+    }
+    switch (type) {
+      case od::json_type::object: {
+        if (depth + 1 > max_nesting) return simdjson::DEPTH_ERROR;
+        od::object object;
+        if (auto code = value.get_object().get(object)) return code;
+        return walk_object(object, node, depth + 1);
+      }
+      case od::json_type::array: {
+        if (depth + 1 > max_nesting) return simdjson::DEPTH_ERROR;
+        od::array array;
+        if (auto code = value.get_array().get(array)) return code;
+        return walk_array(array, node, depth + 1);
+      }
+      case od::json_type::number: {
+        if (capture != nullptr) capture->text = trim_token(value.raw_json_token());
+        double ignored;
+        return value.get_double().get(ignored);
+      }
+      case od::json_type::string: {
+        std::string_view text;
+        if (auto code = value.get_string().get(text)) return code;
+        if (capture != nullptr) capture->text = text;
+        return simdjson::SUCCESS;
+      }
+      case od::json_type::boolean: {
+        bool flag;
+        if (auto code = value.get_bool().get(flag)) return code;
+        if (capture != nullptr) capture->boolean = flag;
+        return simdjson::SUCCESS;
+      }
+      case od::json_type::null: {
+        bool is_null;
+        if (auto code = value.is_null().get(is_null)) return code;
+        return is_null ? simdjson::SUCCESS : simdjson::N_ATOM_ERROR;
+      }
+    }
+    return simdjson::SUCCESS;
+  }
+
+  od::parser parser_;
+  const std::vector<field_selector::node>& nodes_;
+  std::vector<captured> captures_;
+  std::vector<char> visited_;
+};
+
+record_scanner::record_scanner(const record_rules& rules)
+    : rules_(rules), walker_(std::make_unique<walker>(rules)) {}
+
+record_scanner::~record_scanner() = default;
+
+bool record_scanner::scan(const char* data, std::size_t size, std::string& key, record_fields& out) {
+  reason_.clear();
+  if (walker_->run(data, size, reason_)) return false;
+
+  key.clear();
+  for (std::size_t part = 0; part < rules_.key_slots.size(); ++part) {
+    const captured& value = walker_->slot(rules_.key_slots[part]);
+    const std::string& name = rules_.key_names[part];
+    if (!value.present) {
+      reason_ = "missing key field \"" + name + "\"";
+      return false;
+    }
+    switch (value.type) {
+      case od::json_type::string: append_string(key, value.text); break;
+      case od::json_type::number: (void)append_number(key, value.text); break;
+      case od::json_type::boolean: append_bool(key, value.boolean); break;
+      default:
+        reason_ = "key field \"" + name + "\" is " + type_name(value.type) +
+                  " (keys must be strings, numbers or booleans)";
+        return false;
+    }
+  }
+
+  out.has_timestamp = false;
+  out.ts = timestamp{};
+  if (rules_.timestamp_slot >= 0) {
+    const captured& value = walker_->slot(rules_.timestamp_slot);
+    if (value.present && value.type != od::json_type::null) {
+      bool parsed = false;
+      if (value.type == od::json_type::string) {
+        parsed = rules_.timestamps.parse_string(value.text, out.ts);
+      } else if (value.type == od::json_type::number) {
+        parsed = rules_.timestamps.parse_number(value.text, out.ts);
+      } else {
+        reason_ = "timestamp field \"" + rules_.timestamp_name + "\" is " + type_name(value.type);
+        return false;
+      }
+      if (!parsed) {
+        reason_ = "invalid timestamp " + std::string(value.type == od::json_type::string ? "\"" : "") +
+                  std::string(value.text) +
+                  (value.type == od::json_type::string ? "\"" : "") + " in field \"" +
+                  rules_.timestamp_name + "\"";
+        return false;
+      }
+      out.has_timestamp = true;
+    }
+  }
+
+  out.is_delete = false;
+  for (const record_rules::delete_match& rule : rules_.deletes) {
+    const captured& value = walker_->slot(rule.slot);
+    if (!value.present) continue;
+    scratch_.clear();
+    switch (value.type) {
+      case od::json_type::string: append_string(scratch_, value.text); break;
+      case od::json_type::number: (void)append_number(scratch_, value.text); break;
+      case od::json_type::boolean: append_bool(scratch_, value.boolean); break;
+      case od::json_type::null: append_null(scratch_); break;
+      default: continue;
+    }
+    if (scratch_ == rule.encoded_value) {
+      out.is_delete = true;
+      break;
+    }
+  }
+  return true;
+}
+
+}  // namespace mergepipe::detail

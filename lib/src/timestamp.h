@@ -36,7 +36,23 @@ class timestamp_parser {
   [[nodiscard]] bool parse_number(std::string_view json_number, timestamp& out) const noexcept;
 
  private:
-  struct step;  // One compiled format directive or literal run.
+  // One compiled format directive or literal run. Defined here, not in the .cpp, because the
+  // implicit destructor and copies of `steps_` need a complete type wherever they are used.
+  struct step {
+    enum class kind : unsigned char {
+      literal,
+      year,
+      month,
+      day,
+      hour,
+      minute,
+      second,
+      fraction,
+      offset
+    };
+    kind what = kind::literal;
+    std::string literal;  // The text a literal step must match; empty for directives.
+  };
   timestamp_unit unit_;
   std::vector<step> steps_;
   bool iso_ = true;

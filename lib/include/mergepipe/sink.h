@@ -92,7 +92,6 @@ class rejects_file_sink final : public reject_sink {
 
  private:
   std::unique_ptr<json_file_sink> lines_;
-  std::string line_;
 };
 
 /// Encodes `rejected` as one JSON object (no newline), as `rejects_file_sink` writes it.

@@ -1,0 +1,44 @@
+// tbb: tbb::parallel_reduce with the default auto_partitioner. It splits by work stealing, so a
+// double sum may change from run to run; int64 sums are exact and do not.
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_reduce.h>
+
+#include <functional>
+#include <numeric>
+
+#include "methods/methods.h"
+#include "methods/tbb_threads.h"
+
+namespace sumbench {
+namespace {
+
+template <class V>
+V tbb_sum(std::span<const V> values) {
+  return tbb::parallel_reduce(
+      tbb::blocked_range<std::size_t>(0, values.size()), V{},
+      [values](const tbb::blocked_range<std::size_t>& r, V acc) {
+        return std::accumulate(values.begin() + r.begin(), values.begin() + r.end(), acc);
+      },
+      std::plus<V>{});
+}
+
+class tbb_method final : public summer {
+ public:
+  explicit tbb_method(int threads) : threads_(threads) {}
+  double sum(std::span<const double> values) override {
+    return threads_.execute([values] { return tbb_sum(values); });
+  }
+  std::int64_t sum(std::span<const std::int64_t> values) override {
+    return threads_.execute([values] { return tbb_sum(values); });
+  }
+
+ private:
+  detail::tbb_threads threads_;
+};
+
+}  // namespace
+
+std::unique_ptr<summer> make_tbb(int threads) { return std::make_unique<tbb_method>(threads); }
+
+}  // namespace sumbench

@@ -1,0 +1,46 @@
+// tbb-det: tbb::parallel_deterministic_reduce. With simple_partitioner the range is halved
+// until a piece holds at most tbb_det_grain numbers, and the pieces are joined in that same
+// tree, so the double sum depends on n and the grain only: the same for every T and run.
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_reduce.h>
+#include <tbb/partitioner.h>
+
+#include <functional>
+#include <numeric>
+
+#include "methods/methods.h"
+#include "methods/tbb_threads.h"
+
+namespace sumbench {
+namespace {
+
+template <class V>
+V tbb_det_sum(std::span<const V> values) {
+  return tbb::parallel_deterministic_reduce(
+      tbb::blocked_range<std::size_t>(0, values.size(), tbb_det_grain), V{},
+      [values](const tbb::blocked_range<std::size_t>& r, V acc) {
+        return std::accumulate(values.begin() + r.begin(), values.begin() + r.end(), acc);
+      },
+      std::plus<V>{}, tbb::simple_partitioner{});
+}
+
+class tbb_det final : public summer {
+ public:
+  explicit tbb_det(int threads) : threads_(threads) {}
+  double sum(std::span<const double> values) override {
+    return threads_.execute([values] { return tbb_det_sum(values); });
+  }
+  std::int64_t sum(std::span<const std::int64_t> values) override {
+    return threads_.execute([values] { return tbb_det_sum(values); });
+  }
+
+ private:
+  detail::tbb_threads threads_;
+};
+
+}  // namespace
+
+std::unique_ptr<summer> make_tbb_det(int threads) { return std::make_unique<tbb_det>(threads); }
+
+}  // namespace sumbench

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chunker.h"
+#include "record_scanner.h"
+
+namespace mergepipe::detail {
+
+/// A good record of a chunk after parsing: where it is and what the merge needs.
+struct parsed_record {
+  std::uint64_t offset = 0;  ///< Of the record's first byte in its file.
+  std::uint64_t size = 0;
+  std::uint32_t key_begin = 0;  ///< Into chunk::keys.
+  std::uint32_t key_size = 0;
+  record_fields fields;
+};
+
+/// A bad record of a chunk, in input order.
+struct bad_record {
+  std::uint64_t offset = 0;
+  std::uint64_t size = 0;
+  std::string reason;
+};
+
+/// The unit of work that travels through the pipeline: a run of whole records of one file.
+struct chunk {
+  std::uint32_t file = 0;
+  input_format format = input_format::ndjson;
+  const char* data = nullptr;  ///< The file's bytes (offset 0); stable while the merge runs.
+  std::uint64_t begin = 0;     ///< Byte range covered, for NDJSON the lines to parse.
+  std::uint64_t end = 0;
+  std::vector<array_item> items;     ///< Array files: the delimited elements.
+  std::optional<array_fatal> fatal;  ///< The array could not be cut beyond this chunk.
+
+  std::vector<parsed_record> records;
+  std::string keys;  ///< Encoded keys of `records`, back to back.
+  std::vector<bad_record> bad;
+
+  void reset() {
+    items.clear();
+    fatal.reset();
+    records.clear();
+    keys.clear();
+    bad.clear();
+  }
+};
+
+/// Recycles chunks so that their buffers are allocated once per live token, not per chunk.
+/// Owns every chunk it made, so a cancelled pipeline leaks none.
+class chunk_pool {
+ public:
+  chunk* acquire() {
+    std::lock_guard lock(mutex_);
+    if (free_.empty()) {
+      all_.push_back(std::make_unique<chunk>());
+      return all_.back().get();
+    }
+    chunk* c = free_.back();
+    free_.pop_back();
+    return c;
+  }
+
+  void release(chunk* c) {
+    c->reset();
+    std::lock_guard lock(mutex_);
+    free_.push_back(c);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<chunk>> all_;
+  std::vector<chunk*> free_;
+};
+
+}  // namespace mergepipe::detail

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <absl/container/flat_hash_map.h>
+#include <absl/strings/string_view.h>
+
+#include <compare>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "timestamp.h"
+
+namespace mergepipe::detail {
+
+/// The order stamp of SPEC 1: timestamp (absent sorts first), then input position.
+struct order_stamp {
+  bool has_timestamp = false;
+  timestamp ts;
+  std::uint32_t file = 0;
+  std::uint64_t offset = 0;
+  friend auto operator<=>(const order_stamp&, const order_stamp&) = default;
+};
+
+/// A candidate for its key: the stamp, and a view of the record in the (still alive) input.
+struct candidate {
+  order_stamp stamp;
+  const char* data = nullptr;
+  std::uint64_t size = 0;
+  bool is_delete = false;
+};
+
+/// Latest candidate per encoded key. The rule (greater stamp wins) is associative and
+/// commutative, so per-thread tables can be filled in any order and combined at the end.
+class merge_table {
+ public:
+  /// Keeps `c` for `key` if its stamp is greater than the one held.
+  void offer(std::string_view key, const candidate& c) {
+    // Debian's abseil has its own string_view type; its transparent hash takes that.
+    auto [it, inserted] = map_.try_emplace(absl::string_view(key.data(), key.size()), c);
+    if (!inserted && it->second.stamp < c.stamp) it->second = c;
+  }
+
+  /// Moves every entry of `other` into this table, by the same rule.
+  void absorb(merge_table& other);
+
+  [[nodiscard]] std::size_t size() const noexcept { return map_.size(); }
+
+  /// The winners that are not delete markers, with their keys.
+  struct winner {
+    std::string_view key;
+    const candidate* value;
+  };
+  [[nodiscard]] std::vector<winner> live_winners() const;
+
+  /// Keys whose winner is a delete marker.
+  [[nodiscard]] std::size_t deleted() const noexcept;
+
+ private:
+  absl::flat_hash_map<std::string, candidate> map_;
+};
+
+}  // namespace mergepipe::detail

@@ -1,0 +1,109 @@
+#include "output_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "mergepipe/error.h"
+
+namespace mergepipe::detail {
+namespace {
+
+constexpr std::size_t buffer_capacity = std::size_t{1} << 20;
+
+bool is_stdout(const std::string& path) { return path.empty() || path == "-"; }
+
+// The process umask, read without changing it (umask(2) can only be read by setting it,
+// which would race with other threads of the embedding process).
+mode_t current_umask() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Umask:", 0) == 0) return static_cast<mode_t>(std::stoul(line.substr(6), nullptr, 8));
+  }
+  return 022;
+}
+
+}  // namespace
+
+output_file::output_file(std::string path) : path_(std::move(path)) {
+  buffer_.reserve(buffer_capacity);
+}
+
+output_file::~output_file() {
+  if (is_stdout(path_) || !opened_) return;
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_) ::unlink(temp_path_.c_str());
+}
+
+void output_file::fail(const char* what, int err) const {
+  throw error(errc::io, (is_stdout(path_) ? std::string("<stdout>") : path_) + ": " + what + ": " +
+                            std::strerror(err));
+}
+
+void output_file::open() {
+  opened_ = true;
+  if (is_stdout(path_)) {
+    fd_ = STDOUT_FILENO;
+    return;
+  }
+  std::size_t slash = path_.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : path_.substr(0, slash + 1);
+  std::string base = slash == std::string::npos ? path_ : path_.substr(slash + 1);
+  temp_path_ = (slash == std::string::npos ? std::string() : dir) + "." + base + ".tmp-XXXXXX";
+  fd_ = ::mkostemp(temp_path_.data(), O_CLOEXEC);
+  if (fd_ < 0) {
+    int err = errno;
+    temp_path_.clear();
+    opened_ = false;
+    fail("cannot create output file", err);
+  }
+  struct stat st {};
+  mode_t mode = ::stat(path_.c_str(), &st) == 0 ? (st.st_mode & 07777) : (0666 & ~current_umask());
+  ::fchmod(fd_, mode);
+}
+
+void output_file::flush() {
+  std::size_t done = 0;
+  while (done < buffer_.size()) {
+    ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("write failed", errno);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  buffer_.clear();
+}
+
+void output_file::write(std::string_view bytes) {
+  if (!opened_) open();
+  if (buffer_.size() + bytes.size() > buffer_capacity) flush();
+  if (bytes.size() > buffer_capacity) {
+    buffer_.assign(bytes);
+    flush();
+    return;
+  }
+  buffer_.append(bytes);
+}
+
+void output_file::commit() {
+  if (!opened_) open();
+  flush();
+  if (is_stdout(path_)) return;
+  if (::fsync(fd_) != 0) fail("cannot sync output file", errno);
+  if (::close(fd_) != 0) {
+    fd_ = -1;
+    fail("cannot close output file", errno);
+  }
+  fd_ = -1;
+  if (::rename(temp_path_.c_str(), path_.c_str()) != 0) fail("cannot rename output into place", errno);
+  committed_ = true;
+}
+
+}  // namespace mergepipe::detail

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace mergepipe::detail {
+
+/// A buffered output that appears atomically: a regular file is written to a temporary file
+/// beside its target and renamed into place by `commit()`; if the object dies first, the
+/// temporary file is removed and an existing target stays untouched. "-" or an empty path
+/// is standard output, written through. Errors throw mergepipe::error (errc::io).
+class output_file {
+ public:
+  explicit output_file(std::string path);
+  ~output_file();
+  output_file(const output_file&) = delete;
+  output_file& operator=(const output_file&) = delete;
+
+  void write(std::string_view bytes);
+  void commit();
+
+ private:
+  void open();
+  void flush();
+  [[noreturn]] void fail(const char* what, int err) const;
+
+  std::string path_;
+  std::string temp_path_;
+  int fd_ = -1;
+  bool opened_ = false;
+  bool committed_ = false;
+  std::string buffer_;
+};
+
+}  // namespace mergepipe::detail

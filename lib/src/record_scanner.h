@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "record_rules.h"
+#include "timestamp.h"
+
+namespace mergepipe::detail {
+
+/// What the merge needs from one good record.
+struct record_fields {
+  bool has_timestamp = false;  ///< False when the field is absent or null (oldest).
+  timestamp ts;
+  bool is_delete = false;
+};
+
+/// Validates one record in full and extracts its key, timestamp and delete flag.
+/// One per thread: it owns a simdjson parser and scratch space, reused for every record,
+/// so the good path allocates nothing once warm.
+class record_scanner {
+ public:
+  explicit record_scanner(const record_rules& rules);
+  ~record_scanner();
+  record_scanner(const record_scanner&) = delete;
+  record_scanner& operator=(const record_scanner&) = delete;
+
+  /// Scans `data[0, size)`, a whitespace-trimmed record with `input_padding` readable bytes
+  /// after it. On success replaces `key` with the encoded key and fills `out`. On failure
+  /// returns false; `reason()` says why.
+  [[nodiscard]] bool scan(const char* data, std::size_t size, std::string& key, record_fields& out);
+
+  /// Why the last failed scan failed.
+  [[nodiscard]] const std::string& reason() const noexcept { return reason_; }
+
+ private:
+  class walker;
+  const record_rules& rules_;
+  std::unique_ptr<walker> walker_;
+  std::string reason_;
+  std::string scratch_;
+};
+
+}  // namespace mergepipe::detail
