@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstring>
+#include <string_view>
 
 namespace mergepipe::detail {
 namespace {
@@ -83,7 +84,11 @@ std::size_t trim_end(const char* data, std::size_t begin, std::size_t end) noexc
 
 std::optional<format_probe> probe_format(const char* data, std::size_t size, bool complete) noexcept {
   std::size_t pos = 0;
-  if (size >= 3 && std::memcmp(data, "\xEF\xBB\xBF", 3) == 0) pos = 3;
+  constexpr std::string_view bom = "\xEF\xBB\xBF";
+  // A stream may deliver the BOM in pieces: a part of it decides nothing yet.
+  std::string_view head(data, size);
+  if (!complete && size < bom.size() && bom.starts_with(head)) return std::nullopt;
+  if (head.starts_with(bom)) pos = bom.size();
   std::size_t first = skip_space(data, pos, size);
   if (first == size && !complete) return std::nullopt;
   if (first < size && data[first] == '[') return format_probe{input_format::array, first + 1};

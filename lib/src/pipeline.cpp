@@ -1,4 +1,5 @@
 #include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/task_arena.h>
@@ -18,6 +19,7 @@
 #include "mergepipe/error.h"
 #include "mergepipe/merge.h"
 #include "record_rules.h"
+#include "tsan_annotations.h"
 
 namespace mergepipe {
 namespace {
@@ -51,6 +53,10 @@ class stage_clock {
   std::atomic<std::int64_t> nanos_{0};
 };
 
+// Address of the ThreadSanitizer "pipeline started" edge: a global, because a stage must
+// acquire it before it reads anything, even its own captured pointer.
+char pipeline_start_edge = 0;
+
 constexpr bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 void validate(const options& opts) {
@@ -77,7 +83,15 @@ class merge_job {
     log("merging {} input(s) with {} thread(s), chunk size {}", sources_.size(), threads_,
         opts_.chunk_size);
 
+    // About 4 chunks in flight per thread keep every thread busy while the serial stages
+    // wait their turn; more only costs memory.
     unsigned tokens = opts_.tokens != 0 ? opts_.tokens : 4 * threads_;
+    // More threads than cores is allowed (to study oversubscription): TBB caps its workers
+    // at the core count unless told otherwise, and warns on stderr when an arena asks more.
+    std::optional<tbb::global_control> allow_oversubscription;
+    if (threads_ > static_cast<unsigned>(tbb::info::default_concurrency())) {
+      allow_oversubscription.emplace(tbb::global_control::max_allowed_parallelism, threads_);
+    }
     tbb::task_arena arena(static_cast<int>(threads_));
     arena.execute([&] { run_pipeline(tokens); });
 
@@ -121,17 +135,63 @@ class merge_job {
     }
   }
 
+  // The edges oneTBB orders for one stage call on `item`, stated for ThreadSanitizer. Released
+  // on scope exit, so that an exception leaving a stage is covered too.
+  class stage_edges {
+   public:
+    stage_edges(const void* item, const void* serial_stage, const void* done)
+        : item_(item), serial_stage_(serial_stage), done_(done) {
+      detail::happens_after(&pipeline_start_edge);
+      if (item_ != nullptr) detail::happens_after(item_);
+      if (serial_stage_ != nullptr) detail::happens_after(serial_stage_);
+    }
+    ~stage_edges() {
+      if (serial_stage_ != nullptr) detail::happens_before(serial_stage_);
+      if (item_ != nullptr) detail::happens_before(item_);
+      detail::happens_before(done_);
+    }
+    stage_edges(const stage_edges&) = delete;
+    stage_edges& operator=(const stage_edges&) = delete;
+
+   private:
+    const void* item_;
+    const void* serial_stage_;
+    const void* done_;
+  };
+
   void run_pipeline(unsigned tokens) {
+    auto serial = tbb::filter_mode::serial_in_order;
+    auto parallel = tbb::filter_mode::parallel;
+    detail::happens_before(&pipeline_start_edge);
+    struct join_edge {
+      const char* done;
+      ~join_edge() { detail::happens_after(done); }
+    } join{&pipeline_done_};
     tbb::parallel_pipeline(
         tokens,
-        tbb::make_filter<void, chunk*>(tbb::filter_mode::serial_in_order,
-                                       [this](tbb::flow_control& fc) { return read_chunk(fc); }) &
-            tbb::make_filter<chunk*, chunk*>(tbb::filter_mode::parallel,
-                                             [this](chunk* c) { return parse_chunk(c); }) &
-            tbb::make_filter<chunk*, chunk*>(tbb::filter_mode::serial_in_order,
-                                             [this](chunk* c) { return order_chunk(c); }) &
-            tbb::make_filter<chunk*, void>(tbb::filter_mode::parallel,
-                                           [this](chunk* c) { merge_chunk(c); }));
+        tbb::make_filter<void, chunk*>(serial,
+                                       [this](tbb::flow_control& fc) {
+                                         stage_edges edges(nullptr, &read_clock_, &pipeline_done_);
+                                         chunk* c = read_chunk(fc);
+                                         detail::happens_before(c);
+                                         return c;
+                                       }) &
+            tbb::make_filter<chunk*, chunk*>(parallel,
+                                             [this](chunk* c) {
+                                               stage_edges edges(c, nullptr, &pipeline_done_);
+                                               parse_chunk(c);
+                                               return c;
+                                             }) &
+            tbb::make_filter<chunk*, chunk*>(serial,
+                                             [this](chunk* c) {
+                                               stage_edges edges(c, &order_clock_, &pipeline_done_);
+                                               order_chunk(c);
+                                               return c;
+                                             }) &
+            tbb::make_filter<chunk*, void>(parallel, [this](chunk* c) {
+              stage_edges edges(c, nullptr, &pipeline_done_);
+              merge_chunk(c);
+            }));
   }
 
   // --- Stage 1 (serial): cut the inputs into chunks of whole records. ---
@@ -229,7 +289,7 @@ class merge_job {
 
   // --- Stage 2 (parallel): validate records, extract key and stamp. ---
 
-  chunk* parse_chunk(chunk* c) {
+  void parse_chunk(chunk* c) {
     stage_clock::scope timing(parse_clock_);
     detail::record_scanner& scanner = *scanners_.local();
     if (c->format == detail::input_format::ndjson) {
@@ -237,7 +297,6 @@ class merge_job {
     } else {
       parse_elements(*c, scanner);
     }
-    return c;
   }
 
   static void parse_record(chunk& c, detail::record_scanner& scanner, std::uint64_t offset,
@@ -290,14 +349,13 @@ class merge_job {
 
   // --- Stage 3 (serial, in input order): errors and rejects in input order. ---
 
-  chunk* order_chunk(chunk* c) {
+  void order_chunk(chunk* c) {
     stage_clock::scope timing(order_clock_);
     report_.records += c->records.size();
     for (const detail::bad_record& bad : c->bad) handle_bad(*c, bad);
     if (c->fatal) {
       throw error(errc::bad_input, c->fatal->reason, locate(c->file, c->fatal->offset));
     }
-    return c;
   }
 
   location locate(std::uint32_t file, std::uint64_t offset) {
@@ -372,6 +430,7 @@ class merge_job {
   stage_clock read_clock_, parse_clock_, order_clock_, merge_clock_;
   clock_type::time_point start_time_ = clock_type::now();
   double last_progress_ = 0;
+  char pipeline_done_ = 0;  // address of the ThreadSanitizer "pipeline finished" edge
 };
 
 }  // namespace

@@ -1,0 +1,221 @@
+// The engine against a deliberately simple sequential reference, over every input layout,
+// and byte-identical results across threads, chunk sizes and token counts.
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <tuple>
+
+#include "mergepipe/mergepipe.h"
+#include "record_generator.h"
+#include "test_files.h"
+
+namespace {
+
+using mergepipe::testing::generate_records;
+using mergepipe::testing::generated_record;
+using mergepipe::testing::temp_dir;
+
+// Last-writer-wins the obvious way: one pass in input order, a std::map, no parsing at all
+// (the generator tells the logical key and the rank of each timestamp).
+std::string reference_merge(const std::vector<generated_record>& records) {
+  std::map<std::size_t, std::pair<int, std::size_t>> latest;  // key -> (time rank, index)
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    auto [it, inserted] = latest.try_emplace(records[i].key, records[i].time_rank, i);
+    if (!inserted && std::pair(records[i].time_rank, i) > it->second) it->second = {records[i].time_rank, i};
+  }
+  std::map<std::size_t, std::size_t> winners_in_input_order;
+  for (const auto& [key, stamp] : latest) {
+    if (!records[stamp.second].is_delete) winners_in_input_order[stamp.second] = key;
+  }
+  std::string out;
+  for (const auto& [index, key] : winners_in_input_order) out += records[index].json + "\n";
+  return out;
+}
+
+enum class layout { ndjson, array_compact, array_lines, array_pretty };
+
+std::string serialize(const std::vector<generated_record>& records, std::size_t from, std::size_t to,
+                      layout how) {
+  std::string text = how == layout::ndjson ? "" : "[";
+  for (std::size_t i = from; i < to; ++i) {
+    switch (how) {
+      case layout::ndjson: text += records[i].json + "\n"; break;
+      case layout::array_compact: text += (i > from ? "," : "") + records[i].json; break;
+      case layout::array_lines: text += (i > from ? ",\n" : "\n") + records[i].json; break;
+      case layout::array_pretty:
+        text += (i > from ? ",\n  " : "\n  ") + mergepipe::testing::pretty(records[i].json);
+        break;
+    }
+  }
+  if (how != layout::ndjson) text += "\n]\n";
+  return text;
+}
+
+std::string run_merge(mergepipe::options opts) {
+  std::string out;
+  mergepipe::callback_sink sink([&](std::string_view record) {
+    out.append(record);
+    out += '\n';
+  });
+  mergepipe::merge(opts, sink);
+  return out;
+}
+
+mergepipe::options options_for(std::vector<std::string> inputs) {
+  mergepipe::options opts;
+  opts.inputs = std::move(inputs);
+  opts.delete_rules = {mergepipe::parse_delete_rule("op=d")};
+  return opts;
+}
+
+class engine_layout_test : public ::testing::TestWithParam<layout> {};
+
+TEST_P(engine_layout_test, matches_reference_in_one_file_and_split_across_two) {
+  temp_dir dir;
+  auto records = generate_records(42, 3000, 400);
+  std::string expected = reference_merge(records);
+  ASSERT_FALSE(expected.empty());
+
+  std::string whole = dir.write("all", serialize(records, 0, records.size(), GetParam()));
+  mergepipe::options opts = options_for({whole});
+  opts.chunk_size = 4096;
+  EXPECT_EQ(run_merge(opts), expected);
+
+  std::size_t half = records.size() / 2;
+  std::string first = dir.write("first", serialize(records, 0, half, GetParam()));
+  std::string second = dir.write("second", serialize(records, half, records.size(), GetParam()));
+  EXPECT_EQ(run_merge(options_for({first, second})), expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(layouts, engine_layout_test,
+                         ::testing::Values(layout::ndjson, layout::array_compact,
+                                           layout::array_lines, layout::array_pretty));
+
+// threads x chunk size x tokens: the result never changes.
+class engine_determinism_test
+    : public ::testing::TestWithParam<std::tuple<unsigned, std::size_t, unsigned>> {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new temp_dir;
+    records_ = new std::vector<generated_record>(generate_records(7, 6000, 1500));
+    expected_ = new std::string(reference_merge(*records_));
+    ndjson_ = dir_->write("in.ndjson", serialize(*records_, 0, records_->size(), layout::ndjson));
+    array_ = dir_->write("in.json", serialize(*records_, 0, records_->size(), layout::array_compact));
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    delete records_;
+    delete expected_;
+  }
+
+  static inline temp_dir* dir_ = nullptr;
+  static inline std::vector<generated_record>* records_ = nullptr;
+  static inline std::string* expected_ = nullptr;
+  static inline std::string ndjson_, array_;
+};
+
+TEST_P(engine_determinism_test, output_is_identical) {
+  auto [threads, chunk_size, tokens] = GetParam();
+  for (const std::string& input : {ndjson_, array_}) {
+    mergepipe::options opts = options_for({input});
+    opts.threads = threads;
+    opts.chunk_size = chunk_size;
+    opts.tokens = tokens;
+    EXPECT_EQ(run_merge(opts), *expected_) << input;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(sweep, engine_determinism_test,
+                         ::testing::Combine(::testing::Values(1u, 2u, 4u, 8u),
+                                            ::testing::Values(std::size_t{1} << 10, std::size_t{7777},
+                                                              std::size_t{64} << 10, std::size_t{8} << 20),
+                                            ::testing::Values(1u, 3u, 32u)));
+
+TEST(engine_test, record_larger_than_chunk_size_grows_its_chunk) {
+  temp_dir dir;
+  std::string big(200000, 'x');
+  std::string input = "[{\"id\":1,\"v\":\"" + big + "\"},{\"id\":2}]";
+  mergepipe::options opts = options_for({dir.write("big.json", input)});
+  opts.chunk_size = 1024;
+  EXPECT_EQ(run_merge(opts), "{\"id\":1,\"v\":\"" + big + "\"}\n{\"id\":2}\n");
+}
+
+// Collects rejects in memory.
+struct collected_rejects : mergepipe::reject_sink {
+  std::vector<std::string> lines;
+  void write(const mergepipe::rejected_record& r) override { lines.push_back(mergepipe::reject_to_json(r)); }
+};
+
+TEST(engine_test, first_bad_record_in_input_order_is_reported_at_every_thread_count) {
+  temp_dir dir;
+  auto records = generate_records(3, 4000, 500);
+  records[1500].json = "{\"no_id\":1}";
+  records[3900].json = "{\"id\":1,\"updated_at\":\"yesterday\"}";
+  std::string path = dir.write("bad.ndjson", serialize(records, 0, records.size(), layout::ndjson));
+  for (unsigned threads : {1u, 2u, 8u}) {
+    mergepipe::options opts = options_for({path});
+    opts.threads = threads;
+    opts.chunk_size = 1024;
+    bool wrote = false;
+    mergepipe::callback_sink sink([&](std::string_view) { wrote = true; });
+    try {
+      mergepipe::merge(opts, sink);
+      FAIL() << "no error";
+    } catch (const mergepipe::error& e) {
+      EXPECT_EQ(e.code(), mergepipe::errc::bad_input);
+      EXPECT_EQ(e.where().line, 1501u);
+      EXPECT_EQ(e.where().column, 1u);
+      EXPECT_EQ(e.reason(), "missing key field \"id\"");
+    }
+    EXPECT_FALSE(wrote);
+  }
+}
+
+TEST(engine_test, skip_policy_rejects_every_bad_record_in_order) {
+  temp_dir dir;
+  std::string input =
+      "{\"id\":1}\n"
+      "{\"id\":2,\"updated_at\":true}\n"
+      "not json\n"
+      "  {\"id\":{}}\n"
+      "{\"id\":3}\n";
+  mergepipe::options opts = options_for({dir.write("in", input)});
+  opts.on_error = mergepipe::error_policy::skip;
+  opts.chunk_size = 16;
+  collected_rejects rejects;
+  std::string out;
+  mergepipe::callback_sink sink([&](std::string_view r) { out += std::string(r) + "\n"; });
+  mergepipe::report report = mergepipe::merge(opts, sink, &rejects);
+  EXPECT_EQ(out, "{\"id\":1}\n{\"id\":3}\n");
+  EXPECT_EQ(report.bad_records, 3u);
+  EXPECT_EQ(report.records, 2u);
+  ASSERT_EQ(rejects.lines.size(), 3u);
+  EXPECT_NE(rejects.lines[0].find("\"line\":2,\"column\":1,\"offset\":9,\"error\":\"timestamp field \\\"updated_at\\\" is a boolean\""), std::string::npos) << rejects.lines[0];
+  EXPECT_NE(rejects.lines[1].find("\"line\":3"), std::string::npos);
+  EXPECT_NE(rejects.lines[2].find("\"line\":4,\"column\":3"), std::string::npos) << rejects.lines[2];
+  EXPECT_NE(rejects.lines[2].find("\"raw\":\"{\\\"id\\\":{}}\""), std::string::npos) << rejects.lines[2];
+}
+
+TEST(engine_test, report_counts_superseded_and_deleted) {
+  temp_dir dir;
+  std::string input =
+      "{\"id\":1,\"updated_at\":1}\n"
+      "{\"id\":1,\"updated_at\":2}\n"
+      "{\"id\":2,\"updated_at\":1}\n"
+      "{\"id\":2,\"updated_at\":2,\"op\":\"d\"}\n"
+      "{\"id\":3}\n";
+  mergepipe::options opts = options_for({dir.write("in", input)});
+  std::string out;
+  mergepipe::callback_sink sink([&](std::string_view r) { out += std::string(r) + "\n"; });
+  mergepipe::report report = mergepipe::merge(opts, sink);
+  EXPECT_EQ(out, "{\"id\":1,\"updated_at\":2}\n{\"id\":3}\n");
+  EXPECT_EQ(report.records, 5u);
+  EXPECT_EQ(report.distinct_keys, 3u);
+  EXPECT_EQ(report.superseded, 2u);
+  EXPECT_EQ(report.deleted, 1u);
+  EXPECT_EQ(report.output_records, 2u);
+  EXPECT_EQ(report.bytes, input.size());
+}
+
+}  // namespace
