@@ -52,7 +52,8 @@ parse_result parse_command_line(int argc, char** argv) {
                  "strptime-style format for string timestamps, e.g. %m/%d/%Y");
   std::vector<std::string> deletes;
   app.add_option("--delete-when", deletes, "FIELD=VALUE marking delete records (repeatable)")
-      ->type_name("FIELD=VALUE");
+      ->type_name("FIELD=VALUE")
+      ->allow_extra_args(false);  // one value per use: a following word is an input file
   app.add_option("--on-error", opts.on_error, "Bad records: fail (stop, exit 1) or skip")
       ->transform(choices<error_policy>({{"fail", error_policy::fail}, {"skip", error_policy::skip}}))
       ->default_str("fail");

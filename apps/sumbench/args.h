@@ -25,8 +25,8 @@ inline constexpr int max_threads = 1024;
 /// must be a whole number from 1 to max_n.
 inline std::uint64_t parse_size(std::string_view text) {
   const auto bad = [&](std::string_view why) {
-    return usage_error(fmt::format("--n: '{}' {} (sizes look like 1000000, 1e6, 2.5e6 or 10M)",
-                                   text, why));
+    return usage_error(
+        fmt::format("--n: '{}' {} (sizes look like 1000000, 1e6, 2.5e6 or 10M)", text, why));
   };
   std::string digits;  // all mantissa digits, without the point
   int exponent = 0;    // value = digits * 10^exponent
@@ -42,7 +42,8 @@ inline std::uint64_t parse_size(std::string_view text) {
     if (c == 'e' || c == 'E') {
       if (i == text.size()) throw bad("is not a size");
       int e = 0;
-      for (; i < text.size() && is_digit(text[i]); ++i) e = std::min(e * 10 + (text[i] - '0'), 1000);
+      for (; i < text.size() && is_digit(text[i]); ++i)
+        e = std::min(e * 10 + (text[i] - '0'), 1000);
       exponent += e;
     } else if (c == 'k' || c == 'K') {
       exponent += 3;
@@ -89,7 +90,9 @@ inline std::string format_size(std::uint64_t n) {
 enum class value_type { f64, i64 };
 
 /// "double" or "int64".
-inline std::string_view type_name(value_type t) { return t == value_type::f64 ? "double" : "int64"; }
+inline std::string_view type_name(value_type t) {
+  return t == value_type::f64 ? "double" : "int64";
+}
 
 /// Bytes per value, for both types.
 inline constexpr std::size_t value_bytes = 8;
@@ -149,9 +152,9 @@ inline std::vector<std::uint64_t> parse_sizes(const std::vector<std::string>& te
   for (const auto& t : texts) {
     const std::uint64_t n = parse_size(t);
     if (type == value_type::i64 && n > max_int64_n) {
-      throw usage_error(fmt::format(
-          "--n: {} int64 values could overflow the sum (at most {} for --type int64)", t,
-          max_int64_n));
+      throw usage_error(
+          fmt::format("--n: {} int64 values could overflow the sum (at most {} for --type int64)",
+                      t, max_int64_n));
     }
     sizes.push_back(n);
   }

@@ -14,10 +14,10 @@ namespace sumbench {
 
 /// Result of the read test.
 struct read_bandwidth {
-  std::size_t bytes = 0;   ///< buffer size
-  int threads = 1;         ///< threads of the all-cores read
-  double one_gbps = 0;     ///< best read rate on one thread, GB/s (1e9 bytes)
-  double all_gbps = 0;     ///< best read rate on `threads` threads
+  std::size_t bytes = 0;  ///< buffer size
+  int threads = 1;        ///< threads of the all-cores read
+  double one_gbps = 0;    ///< best read rate on one thread, GB/s (1e9 bytes)
+  double all_gbps = 0;    ///< best read rate on `threads` threads
 };
 
 namespace detail {
@@ -47,8 +47,8 @@ inline double best_read_gbps(const std::uint64_t* p, std::size_t n, int threads,
     on_parts(n, threads, [&](std::size_t part, std::size_t b, std::size_t e) {
       sinks[part * 8] += read_all(p + b, e - b);
     });
-    best_s = std::min(best_s, std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                            start).count());
+    best_s = std::min(
+        best_s, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   volatile std::uint64_t keep = 0;  // the sums must look used, or the reads could vanish
   for (const auto s : sinks) keep = keep + s;

@@ -31,10 +31,10 @@ using philox = r123::Philox4x32;
 
 /// The four 32-bit words of Philox4x32-10 for one counter.
 inline std::array<std::uint32_t, 4> philox_words(std::uint64_t seed, std::uint64_t counter) {
-  const philox::ctr_type ctr = {{static_cast<std::uint32_t>(counter),
-                                 static_cast<std::uint32_t>(counter >> 32), 0, 0}};
-  const philox::key_type key = {{static_cast<std::uint32_t>(seed),
-                                 static_cast<std::uint32_t>(seed >> 32)}};
+  const philox::ctr_type ctr = {
+      {static_cast<std::uint32_t>(counter), static_cast<std::uint32_t>(counter >> 32), 0, 0}};
+  const philox::key_type key = {
+      {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
   const philox::ctr_type r = philox{}(ctr, key);
   return {r[0], r[1], r[2], r[3]};
 }

@@ -6,10 +6,10 @@
 //
 //   sumbench --n 1e6,1e7,1e8 --csv sums.csv --plot scaling.svg
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <bit>
 #include <chrono>
@@ -49,8 +49,9 @@ struct config {
 
 /// Parses the command line; returns an exit code instead when --help was asked for.
 std::variant<config, int> parse_command_line(int argc, char** argv) {
-  CLI::App app{"sumbench: sums n random numbers with several methods and thread counts, times "
-               "each and reports speedup, efficiency and GB/s."};
+  CLI::App app{
+      "sumbench: sums n random numbers with several methods and thread counts, times "
+      "each and reports speedup, efficiency and GB/s."};
   app.footer("Example: sumbench --n 1e6,1e7,1e8 --csv sums.csv --plot scaling.svg");
   std::vector<std::string> sizes{"1e6"};
   std::vector<int> threads{1, 2, 4, 8, 16, 24};
@@ -63,7 +64,8 @@ std::variant<config, int> parse_command_line(int argc, char** argv) {
   app.add_option("-t,--threads", threads, "Thread counts, a comma-separated list")
       ->delimiter(',')
       ->capture_default_str();
-  app.add_option("-r,--repeat", c.repeat, "Timed runs per method and thread count, after one "
+  app.add_option("-r,--repeat", c.repeat,
+                 "Timed runs per method and thread count, after one "
                  "warm-up; the report shows their median and minimum")
       ->capture_default_str();
   app.add_option("--type", type, "double (in [0,1)) or int64 (in [-2^31, 2^31), exact sums)")
@@ -75,9 +77,11 @@ std::variant<config, int> parse_command_line(int argc, char** argv) {
       ->delimiter(',')
       ->capture_default_str();
   app.add_option("--csv", c.csv_path, "Write one CSV row per size, method and thread count");
-  app.add_option("--plot", c.plot_path, "Draw time and speedup against threads with gnuplot "
+  app.add_option("--plot", c.plot_path,
+                 "Draw time and speedup against threads with gnuplot "
                  "(.svg or .png)");
-  app.add_option("--read-test-mb", c.read_test_mb, "Buffer of the memory read test at start, "
+  app.add_option("--read-test-mb", c.read_test_mb,
+                 "Buffer of the memory read test at start, "
                  "in MB (0: skip it and the bandwidth findings)")
       ->capture_default_str();
   try {
@@ -92,14 +96,16 @@ std::variant<config, int> parse_command_line(int argc, char** argv) {
   c.sizes = parse_sizes(sizes, c.type);
   c.threads = check_threads(threads);
   c.methods = parse_methods(methods);
-  if (c.repeat < 1) throw usage_error(fmt::format("--repeat: must be at least 1, got {}", c.repeat));
+  if (c.repeat < 1)
+    throw usage_error(fmt::format("--repeat: must be at least 1, got {}", c.repeat));
   if (c.read_test_mb < 0 || c.read_test_mb > 65536) {
-    throw usage_error(fmt::format("--read-test-mb: must be from 0 to 65536, got {}",
-                                  c.read_test_mb));
+    throw usage_error(
+        fmt::format("--read-test-mb: must be from 0 to 65536, got {}", c.read_test_mb));
   }
   if (!c.plot_path.empty()) {
     check_plot_path(c.plot_path);
-    if (!on_path("gnuplot")) throw io_error("--plot: gnuplot is not on PATH (apt install gnuplot-nox)");
+    if (!on_path("gnuplot"))
+      throw io_error("--plot: gnuplot is not on PATH (apt install gnuplot-nox)");
   }
   return c;
 }
@@ -122,7 +128,8 @@ run_result time_method(const method_info& m, int threads, std::span<const V> val
   for (int k = 0; k < repeat; ++k) {
     const auto start = std::chrono::steady_clock::now();
     const V sum = summer->sum(values);
-    times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    times.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     if (k == 0) row.sum = sum;
     row.runs_agree = row.runs_agree && same_bits(sum, warm);
   }
@@ -173,23 +180,32 @@ int run(const config& c) {
     machine.l3_bytes = static_cast<std::size_t>(l3);
   }
 
-  fmt::print("sumbench: sums of n random {} values (Philox4x32-10, seed {}); {} timed runs "
-             "after 1 warm-up, median and min\n",
-             type_name(c.type), c.seed, c.repeat);
+  fmt::print(
+      "sumbench: sums of n random {} values (Philox4x32-10, seed {}); {} timed runs "
+      "after 1 warm-up, median and min\n",
+      type_name(c.type), c.seed, c.repeat);
   std::string methods;
-  for (const auto* m : c.methods) methods += fmt::format("{}{}", methods.empty() ? "" : ", ", m->name);
-  fmt::print("methods: {} at threads {} (serial on 1 thread: the speedup baseline); std-par "
-             "runs in a task_arena of T, which libstdc++'s oneTBB backend keeps to\n",
-             methods, join_threads(c.threads));
+  for (const auto* m : c.methods)
+    methods += fmt::format("{}{}", methods.empty() ? "" : ", ", m->name);
+  fmt::print(
+      "methods: {} at threads {} (serial on 1 thread: the speedup baseline); std-par "
+      "runs in a task_arena of T, which libstdc++'s oneTBB backend keeps to\n",
+      methods, join_threads(c.threads));
   fmt::print("cores: {} (std::thread::hardware_concurrency){}\n", machine.cores,
-             machine.l3_bytes ? fmt::format("; L3 cache {}", format_bytes(static_cast<double>(
-                                                                 machine.l3_bytes)))
-                              : "");
+             machine.l3_bytes
+                 ? fmt::format("; L3 cache {}", format_bytes(static_cast<double>(machine.l3_bytes)))
+                 : "");
   if (c.read_test_mb > 0) {
-    machine.bandwidth = measure_read_bandwidth(std::size_t(c.read_test_mb) << 20, machine.cores);
+    machine.bandwidth =
+        measure_read_bandwidth(static_cast<std::size_t>(c.read_test_mb) * 1'000'000, machine.cores);
     const auto& bw = *machine.bandwidth;
     fmt::print("memory read test ({} buffer): {:.1f} GB/s on 1 thread, {:.1f} GB/s on {} threads\n",
                format_bytes(static_cast<double>(bw.bytes)), bw.one_gbps, bw.all_gbps, bw.threads);
+    if (bw.all_gbps < bw.one_gbps) {
+      fmt::print(
+          "note: all cores read slower than one thread: something else is probably busy on "
+          "this machine, and the timings below will be noisy\n");
+    }
   }
   std::fflush(stdout);
 

@@ -45,14 +45,17 @@ inline std::string gp_quote(std::string_view s) {
 }  // namespace detail
 
 /// The gnuplot script that draws `results` into `path` (.svg or .png).
-inline std::string gnuplot_script(const std::vector<size_result>& results, int cores,
-                                  int repeat, std::string_view path) {
+inline std::string gnuplot_script(const std::vector<size_result>& results, int cores, int repeat,
+                                  std::string_view path) {
   const bool png = path.size() >= 4 && path.substr(path.size() - 4) == ".png";
   const int height = 330 * static_cast<int>(results.size()) + 50;
+  const int width = 1200;
   std::string s;
-  s += png ? fmt::format("set terminal pngcairo size 1100,{} font 'sans,10'\n", height)
-           : fmt::format("set terminal svg size 1100,{} dynamic font 'sans,11' background "
-                         "'white'\n", height);
+  s += png ? fmt::format("set terminal pngcairo size {},{} font 'sans,10'\n", width, height)
+           : fmt::format(
+                 "set terminal svg size {},{} dynamic font 'sans,11' background "
+                 "'white'\n",
+                 width, height);
   s += fmt::format("set output {}\n", detail::gp_quote(path));
 
   // The data, as named blocks: one per size and parallel method (threads, time, speedup).
@@ -65,20 +68,21 @@ inline std::string gnuplot_script(const std::vector<size_result>& results, int c
         block += fmt::format("{} {:.9g} {:.9g}\n", row.threads, row.median_s, row.speedup);
         all_threads.push_back(row.threads);
       }
-      if (!block.empty()) s += fmt::format("$d{}_{} << EOD\n{}EOD\n", k, &m - all_methods.data(), block);
+      if (!block.empty())
+        s += fmt::format("$d{}_{} << EOD\n{}EOD\n", k, &m - all_methods.data(), block);
     }
   }
   all_threads.push_back(cores);
   std::sort(all_threads.begin(), all_threads.end());
   all_threads.erase(std::unique(all_threads.begin(), all_threads.end()), all_threads.end());
   std::string xtics;
-  for (const int t : all_threads) xtics += fmt::format("{}\"{}\" {}", xtics.empty() ? "" : ", ", t, t);
+  for (const int t : all_threads)
+    xtics += fmt::format("{}\"{}\" {}", xtics.empty() ? "" : ", ", t, t);
 
   s += fmt::format(
       "set multiplot layout {},2 title 'sumbench: sum of n random {} values, median of {} runs; "
       "{} cores' font ',13'\n",
-      results.size(), results.empty() ? "double" : type_name(results.front().type), repeat,
-      cores);
+      results.size(), results.empty() ? "double" : type_name(results.front().type), repeat, cores);
   s += "set logscale x 2\nset grid\nset xlabel 'threads'\nset key noenhanced\n";
   s += fmt::format("set xtics ({})\nset xrange [{}:{}]\n", xtics, all_threads.front() / 1.25,
                    all_threads.back() * 1.25);
@@ -95,8 +99,8 @@ inline std::string gnuplot_script(const std::vector<size_result>& results, int c
 
   for (std::size_t k = 0; k < results.size(); ++k) {
     const auto& r = results[k];
-    const std::string heading =
-        fmt::format("n = {} ({})", format_size(r.n), format_bytes(static_cast<double>(r.n * value_bytes)));
+    const std::string heading = fmt::format("n = {} ({})", format_size(r.n),
+                                            format_bytes(static_cast<double>(r.n * value_bytes)));
     double serial_s = 0;
     double top = cores;
     std::string time_plot, speedup_plot;
@@ -112,20 +116,25 @@ inline std::string gnuplot_script(const std::vector<size_result>& results, int c
       if (!present || m.name == "serial") continue;
       time_plot += fmt::format("$d{}_{} using 1:2 with linespoints lt {} title '{}', ", k, lt,
                                lt + 1, m.name);
-      speedup_plot += fmt::format("$d{}_{} using 1:3 with linespoints lt {} title '{}', ", k,
-                                  lt, lt + 1, m.name);
+      speedup_plot += fmt::format("$d{}_{} using 1:3 with linespoints lt {} title '{}', ", k, lt,
+                                  lt + 1, m.name);
     }
     s += fmt::format("set title '{}: time' noenhanced\nset ylabel 'median time (s)'\n", heading);
-    s += "set logscale y\nset yrange [*:*]\nset key top right\n";
+    // One key per row, outside the speedup panel, so that it never hides a line.
+    s += "set logscale y\nset format y '%g'\nset yrange [*:*]\nunset key\n";
     s += fmt::format("plot {}{:.9g} with lines lt 1 dt 3 title 'serial (1 thread)'\n", time_plot,
                      serial_s);
     s += fmt::format("set title '{}: speedup over serial' noenhanced\nset ylabel 'speedup'\n",
                      heading);
     // The ideal line keeps rising with T; the y range stops a little above what this machine
     // can reach, so the measured lines stay readable.
-    s += fmt::format("unset logscale y\nset yrange [0:{:.3g}]\nset key top left\n", top * 1.3);
-    s += fmt::format("plot {}x with lines lt 1 dt 2 lw 1 title 'ideal (speedup = T)'\n",
-                     speedup_plot);
+    s += fmt::format(
+        "unset logscale y\nset yrange [0:{:.3g}]\nset key outside right top noenhanced\n",
+        top * 1.3);
+    s += fmt::format(
+        "plot {}x with lines lt 1 dt 2 lw 1 title 'ideal (speedup = T)', NaN with lines lt 1 dt 3 "
+        "title 'serial (1 thread)'\n",
+        speedup_plot);
   }
   s += "unset multiplot\nset output\n";
   return s;

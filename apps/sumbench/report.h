@@ -32,11 +32,11 @@ struct run_result {
   int threads = 1;
   double median_s = 0;  ///< median of the timed runs
   double min_s = 0;
-  double speedup = 0;     ///< serial median / this median
-  double efficiency = 0;  ///< speedup / threads
-  double gbps = 0;        ///< bytes summed / median, in GB/s (1e9 bytes)
-  sum_value sum;          ///< sum of the first timed run
-  bool runs_agree = true; ///< every run, warm-up included, gave the bit-identical sum
+  double speedup = 0;      ///< serial median / this median
+  double efficiency = 0;   ///< speedup / threads
+  double gbps = 0;         ///< bytes summed / median, in GB/s (1e9 bytes)
+  sum_value sum;           ///< sum of the first timed run
+  bool runs_agree = true;  ///< every run, warm-up included, gave the bit-identical sum
 };
 
 /// All runs for one size.
@@ -50,10 +50,15 @@ struct size_result {
 
 /// What the report knows about the machine.
 struct machine_info {
-  int cores = 1;                             ///< std::thread::hardware_concurrency
-  std::optional<read_bandwidth> bandwidth;   ///< absent when the read test was switched off
-  std::size_t l3_bytes = 0;                  ///< 0 when unknown
+  int cores = 1;                            ///< std::thread::hardware_concurrency
+  std::optional<read_bandwidth> bandwidth;  ///< absent when the read test was switched off
+  std::size_t l3_bytes = 0;                 ///< 0 when unknown
 };
+
+/// "1 thread", "4 threads".
+inline std::string threads_text(int threads) {
+  return fmt::format("{} thread{}", threads, threads == 1 ? "" : "s");
+}
 
 /// Median of `v` (mean of the two middle values for an even count); `v` must not be empty.
 inline double median(std::vector<double> v) {
@@ -85,17 +90,16 @@ inline std::string format_bytes(double bytes) {
 
 /// The heading and table of one size.
 inline std::string format_table(const size_result& r) {
-  std::string out = fmt::format("n = {} {} values ({}), generated in {:.3f} s on {} threads\n",
-                                format_size(r.n), type_name(r.type),
-                                format_bytes(static_cast<double>(r.n * value_bytes)),
-                                r.generate_s, r.generate_threads);
+  std::string out =
+      fmt::format("n = {} {} values ({}), generated in {:.3f} s on {}\n", format_size(r.n),
+                  type_name(r.type), format_bytes(static_cast<double>(r.n * value_bytes)),
+                  r.generate_s, threads_text(r.generate_threads));
   out += fmt::format("{:<8} {:>7} {:>10} {:>10} {:>8} {:>10} {:>7}  {}\n", "method", "threads",
                      "median_s", "min_s", "speedup", "efficiency", "GB/s", "sum");
   for (const auto& row : r.rows) {
     out += fmt::format("{:<8} {:>7} {:>10.6f} {:>10.6f} {:>8.2f} {:>10.2f} {:>7.1f}  {}{}\n",
                        row.method, row.threads, row.median_s, row.min_s, row.speedup,
-                       row.efficiency, row.gbps, format_sum(row.sum),
-                       row.runs_agree ? "" : " *");
+                       row.efficiency, row.gbps, format_sum(row.sum), row.runs_agree ? "" : " *");
   }
   return out;
 }
@@ -107,14 +111,14 @@ inline std::optional<std::string> int64_mismatch(const size_result& r) {
   const run_result& ref = r.rows.front();
   for (const auto& row : r.rows) {
     if (!row.runs_agree) {
-      return fmt::format("int64 sums differ between runs of {} at {} threads (n = {})",
-                         row.method, row.threads, format_size(r.n));
+      return fmt::format("int64 sums differ between runs of {} at {} (n = {})", row.method,
+                         threads_text(row.threads), format_size(r.n));
     }
     if (row.sum != ref.sum) {
-      return fmt::format(
-          "int64 sums disagree (n = {}): {} at {} threads gave {}, {} at {} threads gave {}",
-          format_size(r.n), ref.method, ref.threads, format_sum(ref.sum), row.method,
-          row.threads, format_sum(row.sum));
+      return fmt::format("int64 sums disagree (n = {}): {} at {} gave {}, {} at {} gave {}",
+                         format_size(r.n), ref.method, threads_text(ref.threads),
+                         format_sum(ref.sum), row.method, threads_text(row.threads),
+                         format_sum(row.sum));
     }
   }
   return std::nullopt;
@@ -145,19 +149,42 @@ inline void sum_findings(const size_result& r, std::vector<std::string>& lines) 
     lines.push_back("double: every method gave the bit-identical sum.");
   } else {
     lines.push_back(fmt::format(
-        "double: the largest relative difference between methods is {:.2g} ({} at {} threads "
-        "vs {} at {} threads): the methods add in different orders, and double addition rounds.",
-        ref > 0 ? diff / ref : diff, hi->method, hi->threads, lo->method, lo->threads));
+        "double: the largest relative difference between methods is {:.2g} ({} at {} vs {} at "
+        "{}): the methods add in different orders, and double addition rounds.",
+        ref > 0 ? diff / ref : diff, hi->method, threads_text(hi->threads), lo->method,
+        threads_text(lo->threads)));
   }
+  // "tbb (T = 2, 4), std-par (T = 8)"
   std::string varied;
+  std::string_view last;  // method of the last entry in `varied`
   for (const auto& row : r.rows) {
-    if (!row.runs_agree) varied += fmt::format("{}{} at {}", varied.empty() ? "" : ", ",
-                                               row.method, row.threads);
+    if (row.runs_agree) continue;
+    varied += row.method == last
+                  ? fmt::format(", {}", row.threads)
+                  : fmt::format("{}{} (T = {}", last.empty() ? "" : "), ", row.method, row.threads);
+    last = row.method;
   }
   if (!varied.empty()) {
+    varied += ")";
     lines.push_back(fmt::format(
-        "double: sums changed from run to run (marked *) for {} threads: their split depends on "
-        "scheduling; serial, threads and tbb-det do not.", varied));
+        "double: sums changed from run to run (marked *) for {}: how they split the work "
+        "depends on scheduling; serial, threads and tbb-det always add in the same order.",
+        varied));
+  }
+}
+
+/// Lines on methods that beat serial on one thread: that is different code, not parallelism.
+inline void single_thread_findings(const size_result& r, std::vector<std::string>& lines) {
+  for (const auto& row : r.rows) {
+    if (row.method == "serial" || row.threads != 1 || !(row.speedup > 1.3)) continue;
+    lines.push_back(fmt::format(
+        "{}: on 1 thread it ran {:.2f}x as fast as serial, so part of its speedup is not from "
+        "threads{}.",
+        row.method, row.speedup,
+        row.method == "std-par" && r.type == value_type::f64
+            ? ": libstdc++'s std::reduce adds four numbers at a time, (a+b)+(c+d), so fewer "
+              "double adds wait on the one before"
+            : ""));
   }
 }
 
@@ -182,15 +209,16 @@ inline void core_findings(const size_result& r, int cores, std::vector<std::stri
     // 5%: less than that is within the noise of a shared VM.
     if (out->median_s < 0.95 * in->median_s) {
       lines.push_back(fmt::format(
-          "{}: {} threads ran {:.0f}% faster than the best at up to {} cores ({:.4g} s vs "
-          "{:.4g} s at {} threads).",
-          method, out->threads, (in->median_s / out->median_s - 1) * 100, cores, out->median_s,
-          in->median_s, in->threads));
+          "{}: {} ran {:.0f}% faster than its best at up to {} cores ({:.4g} s vs {:.4g} s at "
+          "{}).",
+          method, threads_text(out->threads), (in->median_s / out->median_s - 1) * 100, cores,
+          out->median_s, in->median_s, threads_text(in->threads)));
     } else {
       lines.push_back(fmt::format(
-          "{}: threads beyond the {} cores gained nothing (best {:.4g} s at {} threads; beyond "
-          "the cores, at best {:.4g} s at {} threads).",
-          method, cores, in->median_s, in->threads, out->median_s, out->threads));
+          "{}: threads beyond the {} cores gained nothing (best {:.4g} s at {}; beyond the "
+          "cores, at best {:.4g} s at {}).",
+          method, cores, in->median_s, threads_text(in->threads), out->median_s,
+          threads_text(out->threads)));
     }
   }
 }
@@ -218,26 +246,26 @@ inline void bandwidth_findings(const size_result& r, const machine_info& m,
     if (best->gbps > 1.1 * ref && fits_cache) {
       reached = true;
       lines.push_back(fmt::format(
-          "memory: {} at {} threads read {:.1f} GB/s, faster than {}: the {} of data fit in the "
-          "{} L3 cache, so this size shows cache speed, not memory speed.",
-          best->method, best->threads, best->gbps, test, format_bytes(bytes),
+          "memory: {} at {} read {:.1f} GB/s, faster than {}: the {} of data fit in the {} L3 "
+          "cache, so this size shows cache speed, not memory speed.",
+          best->method, threads_text(best->threads), best->gbps, test, format_bytes(bytes),
           format_bytes(static_cast<double>(m.l3_bytes))));
     } else if (best->gbps >= 0.8 * ref) {
       reached = true;
       lines.push_back(fmt::format(
-          "memory: {} at {} threads read {:.1f} GB/s, {:.0f}% of {}: it reached the memory "
-          "bandwidth, so {}.",
-          best->method, best->threads, best->gbps, 100 * best->gbps / ref, test,
+          "memory: {} at {} read {:.1f} GB/s, {:.0f}% of {}: it reached the memory bandwidth, "
+          "so {}.",
+          best->method, threads_text(best->threads), best->gbps, 100 * best->gbps / ref, test,
           single ? "one thread cannot go faster; only more cores can"
                  : "more threads cannot make this size faster"));
     }
   }
   if (!reached && fastest != nullptr) {
     lines.push_back(fmt::format(
-        "memory: no run reached the memory bandwidth; the fastest, {} at {} threads, read "
-        "{:.1f} GB/s ({:.1f} GB/s in the read test): something other than the reads (the "
+        "memory: no run reached the memory bandwidth; the fastest, {} at {}, read {:.1f} GB/s "
+        "({:.1f} GB/s in the read test): something other than the reads (the "
         "chain of adds, or starting and joining threads) sets the pace.",
-        fastest->method, fastest->threads, fastest->gbps,
+        fastest->method, threads_text(fastest->threads), fastest->gbps,
         fastest->threads == 1 ? bw.one_gbps : bw.all_gbps));
   }
 }
@@ -250,6 +278,7 @@ inline std::vector<std::string> findings(const size_result& r, const machine_inf
   std::vector<std::string> lines;
   if (r.rows.empty()) return lines;
   detail::sum_findings(r, lines);
+  detail::single_thread_findings(r, lines);
   detail::core_findings(r, m.cores, lines);
   detail::bandwidth_findings(r, m, lines);
   return lines;

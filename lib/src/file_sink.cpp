@@ -53,6 +53,28 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
+// File names and option values come from the command line and need not be UTF-8, but the
+// rejects file must stay valid JSON: each byte that starts no valid sequence becomes U+FFFD.
+void append_json_text(std::string& out, std::string_view text) {
+  if (simdjson::validate_utf8(text.data(), text.size())) {
+    append_json_string(out, text);
+    return;
+  }
+  std::string valid;
+  for (std::size_t i = 0; i < text.size();) {
+    auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t n = lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    if (n <= text.size() - i && simdjson::validate_utf8(text.data() + i, n)) {
+      valid.append(text, i, n);
+      i += n;
+    } else {
+      valid += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  append_json_string(out, valid);
+}
+
 void append_base64(std::string& out, std::string_view bytes) {
   static constexpr char alphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -81,12 +103,12 @@ std::string reject_to_json(const rejected_record& rejected) {
   std::string line;
   line.reserve(rejected.raw.size() + 128);
   line += "{\"file\":";
-  append_json_string(line, rejected.file);
+  append_json_text(line, rejected.file);
   line += ",\"line\":" + std::to_string(rejected.line);
   line += ",\"column\":" + std::to_string(rejected.column);
   line += ",\"offset\":" + std::to_string(rejected.offset);
   line += ",\"error\":";
-  append_json_string(line, rejected.reason);
+  append_json_text(line, rejected.reason);
   if (simdjson::validate_utf8(rejected.raw.data(), rejected.raw.size())) {
     line += ",\"raw\":";
     append_json_string(line, rejected.raw);

@@ -38,7 +38,7 @@ output_file::output_file(std::string path) : path_(std::move(path)) {
 output_file::~output_file() {
   if (is_stdout(path_) || !opened_) return;
   if (fd_ >= 0) ::close(fd_);
-  if (!committed_) ::unlink(temp_path_.c_str());
+  if (!committed_ && !direct_) ::unlink(temp_path_.c_str());
 }
 
 void output_file::fail(const char* what, int err) const {
@@ -52,6 +52,18 @@ void output_file::open() {
     fd_ = STDOUT_FILENO;
     return;
   }
+  struct stat target {};
+  if (::stat(path_.c_str(), &target) == 0 && !S_ISREG(target.st_mode)) {
+    // A device or pipe (/dev/null, a FIFO) cannot be replaced by rename: write through.
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd_ < 0) {
+      int err = errno;
+      opened_ = false;
+      fail("cannot open output", err);
+    }
+    direct_ = true;
+    return;
+  }
   std::size_t slash = path_.rfind('/');
   std::string dir = slash == std::string::npos ? "." : path_.substr(0, slash + 1);
   std::string base = slash == std::string::npos ? path_ : path_.substr(slash + 1);
@@ -63,8 +75,7 @@ void output_file::open() {
     opened_ = false;
     fail("cannot create output file", err);
   }
-  struct stat st {};
-  mode_t mode = ::stat(path_.c_str(), &st) == 0 ? (st.st_mode & 07777) : (0666 & ~current_umask());
+  mode_t mode = ::stat(path_.c_str(), &target) == 0 ? (target.st_mode & 07777) : (0666 & ~current_umask());
   ::fchmod(fd_, mode);
 }
 
@@ -96,6 +107,13 @@ void output_file::commit() {
   if (!opened_) open();
   flush();
   if (is_stdout(path_)) return;
+  if (direct_) {
+    int rc = ::close(fd_);
+    fd_ = -1;
+    if (rc != 0) fail("cannot close output", errno);
+    committed_ = true;
+    return;
+  }
   if (::fsync(fd_) != 0) fail("cannot sync output file", errno);
   if (::close(fd_) != 0) {
     fd_ = -1;

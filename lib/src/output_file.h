@@ -8,7 +8,8 @@ namespace mergepipe::detail {
 /// A buffered output that appears atomically: a regular file is written to a temporary file
 /// beside its target and renamed into place by `commit()`; if the object dies first, the
 /// temporary file is removed and an existing target stays untouched. "-" or an empty path
-/// is standard output, written through. Errors throw mergepipe::error (errc::io).
+/// is standard output, and a path that is not a regular file (a device, a FIFO) is opened and
+/// written through. Errors throw mergepipe::error (errc::io).
 class output_file {
  public:
   explicit output_file(std::string path);
@@ -29,6 +30,7 @@ class output_file {
   int fd_ = -1;
   bool opened_ = false;
   bool committed_ = false;
+  bool direct_ = false;  // not a regular file: no temporary file, no rename
   std::string buffer_;
 };
 

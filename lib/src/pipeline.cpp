@@ -101,9 +101,10 @@ class merge_job {
     report_.distinct_keys = table.size();
     report_.deleted = table.deleted();
     report_.superseded = report_.records - report_.distinct_keys;
+    // Rejects first: if their file cannot be written, nothing has reached `out` yet.
+    if (rejects_ != nullptr) rejects_->finish();
     write_winners(table, out);
     out.finish();
-    if (rejects_ != nullptr) rejects_->finish();
     report_.stages.finish = seconds_since(finish_start);
 
     report_.files = sources_.size();

@@ -26,9 +26,12 @@ struct framing {
 framing framing_for(const options& opts) {
   if (opts.format == output_format::ndjson) return {"", "\n", "\n", ""};
   switch (opts.style) {
-    case array_style::compact: return {"[", ",", "]\n", "[]\n"};
-    case array_style::pretty: return {"[\n  ", ",\n  ", "\n]\n", "[]\n"};
-    case array_style::lines: break;
+    case array_style::compact:
+      return {"[", ",", "]\n", "[]\n"};
+    case array_style::pretty:
+      return {"[\n  ", ",\n  ", "\n]\n", "[]\n"};
+    case array_style::lines:
+      break;
   }
   return {"[\n", ",\n", "\n]\n", "[]\n"};
 }

@@ -10,14 +10,28 @@
 namespace mpgen {
 namespace {
 
-void put_email(json_writer& out, const words::name& first, const words::name& last,
-               rng& random) {
+void put_email(json_writer& out, const words::name& first, const words::name& last, rng& random) {
   out.put('"');
   switch (random.below(4)) {
-    case 0: out.put(first.slug); out.put('.'); out.put(last.slug); break;
-    case 1: out.put(first.slug.front()); out.put(last.slug); break;
-    case 2: out.put(first.slug); out.put('_'); out.put(last.slug); out.put_uint(random.below(100)); break;
-    default: out.put(first.slug); out.put(last.slug); break;
+    case 0:
+      out.put(first.slug);
+      out.put('.');
+      out.put(last.slug);
+      break;
+    case 1:
+      out.put(first.slug.front());
+      out.put(last.slug);
+      break;
+    case 2:
+      out.put(first.slug);
+      out.put('_');
+      out.put(last.slug);
+      out.put_uint(random.below(100));
+      break;
+    default:
+      out.put(first.slug);
+      out.put(last.slug);
+      break;
   }
   out.put('@');
   out.put(random.pick(words::domains));
@@ -55,7 +69,8 @@ void put_amount(json_writer& out, rng& random) {
   } else if (r < 95) {
     // d.ddd...e+N with the decimal point after the first digit.
     char digits[20];
-    const auto length = static_cast<std::size_t>(std::to_chars(digits, digits + 20, cents).ptr - digits);
+    const auto length =
+        static_cast<std::size_t>(std::to_chars(digits, digits + 20, cents).ptr - digits);
     out.put(digits[0]);
     if (length > 1) {
       out.put('.');

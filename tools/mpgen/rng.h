@@ -5,7 +5,8 @@
 
 namespace mpgen {
 
-__extension__ typedef unsigned __int128 uint128;  // GCC and Clang; the extension keeps -Wpedantic quiet
+__extension__ typedef unsigned __int128
+    uint128;  // GCC and Clang; the extension keeps -Wpedantic quiet
 
 /// xoshiro256** seeded through splitmix64.
 ///

@@ -25,25 +25,34 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 
 std::int64_t unit_ns(resolution res) {
   switch (res) {
-    case resolution::day: return seconds_per_day * ns_per_second;
-    case resolution::second: return ns_per_second;
-    case resolution::milli: return 1'000'000;
-    case resolution::micro: return 1'000;
-    case resolution::nano: return 1;
+    case resolution::day:
+      return seconds_per_day * ns_per_second;
+    case resolution::second:
+      return ns_per_second;
+    case resolution::milli:
+      return 1'000'000;
+    case resolution::micro:
+      return 1'000;
+    case resolution::nano:
+      return 1;
   }
   return 1;
 }
 
 int fraction_digits(resolution res) {
   switch (res) {
-    case resolution::milli: return 3;
-    case resolution::micro: return 6;
-    case resolution::nano: return 9;
-    default: return 0;
+    case resolution::milli:
+      return 3;
+    case resolution::micro:
+      return 6;
+    case resolution::nano:
+      return 9;
+    default:
+      return 0;
   }
 }
 
-// Percent thresholds over {second, milli, micro, nano}, or a single fixed resolution.
+// Percentages for whole seconds, milliseconds and microseconds; the rest get nanoseconds.
 resolution draw_resolution(rng& random, int second_pct, int milli_pct, int micro_pct) {
   const auto r = static_cast<int>(random.below(100));
   if (r < second_pct) return resolution::second;
@@ -108,11 +117,20 @@ void put_iso(json_writer& out, stamp s, iso_spelling spelling, int offset_min) {
       out.put_digits(fraction / static_cast<std::uint64_t>(unit_ns(s.res)), digits);
     }
     switch (spelling.suffix) {
-      case zone::none: break;
-      case zone::upper_z: out.put('Z'); break;
-      case zone::lower_z: out.put('z'); break;
-      case zone::colon_offset: put_offset(out, offset_min, true); break;
-      case zone::compact_offset: put_offset(out, offset_min, false); break;
+      case zone::none:
+        break;
+      case zone::upper_z:
+        out.put('Z');
+        break;
+      case zone::lower_z:
+        out.put('z');
+        break;
+      case zone::colon_offset:
+        put_offset(out, offset_min, true);
+        break;
+      case zone::compact_offset:
+        put_offset(out, offset_min, false);
+        break;
     }
   }
   out.put('"');
@@ -125,14 +143,34 @@ bool has_offset(zone suffix) {
 // Mostly the canonical form; the rest covers every variant the SPEC accepts.
 iso_spelling draw_mixed_spelling(rng& random) {
   switch (random.below(20)) {
-    case 0: case 1: case 2: case 3: case 4: case 5: case 6: return {'T', zone::upper_z};
-    case 7: return {'t', zone::lower_z};
-    case 8: case 9: case 10: case 11: return {'T', zone::colon_offset};
-    case 12: case 13: return {'T', zone::compact_offset};
-    case 14: case 15: case 16: return {' ', zone::none};
-    case 17: return {' ', zone::upper_z};
-    case 18: return {'T', zone::none};
-    default: return {' ', zone::colon_offset};
+    case 0:
+    case 1:
+    case 2:
+    case 3:
+    case 4:
+    case 5:
+    case 6:
+      return {'T', zone::upper_z};
+    case 7:
+      return {'t', zone::lower_z};
+    case 8:
+    case 9:
+    case 10:
+    case 11:
+      return {'T', zone::colon_offset};
+    case 12:
+    case 13:
+      return {'T', zone::compact_offset};
+    case 14:
+    case 15:
+    case 16:
+      return {' ', zone::none};
+    case 17:
+      return {' ', zone::upper_z};
+    case 18:
+      return {'T', zone::none};
+    default:
+      return {' ', zone::colon_offset};
   }
 }
 
@@ -171,11 +209,21 @@ stamp make_stamp(std::int64_t ns, ts_style style, rng& random) {
   resolution res = resolution::second;
   switch (style) {
     case ts_style::iso:
-    case ts_style::iso_offset: res = draw_resolution(random, 60, 25, 10); break;
-    case ts_style::space: res = draw_resolution(random, 80, 20, 0); break;
-    case ts_style::epoch: res = draw_resolution(random, 50, 35, 15); break;
-    case ts_style::epoch_ms: res = resolution::milli; break;
-    case ts_style::mockaroo: res = resolution::day; break;
+    case ts_style::iso_offset:
+      res = draw_resolution(random, 60, 25, 10);
+      break;
+    case ts_style::space:
+      res = draw_resolution(random, 80, 20, 0);
+      break;
+    case ts_style::epoch:
+      res = draw_resolution(random, 50, 35, 15);
+      break;
+    case ts_style::epoch_ms:
+      res = resolution::milli;
+      break;
+    case ts_style::mockaroo:
+      res = resolution::day;
+      break;
     case ts_style::mixed:
       res = random.below(50) == 0 ? resolution::day : draw_resolution(random, 50, 28, 12);
       break;
@@ -186,16 +234,26 @@ stamp make_stamp(std::int64_t ns, ts_style style, rng& random) {
 
 void write_timestamp(json_writer& out, ts_style style, stamp s, rng& random) {
   switch (style) {
-    case ts_style::iso: put_iso(out, s, {'T', zone::upper_z}, 0); break;
+    case ts_style::iso:
+      put_iso(out, s, {'T', zone::upper_z}, 0);
+      break;
     case ts_style::iso_offset: {
       const zone suffix = random.below(2) == 0 ? zone::colon_offset : zone::compact_offset;
       put_iso(out, s, {'T', suffix}, random.pick(offsets_min));
       break;
     }
-    case ts_style::space: put_iso(out, s, {' ', zone::none}, 0); break;
-    case ts_style::epoch: put_epoch_seconds(out, s); break;
-    case ts_style::epoch_ms: put_epoch_millis(out, s); break;
-    case ts_style::mockaroo: put_mockaroo_date(out, s); break;
+    case ts_style::space:
+      put_iso(out, s, {' ', zone::none}, 0);
+      break;
+    case ts_style::epoch:
+      put_epoch_seconds(out, s);
+      break;
+    case ts_style::epoch_ms:
+      put_epoch_millis(out, s);
+      break;
+    case ts_style::mockaroo:
+      put_mockaroo_date(out, s);
+      break;
     case ts_style::mixed: {
       const iso_spelling spelling = draw_mixed_spelling(random);
       put_iso(out, s, spelling, has_offset(spelling.suffix) ? random.pick(offsets_min) : 0);

@@ -44,8 +44,8 @@ class update_stream {
   stream_options options_;
   std::uint64_t keys_ = 0;
   std::int64_t clock_ns_;
-  std::int64_t step_ns_;     // mean clock advance per record
-  std::int64_t far_reach_;   // in steps: how late the latest arrivals are
+  std::int64_t step_ns_;             // mean clock advance per record
+  std::int64_t far_reach_;           // in steps: how late the latest arrivals are
   std::array<update, 16> recent_{};  // ties copy one of these
   std::uint64_t emitted_ = 0;
 };

@@ -13,31 +13,36 @@ struct name {
 };
 
 inline constexpr name first_names[] = {
-    {"Ada", "ada"},         {"Alan", "alan"},       {"Grace", "grace"},
+    {"Ada", "ada"},         {"Alan", "alan"},         {"Grace", "grace"},
     {"Linus", "linus"},     {"Margaret", "margaret"}, {"Dennis", "dennis"},
-    {"Barbara", "barbara"}, {"Ken", "ken"},         {"Frances", "frances"},
-    {"Edsger", "edsger"},   {"Radia", "radia"},     {"Donald", "donald"},
-    {"Hedy", "hedy"},       {"Tim", "tim"},         {"Katherine", "katherine"},
-    {"John", "john"},       {"Mary", "mary"},       {"James", "james"},
-    {"Olivia", "olivia"},   {"Liam", "liam"},       {"Emma", "emma"},
-    {"Noah", "noah"},       {"Ava", "ava"},         {"Lucas", "lucas"},
-    {"Zoë", "zoe"},         {"José", "jose"},       {"Łukasz", "lukasz"},
-    {"Søren", "soren"},     {"Chloé", "chloe"},     {"Björn", "bjorn"},
-    {"Ngọc", "ngoc"},       {"Ayşe", "ayse"},       {"Дмитрий", "dmitry"},
+    {"Barbara", "barbara"}, {"Ken", "ken"},           {"Frances", "frances"},
+    {"Edsger", "edsger"},   {"Radia", "radia"},       {"Donald", "donald"},
+    {"Hedy", "hedy"},       {"Tim", "tim"},           {"Katherine", "katherine"},
+    {"John", "john"},       {"Mary", "mary"},         {"James", "james"},
+    {"Olivia", "olivia"},   {"Liam", "liam"},         {"Emma", "emma"},
+    {"Noah", "noah"},       {"Ava", "ava"},           {"Lucas", "lucas"},
+    {"Zoë", "zoe"},         {"José", "jose"},         {"Łukasz", "lukasz"},
+    {"Søren", "soren"},     {"Chloé", "chloe"},       {"Björn", "bjorn"},
+    {"Ngọc", "ngoc"},       {"Ayşe", "ayse"},         {"Дмитрий", "dmitry"},
     {"陽菜", "hina"},
 };
 
 inline constexpr name last_names[] = {
-    {"Lovelace", "lovelace"}, {"Turing", "turing"},     {"Hopper", "hopper"},
-    {"Torvalds", "torvalds"}, {"Hamilton", "hamilton"}, {"Ritchie", "ritchie"},
-    {"Liskov", "liskov"},     {"Thompson", "thompson"}, {"Allen", "allen"},
-    {"Dijkstra", "dijkstra"}, {"Perlman", "perlman"},   {"Knuth", "knuth"},
-    {"Lamarr", "lamarr"},     {"Berners-Lee", "bernerslee"}, {"Johnson", "johnson"},
-    {"Smith", "smith"},       {"Brown", "brown"},       {"Williams", "williams"},
-    {"Garcia", "garcia"},     {"Miller", "miller"},     {"Davis", "davis"},
-    {"Wilson", "wilson"},     {"O'Brien", "obrien"},    {"Müller", "muller"},
-    {"García", "garcia"},     {"Søndergaard", "sondergaard"}, {"Nowak", "nowak"},
-    {"Đặng", "dang"},         {"Yılmaz", "yilmaz"},     {"Иванов", "ivanov"},
+    {"Lovelace", "lovelace"}, {"Turing", "turing"},
+    {"Hopper", "hopper"},     {"Torvalds", "torvalds"},
+    {"Hamilton", "hamilton"}, {"Ritchie", "ritchie"},
+    {"Liskov", "liskov"},     {"Thompson", "thompson"},
+    {"Allen", "allen"},       {"Dijkstra", "dijkstra"},
+    {"Perlman", "perlman"},   {"Knuth", "knuth"},
+    {"Lamarr", "lamarr"},     {"Berners-Lee", "bernerslee"},
+    {"Johnson", "johnson"},   {"Smith", "smith"},
+    {"Brown", "brown"},       {"Williams", "williams"},
+    {"Garcia", "garcia"},     {"Miller", "miller"},
+    {"Davis", "davis"},       {"Wilson", "wilson"},
+    {"O'Brien", "obrien"},    {"Müller", "muller"},
+    {"García", "garcia"},     {"Søndergaard", "sondergaard"},
+    {"Nowak", "nowak"},       {"Đặng", "dang"},
+    {"Yılmaz", "yilmaz"},     {"Иванов", "ivanov"},
     {"山田", "yamada"},
 };
 
@@ -46,14 +51,14 @@ inline constexpr std::string_view domains[] = {
 };
 
 inline constexpr std::string_view genders[] = {
-    "Female", "Male",     "Female",      "Male",      "Non-binary",
+    "Female",  "Male",     "Female",      "Male",       "Non-binary",
     "Agender", "Bigender", "Genderfluid", "Polygender", "Genderqueer",
 };
 
 inline constexpr std::string_view streets[] = {
-    "Main",  "Oak",     "Pine",     "Maple", "Cedar",    "Elm",       "Washington", "Lake",
-    "Hill",  "Park",    "Sunset",   "River", "Church",   "Mill",      "Station",    "Bahnhof",
-    "Birch", "Willow", "Linden", "Åsgatan",
+    "Main",    "Oak",     "Pine",  "Maple",  "Cedar",  "Elm",     "Washington",
+    "Lake",    "Hill",    "Park",  "Sunset", "River",  "Church",  "Mill",
+    "Station", "Bahnhof", "Birch", "Willow", "Linden", "Åsgatan",
 };
 
 inline constexpr std::string_view street_suffixes[] = {
@@ -61,26 +66,21 @@ inline constexpr std::string_view street_suffixes[] = {
 };
 
 inline constexpr std::string_view cities[] = {
-    "Springfield", "Riverside", "Fairview", "Georgetown", "Portland", "Madison",
-    "Franklin",    "Clinton",   "Salem",    "Bristol",    "Chester", "Oxford",
-    "München",     "Zürich",    "São Paulo", "Kraków",    "Reykjavík", "Québec",
-    "Malmö",       "İzmir",     "東京",      "北京",       "Москва",  "Αθήνα",
+    "Springfield", "Riverside", "Fairview",  "Georgetown", "Portland",  "Madison",
+    "Franklin",    "Clinton",   "Salem",     "Bristol",    "Chester",   "Oxford",
+    "München",     "Zürich",    "São Paulo", "Kraków",     "Reykjavík", "Québec",
+    "Malmö",       "İzmir",     "東京",      "北京",       "Москва",    "Αθήνα",
 };
 
 inline constexpr std::string_view tags[] = {
-    "alpha", "beta", "gamma", "delta", "vip", "new", "churned", "trial",
-    "premium", "newsletter", "beta-tester", "wholesale",
+    "alpha",   "beta",  "gamma",   "delta",      "vip",         "new",
+    "churned", "trial", "premium", "newsletter", "beta-tester", "wholesale",
 };
 
 inline constexpr std::string_view plain_notes[] = {
-    "Call back after 5pm",
-    "Prefers e-mail",
-    "VIP customer since 2019",
-    "Asked for an invoice copy",
-    "Moved to a new address",
-    "Do not contact on weekends",
-    "Referred by a friend",
-    "Account reviewed",
+    "Call back after 5pm",       "Prefers e-mail",         "VIP customer since 2019",
+    "Asked for an invoice copy", "Moved to a new address", "Do not contact on weekends",
+    "Referred by a friend",      "Account reviewed",
 };
 
 // Strings that break splitters which look for `},{`, brackets, quotes or newlines without

@@ -23,9 +23,8 @@ V threads_sum(std::span<const V> values, int threads) {
       // Part k is [k*n/T, (k+1)*n/T): sizes differ by at most one and depend only on n and T,
       // so the same T always adds the same numbers in the same order.
       const auto part = values.subspan(k * n / parts, (k + 1) * n / parts - k * n / parts);
-      workers.emplace_back([part, &slot = partial[k]] {
-        slot = std::accumulate(part.begin(), part.end(), V{});
-      });
+      workers.emplace_back(
+          [part, &slot = partial[k]] { slot = std::accumulate(part.begin(), part.end(), V{}); });
     }
   }  // jthreads join here
   return std::accumulate(partial.begin(), partial.end(), V{});
@@ -45,8 +44,6 @@ class std_threads final : public summer {
 
 }  // namespace
 
-std::unique_ptr<summer> make_threads(int threads) {
-  return std::make_unique<std_threads>(threads);
-}
+std::unique_ptr<summer> make_threads(int threads) { return std::make_unique<std_threads>(threads); }
 
 }  // namespace sumbench

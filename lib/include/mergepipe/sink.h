@@ -20,7 +20,7 @@ class record_sink {
 
 /// A bad record left out under `error_policy::skip`.
 struct rejected_record {
-  std::string_view file;       ///< Input name as given.
+  std::string_view file;       ///< Input name as given ("<stdin>" for standard input).
   std::uint64_t line = 0;      ///< Line of the record's first byte (from 1).
   std::uint64_t column = 0;    ///< Byte column of the record's first byte (from 1).
   std::uint64_t offset = 0;    ///< Byte offset of the record's first byte in its file.

@@ -1,0 +1,1274 @@
+// Runs the real mergepipe binary against SPEC.md sections 1 to 3: exit codes, the exact bytes on
+// standard output, the messages on standard error and the files left behind.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "cli_runner.h"
+
+namespace {
+
+using mergepipe::cli_testing::cli_result;
+using mergepipe::cli_testing::lines_of;
+using mergepipe::cli_testing::read_file;
+using mergepipe::cli_testing::run_mergepipe;
+using mergepipe::cli_testing::temp_dir;
+
+std::string describe(const cli_result& r) {
+  return "exit code " + std::to_string(r.exit_code) + "\n--- stdout ---\n" + r.out.substr(0, 2000) +
+         "\n--- stderr ---\n" + r.err.substr(0, 2000);
+}
+
+// Exit 0 and exactly `expected` on standard output.
+::testing::AssertionResult succeeds_with(const cli_result& r, const std::string& expected) {
+  if (r.exit_code != 0)
+    return ::testing::AssertionFailure() << "expected exit 0, got " << describe(r);
+  if (r.out != expected) {
+    return ::testing::AssertionFailure() << "stdout differs\n--- expected ---\n"
+                                         << expected << "\n--- actual ---\n"
+                                         << describe(r);
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// Exit `code`, nothing on standard output, one line on standard error that contains `needle`.
+::testing::AssertionResult fails_with(const cli_result& r, int code, const std::string& needle) {
+  if (r.exit_code != code) {
+    return ::testing::AssertionFailure() << "expected exit " << code << ", got " << describe(r);
+  }
+  if (!r.out.empty())
+    return ::testing::AssertionFailure() << "expected empty stdout, got " << describe(r);
+  if (lines_of(r.err).size() != 1 || r.err.back() != '\n') {
+    return ::testing::AssertionFailure() << "expected one line on stderr, got " << describe(r);
+  }
+  if (r.err.find(needle) == std::string::npos) {
+    return ::testing::AssertionFailure() << "stderr lacks \"" << needle << "\": " << describe(r);
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// `file:line:column (byte offset)` of the byte `needle` starts at in `content`.
+std::string location_of(const std::string& file, const std::string& content,
+                        const std::string& needle) {
+  std::size_t offset = content.find(needle);
+  if (offset == std::string::npos) return "<needle not found>";
+  std::size_t line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (content[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return file + ":" + std::to_string(line) + ":" + std::to_string(offset - line_start + 1) +
+         " (byte " + std::to_string(offset) + ")";
+}
+
+std::string join_lines(const std::vector<std::string>& records) {
+  std::string out;
+  for (const std::string& r : records) out += r + "\n";
+  return out;
+}
+
+std::string compact_array(const std::vector<std::string>& records) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < records.size(); ++i) out += (i ? "," : "") + records[i];
+  return out + "]";
+}
+
+class cli_test : public ::testing::Test {
+ protected:
+  /// Writes `name` in the test's directory; names are relative to it in every run.
+  void write(const std::string& name, const std::string& content) { dir_.write(name, content); }
+  [[nodiscard]] std::string read(const std::string& name) const {
+    return read_file(dir_.file(name));
+  }
+  [[nodiscard]] bool exists(const std::string& name) const {
+    return std::filesystem::exists(std::filesystem::symlink_status(dir_.file(name)));
+  }
+  cli_result run(const std::vector<std::string>& args,
+                 const std::optional<std::string>& input = std::nullopt) {
+    return run_mergepipe(args, input, dir_.path().string());
+  }
+
+  temp_dir dir_;
+};
+
+// Three keys, updates out of order: the winners are b (id 2), c (id 1) and d (id 3).
+const std::vector<std::string> basic_records = {
+    R"({"id":1,"updated_at":"2024-01-01T00:00:00Z","v":"a"})",
+    R"({"id":2,"updated_at":"2024-01-01T00:00:00Z","v":"b"})",
+    R"({"id":1,"updated_at":"2024-01-02T00:00:00Z","v":"c"})",
+    R"({"id":3,"updated_at":"2024-01-05T00:00:00Z","v":"d"})",
+    R"({"id":3,"updated_at":"2024-01-04T00:00:00Z","v":"e"})",
+};
+const std::string basic_expected =
+    join_lines({basic_records[1], basic_records[2], basic_records[3]});
+
+const std::string basic_pretty_array =
+    "\xEF\xBB\xBF  [\r\n"
+    "  {\r\n"
+    "    \"id\": 1,\r\n"
+    "    \"updated_at\": \"2024-01-01T00:00:00Z\",\r\n"
+    "    \"v\": \"a\"\r\n"
+    "  },\r\n"
+    "  {\"id\" : 2, \"updated_at\" : \"2024-01-01T00:00:00Z\", \"v\" : \"b\"},\n"
+    "\t{\n\t\t\"id\":1,\n\t\t\"updated_at\":\"2024-01-02T00:00:00Z\",\n\t\t\"v\":\"c\"\n\t}\n"
+    ",{\"id\":3,\"updated_at\":\"2024-01-05T00:00:00Z\",\"v\":\"d\"}  ,\n"
+    "  {\n"
+    "    \"id\": 3, \"updated_at\": \"2024-01-04T00:00:00Z\", \"v\": \"e\"\n"
+    "  }\n"
+    "]\n\n";
+
+// ---------------------------------------------------------------------------------------------
+// Output: formats, layout, minified records.
+
+TEST_F(cli_test, ndjson_input_gives_latest_record_per_key) {
+  write("in.ndjson", join_lines(basic_records));
+  EXPECT_TRUE(succeeds_with(run({"in.ndjson"}), basic_expected));
+}
+
+TEST_F(cli_test, array_input_compact_and_pretty_give_same_output_as_ndjson) {
+  write("compact.json", compact_array(basic_records));
+  write("pretty.json", basic_pretty_array);
+  EXPECT_TRUE(succeeds_with(run({"compact.json"}), basic_expected));
+  EXPECT_TRUE(succeeds_with(run({"pretty.json"}), basic_expected));
+}
+
+TEST_F(cli_test, format_array_layout) {
+  write("in.ndjson", join_lines(basic_records));
+  EXPECT_TRUE(succeeds_with(
+      run({"--format", "array", "in.ndjson"}),
+      "[\n" + basic_records[1] + ",\n" + basic_records[2] + ",\n" + basic_records[3] + "\n]\n"));
+  write("one.ndjson", R"({"id":1})"
+                      "\n");
+  EXPECT_TRUE(succeeds_with(run({"--format", "array", "one.ndjson"}), "[\n{\"id\":1}\n]\n"));
+}
+
+TEST_F(cli_test, no_records_gives_empty_ndjson_and_empty_array) {
+  write("empty.ndjson", "");
+  write("blank.ndjson", " \n\r\n\t\n");
+  write("empty.json", " [ \n ] \n");
+  write("bom.json", "\xEF\xBB\xBF[]");
+  for (const char* file : {"empty.ndjson", "blank.ndjson", "empty.json", "bom.json"}) {
+    SCOPED_TRACE(file);
+    EXPECT_TRUE(succeeds_with(run({file}), ""));
+    EXPECT_TRUE(succeeds_with(run({"--format", "array", file}), "[]\n"));
+  }
+}
+
+TEST_F(cli_test, blank_lines_and_crlf_in_ndjson_are_whitespace) {
+  write("in.ndjson",
+        "\xEF\xBB\xBF\n"
+        R"({"id":1,"v":1})"
+        "\r\n\r\n  \n"
+        R"({"id":2,"v":2})"
+        "\r\n");
+  EXPECT_TRUE(succeeds_with(run({"in.ndjson"}), "{\"id\":1,\"v\":1}\n{\"id\":2,\"v\":2}\n"));
+}
+
+TEST_F(cli_test, output_records_are_minified_keeping_numbers_and_escapes) {
+  const std::string spaced =
+      R"({ "id" : 1 ,	"s" : "a  b\u0041\n\"} ,{" , "n" : 1.50E+2 , "m" : -0.0 ,)"
+      R"( "big" : 123456789012345678901234567890 ,)"
+      R"( "arr" : [ 1 , { } , [ ] , true , null ] , "o" : { "k" : "v" } })";
+  const std::string minified =
+      R"({"id":1,"s":"a  b\u0041\n\"} ,{","n":1.50E+2,"m":-0.0,)"
+      R"("big":123456789012345678901234567890,)"
+      R"("arr":[1,{},[],true,null],"o":{"k":"v"}})";
+  write("in.ndjson", spaced + "\n");
+  EXPECT_TRUE(succeeds_with(run({"in.ndjson"}), minified + "\n"));
+  write("in.json", "[\n  " + spaced + "\n]\n");
+  EXPECT_TRUE(succeeds_with(run({"in.json"}), minified + "\n"));
+  // The first of duplicate names counts for the key; the record keeps both.
+  write("dup.ndjson", R"({"id":1,"id":2,"v":1})"
+                      "\n"
+                      R"({"id":1,"v":2})"
+                      "\n");
+  EXPECT_TRUE(succeeds_with(run({"dup.ndjson"}), R"({"id":1,"v":2})"
+                                                 "\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Order of the output.
+
+TEST_F(cli_test, default_order_is_position_of_the_winner) {
+  write("in.ndjson", join_lines({
+                         R"({"id":"a","updated_at":5,"v":1})",
+                         R"({"id":"b","updated_at":1,"v":2})",
+                         R"({"id":"a","updated_at":1,"v":3})",
+                         R"({"id":"c","updated_at":1,"v":4})",
+                         R"({"id":"b","updated_at":2,"v":5})",
+                     }));
+  EXPECT_TRUE(succeeds_with(run({"in.ndjson"}), join_lines({
+                                                    R"({"id":"a","updated_at":5,"v":1})",
+                                                    R"({"id":"c","updated_at":1,"v":4})",
+                                                    R"({"id":"b","updated_at":2,"v":5})",
+                                                })));
+  EXPECT_TRUE(succeeds_with(run({"--order", "input", "in.ndjson"}), run({"in.ndjson"}).out));
+}
+
+TEST_F(cli_test, order_key_sorts_booleans_numbers_strings) {
+  write("in.ndjson", join_lines({
+                         R"({"id":"b"})",
+                         R"({"id":10})",
+                         R"({"id":"\u00e9"})",
+                         R"({"id":"a"})",
+                         R"({"id":2})",
+                         R"({"id":true})",
+                         R"({"id":1e2})",
+                         R"({"id":"B"})",
+                         R"({"id":"\u0041"})",
+                         R"({"id":"ab"})",
+                         R"({"id":-1.5})",
+                         R"({"id":"z"})",
+                         R"({"id":12345678901234567891})",
+                         R"({"id":12345678901234567890})",
+                     }));
+  EXPECT_TRUE(
+      succeeds_with(run({"--order", "key", "in.ndjson"}), join_lines({
+                                                              R"({"id":true})",
+                                                              R"({"id":-1.5})",
+                                                              R"({"id":2})",
+                                                              R"({"id":10})",
+                                                              R"({"id":1e2})",
+                                                              R"({"id":12345678901234567890})",
+                                                              R"({"id":12345678901234567891})",
+                                                              R"({"id":"\u0041"})",
+                                                              R"({"id":"B"})",
+                                                              R"({"id":"a"})",
+                                                              R"({"id":"ab"})",
+                                                              R"({"id":"b"})",
+                                                              R"({"id":"z"})",
+                                                              R"({"id":"\u00e9"})",
+                                                          })));
+}
+
+TEST_F(cli_test, order_key_compares_composite_keys_field_by_field) {
+  write("in.ndjson", join_lines({
+                         R"({"a":1,"b":"x"})",
+                         R"({"a":0,"b":"z"})",
+                         R"({"a":1,"b":2})",
+                         R"({"a":1,"b":"w"})",
+                     }));
+  EXPECT_TRUE(
+      succeeds_with(run({"--key", "a,b", "--order", "key", "in.ndjson"}), join_lines({
+                                                                              R"({"a":0,"b":"z"})",
+                                                                              R"({"a":1,"b":2})",
+                                                                              R"({"a":1,"b":"w"})",
+                                                                              R"({"a":1,"b":"x"})",
+                                                                          })));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys.
+
+TEST_F(cli_test, composite_key) {
+  write("in.ndjson", join_lines({
+                         R"({"a":1,"b":1,"v":1})",
+                         R"({"a":1,"b":2,"v":2})",
+                         R"({"a":2,"b":1,"v":3})",
+                         R"({"b":1,"a":1,"v":4})",
+                     }));
+  EXPECT_TRUE(succeeds_with(run({"--key", "a,b", "in.ndjson"}), join_lines({
+                                                                    R"({"a":1,"b":2,"v":2})",
+                                                                    R"({"a":2,"b":1,"v":3})",
+                                                                    R"({"b":1,"a":1,"v":4})",
+                                                                })));
+}
+
+TEST_F(cli_test, json_pointer_key) {
+  write("in.ndjson", join_lines({
+                         R"({"a":{"b":1},"v":1})",
+                         R"({"a":{"b":2},"v":2})",
+                         R"({"a":{"c":0,"b":1},"v":3})",
+                     }));
+  EXPECT_TRUE(succeeds_with(run({"--key", "/a/b", "in.ndjson"}), join_lines({
+                                                                     R"({"a":{"b":2},"v":2})",
+                                                                     R"({"a":{"c":0,"b":1},"v":3})",
+                                                                 })));
+  // Pointers may be parts of a composite key.
+  write("two.ndjson", join_lines({
+                          R"({"a":{"b":1},"c":1,"v":1})",
+                          R"({"a":{"b":1},"c":2,"v":2})",
+                          R"({"a":{"b":1},"c":1,"v":3})",
+                      }));
+  EXPECT_TRUE(
+      succeeds_with(run({"--key", "/a/b,c", "two.ndjson"}), join_lines({
+                                                                R"({"a":{"b":1},"c":2,"v":2})",
+                                                                R"({"a":{"b":1},"c":1,"v":3})",
+                                                            })));
+}
+
+TEST_F(cli_test, number_and_string_keys_are_different) {
+  write("in.ndjson", join_lines({R"({"id":1,"v":"num"})", R"({"id":"1","v":"str"})"}));
+  EXPECT_TRUE(succeeds_with(run({"in.ndjson"}),
+                            join_lines({R"({"id":1,"v":"num"})", R"({"id":"1","v":"str"})"})));
+}
+
+TEST_F(cli_test, numbers_with_the_same_value_are_the_same_key) {
+  write("in.ndjson", join_lines({R"({"id":1,"v":1})", R"({"id":1.0,"v":2})", R"({"id":1e0,"v":3})",
+                                 R"({"id":10E-1,"v":4})", R"({"id":2,"v":5})"}));
+  EXPECT_TRUE(succeeds_with(run({"in.ndjson"}),
+                            join_lines({R"({"id":10E-1,"v":4})", R"({"id":2,"v":5})"})));
+}
+
+TEST_F(cli_test, big_integer_keys_compare_exactly) {
+  write("in.ndjson",
+        join_lines({R"({"id":12345678901234567890,"v":1})", R"({"id":12345678901234567891,"v":2})",
+                    R"({"id":123456789012345678901234567890,"v":3})",
+                    R"({"id":123456789012345678901234567891,"v":4})"}));
+  EXPECT_TRUE(succeeds_with(run({"in.ndjson"}), read("in.ndjson")));
+}
+
+TEST_F(cli_test, string_keys_compare_after_unescaping) {
+  write("in.ndjson", join_lines({R"({"id":"\u0041","v":1})", R"({"id":"A","v":2})",
+                                 R"({"id":"\/","v":3})", R"({"id":"/","v":4})"}));
+  EXPECT_TRUE(succeeds_with(run({"in.ndjson"}),
+                            join_lines({R"({"id":"A","v":2})", R"({"id":"/","v":4})"})));
+}
+
+TEST_F(cli_test, key_field_names_match_after_unescaping) {
+  write("in.ndjson", join_lines({R"({"\u0069d":1,"v":1})", R"({"id":1,"v":2})"}));
+  EXPECT_TRUE(succeeds_with(run({"in.ndjson"}), join_lines({R"({"id":1,"v":2})"})));
+}
+
+TEST_F(cli_test, boolean_keys) {
+  write("in.ndjson",
+        join_lines({R"({"id":true,"v":1})", R"({"id":false,"v":2})", R"({"id":true,"v":3})"}));
+  EXPECT_TRUE(succeeds_with(run({"in.ndjson"}),
+                            join_lines({R"({"id":false,"v":2})", R"({"id":true,"v":3})"})));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timestamps.
+
+TEST_F(cli_test, iso_timestamps_with_offsets_compare_as_instants) {
+  // 12:00+02:00 is 10:00Z, before 11:00Z, whichever comes first in the input.
+  const std::string early = R"({"id":1,"updated_at":"2024-03-05T12:00:00+02:00","v":"early"})";
+  const std::string late = R"({"id":1,"updated_at":"2024-03-05T11:00:00Z","v":"late"})";
+  write("a.ndjson", join_lines({early, late}));
+  write("b.ndjson", join_lines({late, early}));
+  EXPECT_TRUE(succeeds_with(run({"a.ndjson"}), late + "\n"));
+  EXPECT_TRUE(succeeds_with(run({"b.ndjson"}), late + "\n"));
+  // Other spellings of instants.
+  write("c.ndjson", join_lines({
+                        R"({"id":2,"updated_at":"2024-03-05 12:00:00.5","v":1})",
+                        R"({"id":2,"updated_at":"2024-03-05t12:00:00.25z","v":2})",
+                        R"({"id":3,"updated_at":"2024-03-06","v":3})",
+                        R"({"id":3,"updated_at":"2024-03-05T23:59:59-0001","v":4})",
+                        R"({"id":4,"updated_at":1709640000,"v":5})",
+                        R"({"id":4,"updated_at":"2024-03-05T11:59:59.999999999Z","v":6})",
+                    }));
+  EXPECT_TRUE(succeeds_with(run({"c.ndjson"}),
+                            join_lines({
+                                R"({"id":2,"updated_at":"2024-03-05 12:00:00.5","v":1})",
+                                R"({"id":3,"updated_at":"2024-03-05T23:59:59-0001","v":4})",
+                                R"({"id":4,"updated_at":1709640000,"v":5})",
+                            })));
+}
+
+TEST_F(cli_test, equal_timestamps_are_broken_by_later_position) {
+  write("in.ndjson", join_lines({
+                         R"({"id":1,"updated_at":"2024-03-05T12:00:00Z","v":1})",
+                         R"({"id":1,"updated_at":"2024-03-05T14:00:00+02:00","v":2})",
+                         R"({"id":1,"updated_at":1709640000,"v":3})",
+                         R"({"id":1,"updated_at":"2024-03-05T11:00:00Z","v":4})",
+                     }));
+  EXPECT_TRUE(succeeds_with(run({"in.ndjson"}), R"({"id":1,"updated_at":1709640000,"v":3})"
+                                                "\n"));
+}
+
+TEST_F(cli_test, equal_timestamps_across_files_follow_command_line_order) {
+  const std::string x = R"({"id":1,"updated_at":"2024-01-01","v":"x"})";
+  const std::string y = R"({"id":1,"updated_at":"2024-01-01","v":"y"})";
+  // Byte offsets favour x (later in its file), the file index must favour the second file.
+  write("x.ndjson", "\n\n\n\n\n\n\n\n\n\n" + x + "\n");
+  write("y.ndjson", y + "\n");
+  EXPECT_TRUE(succeeds_with(run({"x.ndjson", "y.ndjson"}), y + "\n"));
+  EXPECT_TRUE(succeeds_with(run({"y.ndjson", "x.ndjson"}), x + "\n"));
+  // The same file named twice counts twice.
+  EXPECT_TRUE(succeeds_with(run({"x.ndjson", "y.ndjson", "x.ndjson"}), x + "\n"));
+}
+
+TEST_F(cli_test, null_or_absent_timestamp_is_older_than_any) {
+  write("in.ndjson", join_lines({
+                         R"({"id":1,"updated_at":"1900-01-01","v":1})",
+                         R"({"id":1,"updated_at":null,"v":2})",
+                         R"({"id":1,"v":3})",
+                         R"({"id":2,"updated_at":-5000000000,"v":4})",
+                         R"({"id":2,"v":5})",
+                         R"({"id":3,"updated_at":null,"v":6})",
+                         R"({"id":3,"v":7})",
+                     }));
+  EXPECT_TRUE(succeeds_with(run({"in.ndjson"}), join_lines({
+                                                    R"({"id":1,"updated_at":"1900-01-01","v":1})",
+                                                    R"({"id":2,"updated_at":-5000000000,"v":4})",
+                                                    R"({"id":3,"v":7})",
+                                                })));
+}
+
+TEST_F(cli_test, empty_ts_means_last_in_input_order_wins) {
+  write("in.ndjson", join_lines({
+                         R"({"id":1,"updated_at":"2030-01-01","v":1})",
+                         R"({"id":1,"updated_at":"2020-01-01","v":2})",
+                         R"({"id":1,"updated_at":"not a time","v":3})",
+                     }));
+  EXPECT_TRUE(succeeds_with(run({"--ts", "", "in.ndjson"}),
+                            R"({"id":1,"updated_at":"not a time","v":3})"
+                            "\n"));
+}
+
+TEST_F(cli_test, timestamp_edge_spellings) {
+  // Digits past the ninth are truncated; second 60 is the first instant of the next minute.
+  write("tie.ndjson", join_lines({
+                          R"({"id":1,"updated_at":"2024-03-05T12:00:00.0000000001Z","v":1})",
+                          R"({"id":1,"updated_at":"2024-03-05T11:59:60Z","v":2})",
+                          R"({"id":1,"updated_at":"2024-03-05T12:00:00Z","v":3})",
+                          R"({"id":1,"updated_at":"2024-03-05T11:59:59.9999999999Z","v":4})",
+                      }));
+  EXPECT_TRUE(succeeds_with(run({"tie.ndjson"}),
+                            R"({"id":1,"updated_at":"2024-03-05T12:00:00Z","v":3})"
+                            "\n"));
+  // Fractional epoch seconds against a fraction in a string; the ends of the year range.
+  write("in.ndjson", join_lines({
+                         R"({"id":1,"updated_at":1709640000.5,"v":1})",
+                         R"({"id":1,"updated_at":"2024-03-05T12:00:00.4Z","v":2})",
+                         R"({"id":2,"updated_at":"9999-12-31T23:59:59Z","v":3})",
+                         R"({"id":2,"updated_at":"0000-01-01","v":4})",
+                         R"({"id":3,"t":1})",
+                     }));
+  EXPECT_TRUE(
+      succeeds_with(run({"in.ndjson"}), join_lines({
+                                            R"({"id":1,"updated_at":1709640000.5,"v":1})",
+                                            R"({"id":2,"updated_at":"9999-12-31T23:59:59Z","v":3})",
+                                            R"({"id":3,"t":1})",
+                                        })));
+  // Nanoseconds: one past the instant of the string.
+  write("ns.ndjson", join_lines({R"({"id":1,"t":1709640000000000001,"v":1})",
+                                 R"({"id":1,"t":"2024-03-05T12:00:00Z","v":2})"}));
+  EXPECT_TRUE(succeeds_with(run({"--ts", "t", "--ts-unit", "ns", "ns.ndjson"}),
+                            R"({"id":1,"t":1709640000000000001,"v":1})"
+                            "\n"));
+}
+
+TEST_F(cli_test, ts_format_with_fraction_and_offset) {
+  // 10:30:00.5+01:30 is 09:00:00.5Z, after 09:00:00.4Z.
+  write("in.ndjson", join_lines({R"({"id":1,"t":"2024-03-05 10:30:00.5 +0130","v":1})",
+                                 R"({"id":1,"t":"2024-03-05 09:00:00.4 Z","v":2})",
+                                 R"({"id":1,"t":"2024-03-05 09:00:00.45 +00:00","v":3})"}));
+  EXPECT_TRUE(
+      succeeds_with(run({"--ts", "t", "--ts-format", "%Y-%m-%d %H:%M:%S.%f %z", "in.ndjson"}),
+                    R"({"id":1,"t":"2024-03-05 10:30:00.5 +0130","v":1})"
+                    "\n"));
+}
+
+TEST_F(cli_test, ts_names_another_field) {
+  write("in.ndjson", join_lines({R"({"id":1,"t":2,"updated_at":1,"v":1})",
+                                 R"({"id":1,"t":1,"updated_at":2,"v":2})"}));
+  EXPECT_TRUE(succeeds_with(run({"--ts", "t", "in.ndjson"}),
+                            R"({"id":1,"t":2,"updated_at":1,"v":1})"
+                            "\n"));
+}
+
+TEST_F(cli_test, ts_unit_scales_numbers_against_iso_strings) {
+  // 1500 ms is before one minute past the epoch; 1500 s is after it.
+  const std::string number = R"({"id":1,"t":1500,"v":"number"})";
+  const std::string iso = R"({"id":1,"t":"1970-01-01T00:01:00Z","v":"iso"})";
+  write("in.ndjson", join_lines({number, iso}));
+  write("rev.ndjson", join_lines({iso, number}));
+  EXPECT_TRUE(succeeds_with(run({"--ts", "t", "--ts-unit", "ms", "in.ndjson"}), iso + "\n"));
+  EXPECT_TRUE(succeeds_with(run({"--ts", "t", "--ts-unit", "ms", "rev.ndjson"}), iso + "\n"));
+  EXPECT_TRUE(succeeds_with(run({"--ts", "t", "in.ndjson"}), number + "\n"));
+  EXPECT_TRUE(succeeds_with(run({"--ts", "t", "rev.ndjson"}), number + "\n"));
+  EXPECT_TRUE(succeeds_with(run({"--ts", "t", "--ts-unit", "s", "rev.ndjson"}), number + "\n"));
+}
+
+TEST_F(cli_test, ts_format_parses_month_day_year) {
+  write("in.ndjson", join_lines({
+                         R"({"id":1,"t":"12/31/2023","v":1})",
+                         R"({"id":1,"t":"01/02/2024","v":2})",
+                         R"({"id":1,"t":"06/15/2023","v":3})",
+                     }));
+  EXPECT_TRUE(succeeds_with(run({"--ts", "t", "--ts-format", "%m/%d/%Y", "in.ndjson"}),
+                            R"({"id":1,"t":"01/02/2024","v":2})"
+                            "\n"));
+  // Without the format these strings are not timestamps: bad records.
+  EXPECT_TRUE(fails_with(run({"--ts", "t", "in.ndjson"}), 1, "in.ndjson:1:1 (byte 0)"));
+}
+
+TEST_F(cli_test, bad_timestamps_are_bad_records) {
+  for (const char* ts :
+       {R"("2024-02-30")", R"("2024-13-01")", "true", "{}", "[1]", R"("yesterday")"}) {
+    SCOPED_TRACE(ts);
+    write("in.ndjson",
+          join_lines({R"({"id":1})", std::string(R"({"id":2,"updated_at":)") + ts + "}"}));
+    EXPECT_TRUE(fails_with(run({"in.ndjson"}), 1, "in.ndjson:2:1 (byte 9)"));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deletes.
+
+TEST_F(cli_test, delete_marker_that_wins_removes_the_key) {
+  write("in.ndjson", join_lines({
+                         R"({"id":1,"v":1})",
+                         R"({"id":2,"v":1})",
+                         R"({"id":1,"op":"d"})",
+                         R"({"id":3,"op":"u"})",
+                         R"({"id":4,"updated_at":5,"v":1})",
+                         R"({"id":4,"updated_at":3,"op":"d"})",
+                     }));
+  EXPECT_TRUE(succeeds_with(run({"in.ndjson", "--delete-when", "op=d"}),
+                            join_lines({
+                                R"({"id":2,"v":1})",
+                                R"({"id":3,"op":"u"})",
+                                R"({"id":4,"updated_at":5,"v":1})",
+                            })));
+  EXPECT_TRUE(succeeds_with(run({"in.ndjson", "--delete-when", R"(op="d")"}),
+                            run({"in.ndjson", "--delete-when=op=d"}).out));
+}
+
+TEST_F(cli_test, later_update_revives_a_deleted_key) {
+  write("in.ndjson",
+        join_lines({R"({"id":1,"v":1})", R"({"id":1,"op":"d"})", R"({"id":1,"v":2})"}));
+  EXPECT_TRUE(succeeds_with(run({"in.ndjson", "--delete-when", "op=d"}), R"({"id":1,"v":2})"
+                                                                         "\n"));
+}
+
+TEST_F(cli_test, delete_rules_match_type_and_value_and_may_repeat) {
+  write("in.ndjson", join_lines({
+                         R"({"id":1,"_deleted":true})",
+                         R"({"id":2,"_deleted":"true"})",
+                         R"({"id":3,"meta":{"op":"d"}})",
+                         R"({"id":4,"op":"d"})",
+                         R"({"id":5,"op":"D"})",
+                     }));
+  EXPECT_TRUE(succeeds_with(
+      run({"in.ndjson", "--delete-when", "_deleted=true", "--delete-when", "/meta/op=d"}),
+      join_lines(
+          {R"({"id":2,"_deleted":"true"})", R"({"id":4,"op":"d"})", R"({"id":5,"op":"D"})"})));
+}
+
+TEST_F(cli_test, delete_when_takes_one_value_and_leaves_inputs_alone) {
+  // An option with one value per occurrence: the file after it is an input, not a second rule.
+  write("in.ndjson",
+        join_lines({R"({"id":1,"v":1})", R"({"id":2,"v":1})", R"({"id":1,"op":"d"})"}));
+  EXPECT_TRUE(succeeds_with(run({"--delete-when", "op=d", "in.ndjson"}), R"({"id":2,"v":1})"
+                                                                         "\n"));
+  EXPECT_TRUE(succeeds_with(run({"--delete-when", "op=d", "--delete-when", "x=1", "in.ndjson"}),
+                            R"({"id":2,"v":1})"
+                            "\n"));
+}
+
+TEST_F(cli_test, delete_rule_without_equals_is_usage_error) {
+  write("in.ndjson", R"({"id":1})"
+                     "\n");
+  EXPECT_TRUE(fails_with(run({"--delete-when", "op", "in.ndjson"}), 2, "op"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bad input.
+
+TEST_F(cli_test, bad_record_fails_with_location_and_reason) {
+  const std::string content = R"({"id":1,"updated_at":null})"
+                              "\n"
+                              R"({"id":2})"
+                              "\n  "
+                              R"({"x":1})"
+                              "\n"
+                              R"({"y":2})"
+                              "\n";
+  write("bad.ndjson", content);
+  cli_result r = run({"bad.ndjson"});
+  EXPECT_TRUE(fails_with(
+      r, 1, location_of("bad.ndjson", content, R"({"x":1})") + R"(: missing key field "id")"));
+  EXPECT_EQ(location_of("bad.ndjson", content, R"({"x":1})"), "bad.ndjson:3:3 (byte 38)");
+  EXPECT_TRUE(fails_with(run({"--on-error", "fail", "bad.ndjson"}), 1, "bad.ndjson:3:3 (byte 38)"));
+}
+
+TEST_F(cli_test, bad_record_in_array_is_located) {
+  const std::string content = "[\n  {\"id\":1},\n  {\"id\":null}\n]\n";
+  write("bad.json", content);
+  EXPECT_EQ(location_of("bad.json", content, "{\"id\":null}"), "bad.json:3:3 (byte 16)");
+  EXPECT_TRUE(fails_with(run({"bad.json"}), 1, "bad.json:3:3 (byte 16)"));
+}
+
+TEST_F(cli_test, key_that_is_null_object_or_array_is_bad) {
+  for (const char* key : {"null", "{}", "[1]", R"({"a":1})"}) {
+    SCOPED_TRACE(key);
+    write("in.ndjson", std::string(R"({"id":)") + key + "}\n");
+    EXPECT_TRUE(fails_with(run({"in.ndjson"}), 1, "in.ndjson:1:1 (byte 0)"));
+  }
+}
+
+// A generated NDJSON or array file with bad records in several chunks; the first bad one is a
+// missing key, the later ones are other failures.
+struct generated_bad_input {
+  std::string content;
+  std::vector<std::string> bad_locations;  ///< `line:column (byte offset)` of each bad record.
+  std::string good_output;                 ///< What --on-error skip writes.
+};
+
+generated_bad_input generate_bad_input(bool array) {
+  generated_bad_input g;
+  std::string& c = g.content;
+  std::size_t line = 1;
+  if (array) {
+    c = "[\n";
+    line = 2;
+  }
+  for (int i = 0; i < 5000; ++i) {
+    std::string record;
+    bool bad = true;
+    switch (i) {
+      case 1500:
+        record = R"({"ID":1500,"updated_at":1,"pad":"},{\"id\":1}"})";
+        break;
+      case 2600:
+        record = R"({"id":2600,"updated_at":"2024-02-31","pad":"xxxxxxxxxxxxxxxx"})";
+        break;
+      case 3100:
+        record = R"({"id":3100,"updated_at":1,"pad":tru})";
+        break;
+      case 4400:
+        record = R"({"id":[4400],"updated_at":1,"pad":"xxxxxxxxxxxxxxxxxxxxxxxx"})";
+        break;
+      default:
+        record = R"({"id":)" + std::to_string(i % 1700) + R"(,"updated_at":)" + std::to_string(i) +
+                 R"(,"pad":"xxxxxxxxxxxxxxxxxxxxxxxxx"})";
+        bad = false;
+    }
+    if (i > 0 && array) c += ",\n";
+    if (bad)
+      g.bad_locations.push_back(std::to_string(line) + ":1 (byte " + std::to_string(c.size()) +
+                                ")");
+    c += record;
+    if (!array) c += "\n";
+    ++line;
+  }
+  if (array) c += "\n]\n";
+  // Winners: the last record of each key among the good ones (timestamps grow with i).
+  std::map<int, int> last;
+  for (int i = 0; i < 5000; ++i) {
+    if (i != 1500 && i != 2600 && i != 3100 && i != 4400) last[i % 1700] = i;
+  }
+  std::vector<int> winners;
+  for (const auto& [key, i] : last) winners.push_back(i);
+  std::sort(winners.begin(), winners.end());
+  for (int i : winners) {
+    g.good_output += R"({"id":)" + std::to_string(i % 1700) + R"(,"updated_at":)" +
+                     std::to_string(i) +
+                     R"(,"pad":"xxxxxxxxxxxxxxxxxxxxxxxxx"})"
+                     "\n";
+  }
+  return g;
+}
+
+TEST_F(cli_test, first_bad_record_in_input_order_is_reported_for_any_thread_count) {
+  for (bool array : {false, true}) {
+    SCOPED_TRACE(array ? "array" : "ndjson");
+    generated_bad_input g = generate_bad_input(array);
+    const std::string name = array ? "big.json" : "big.ndjson";
+    write(name, g.content);
+    const std::string expected = name + ":" + g.bad_locations[0] + R"(: missing key field "id")";
+    for (const char* threads : {"1", "4"}) {
+      for (int repeat = 0; repeat < 3; ++repeat) {
+        SCOPED_TRACE(std::string("threads ") + threads);
+        EXPECT_TRUE(
+            fails_with(run({"--threads", threads, "--chunk-size", "1K", name}), 1, expected));
+      }
+    }
+    EXPECT_TRUE(fails_with(run({"--threads", "4", "--chunk-size", "1K", "--tokens", "16", name}), 1,
+                           expected));
+    EXPECT_TRUE(fails_with(run({name}), 1, expected));
+    // Skipped, the good records still merge.
+    cli_result r = run({"--on-error", "skip", "--threads", "4", "--chunk-size", "1K", "--rejects",
+                        "rejects.jsonl", name});
+    EXPECT_TRUE(succeeds_with(r, g.good_output));
+    EXPECT_EQ(lines_of(read("rejects.jsonl")).size(), 4u);
+  }
+}
+
+TEST_F(cli_test, skip_with_rejects_writes_one_json_line_per_bad_record) {
+  const std::string content = join_lines({R"({"id":1,"v":1})", R"({"x":1})", R"({"id":2,"v":2})",
+                                          R"({"id":3,"v":"a\"b"},)", R"({"id":1,"v":3})"});
+  write("in.ndjson", content);
+  cli_result r = run({"--on-error", "skip", "--rejects", "rejects.jsonl", "in.ndjson"});
+  EXPECT_TRUE(succeeds_with(r, join_lines({R"({"id":2,"v":2})", R"({"id":1,"v":3})"})));
+  std::vector<std::string> rejects = lines_of(read("rejects.jsonl"));
+  ASSERT_EQ(rejects.size(), 2u) << read("rejects.jsonl");
+  EXPECT_EQ(read("rejects.jsonl").back(), '\n');
+
+  struct expected_reject {
+    std::uint64_t line;
+    std::uint64_t offset;
+    std::string raw;
+  };
+  const std::vector<expected_reject> expected = {
+      {2, content.find(R"({"x":1})"), R"({"x":1})"},
+      {4, content.find(R"({"id":3)"), R"({"id":3,"v":"a\"b"},)"},
+  };
+  simdjson::dom::parser parser;
+  for (std::size_t i = 0; i < rejects.size(); ++i) {
+    SCOPED_TRACE(rejects[i]);
+    simdjson::padded_string json(rejects[i]);
+    simdjson::dom::element doc;
+    ASSERT_EQ(parser.parse(json).get(doc), simdjson::SUCCESS);
+    std::string_view file;
+    std::string_view error;
+    std::string_view raw;
+    std::uint64_t line = 0;
+    std::uint64_t offset = 0;
+    ASSERT_EQ(doc["file"].get(file), simdjson::SUCCESS);
+    ASSERT_EQ(doc["line"].get(line), simdjson::SUCCESS);
+    ASSERT_EQ(doc["offset"].get(offset), simdjson::SUCCESS);
+    ASSERT_EQ(doc["error"].get(error), simdjson::SUCCESS);
+    ASSERT_EQ(doc["raw"].get(raw), simdjson::SUCCESS);
+    EXPECT_EQ(file, "in.ndjson");
+    EXPECT_EQ(line, expected[i].line);
+    EXPECT_EQ(offset, expected[i].offset);
+    EXPECT_FALSE(error.empty());
+    EXPECT_EQ(raw, expected[i].raw);
+  }
+  EXPECT_NE(rejects[0].find(R"(missing key field \"id\")"), std::string::npos);
+}
+
+TEST_F(cli_test, skip_without_rejects_file_succeeds) {
+  write("in.ndjson", join_lines({R"({"id":1})", "nonsense", R"({"id":2})"}));
+  cli_result r = run({"--on-error", "skip", "in.ndjson"});
+  EXPECT_TRUE(succeeds_with(r, join_lines({R"({"id":1})", R"({"id":2})"})));
+}
+
+TEST_F(cli_test, undelimitable_array_element_fails_under_both_policies) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"unclosed_string.json", "[{\"id\":1},\n{\"id\":2,\"v\":\"abc}]\n"},
+      {"unclosed_bracket.json", "[{\"id\":1},\n{\"id\":2,\"v\":[1,2}\n"},
+      {"missing_end.json", "[{\"id\":1},\n{\"id\":2}\n"},
+      {"truncated.json", "[{\"id\":1},{\"id\":2,\"v\":\"a"},
+  };
+  for (const auto& [name, content] : cases) {
+    SCOPED_TRACE(name);
+    write(name, content);
+    EXPECT_TRUE(fails_with(run({name}), 1, name + ":"));
+    EXPECT_TRUE(fails_with(run({"--on-error", "skip", name}), 1, name + ":"));
+    EXPECT_TRUE(fails_with(
+        run({"--threads", "2", "--chunk-size", "1K", "--on-error", "skip", name}), 1, name + ":"));
+  }
+}
+
+TEST_F(cli_test, trailing_garbage_after_array_is_a_bad_record) {
+  const std::string content = "[{\"id\":1,\"v\":1}] x\n";
+  write("in.json", content);
+  EXPECT_TRUE(fails_with(run({"in.json"}), 1, location_of("in.json", content, "x")));
+  cli_result r = run({"--on-error", "skip", "--rejects", "rejects.jsonl", "in.json"});
+  EXPECT_TRUE(succeeds_with(r, "{\"id\":1,\"v\":1}\n"));
+  EXPECT_EQ(lines_of(read("rejects.jsonl")).size(), 1u);
+}
+
+TEST_F(cli_test, empty_or_non_object_array_elements_are_bad_records) {
+  write("in.json", R"([{"id":1},3,,{"id":2},"s",null,[],{"id":3},])");
+  cli_result r = run({"--on-error", "skip", "--rejects", "rejects.jsonl", "in.json"});
+  EXPECT_TRUE(succeeds_with(r, join_lines({R"({"id":1})", R"({"id":2})", R"({"id":3})"})));
+  EXPECT_EQ(lines_of(read("rejects.jsonl")).size(), 6u) << read("rejects.jsonl");
+  EXPECT_TRUE(fails_with(run({"in.json"}), 1, "in.json:1:11 (byte 10)"));
+}
+
+TEST_F(cli_test, ndjson_line_with_more_than_one_object_is_bad) {
+  const std::string content =
+      join_lines({R"({"id":1})", R"({"id":2} {"id":3})", R"([{"id":4}])", R"({"id":5})"});
+  write("in.ndjson", content);
+  EXPECT_TRUE(fails_with(run({"in.ndjson"}), 1, "in.ndjson:2:1 (byte 9)"));
+  EXPECT_TRUE(succeeds_with(run({"--on-error", "skip", "in.ndjson"}),
+                            join_lines({R"({"id":1})", R"({"id":5})"})));
+}
+
+TEST_F(cli_test, invalid_utf8_is_a_bad_record) {
+  const std::string content =
+      join_lines({R"({"id":1})", "{\"id\":2,\"v\":\"\xff\"}", "{\"id\":3,\"v\":\"\xc0\xaf\"}",
+                  "{\"id\":4,\"v\":\"ok \xc3\xa9\"}"});
+  write("in.ndjson", content);
+  EXPECT_TRUE(fails_with(run({"in.ndjson"}), 1, "in.ndjson:2:1 (byte 9)"));
+  cli_result r = run({"--on-error", "skip", "--rejects", "rejects.jsonl", "in.ndjson"});
+  EXPECT_TRUE(succeeds_with(r, join_lines({R"({"id":1})", "{\"id\":4,\"v\":\"ok \xc3\xa9\"}"})));
+  // The rejects file stays valid JSON, whatever the bytes of the bad records.
+  std::vector<std::string> rejects = lines_of(read("rejects.jsonl"));
+  EXPECT_EQ(rejects.size(), 2u);
+  simdjson::dom::parser parser;
+  for (const std::string& line : rejects) {
+    simdjson::padded_string json(line);
+    simdjson::dom::element doc;
+    EXPECT_EQ(parser.parse(json).get(doc), simdjson::SUCCESS) << line;
+  }
+}
+
+TEST_F(cli_test, nesting_of_1024_levels_is_fine_and_1025_is_bad) {
+  // The record object is the first level.
+  const std::string ok = R"({"id":1,"v":)" + std::string(1023, '[') + std::string(1023, ']') + "}";
+  const std::string deep =
+      R"({"id":2,"v":)" + std::string(1024, '[') + std::string(1024, ']') + "}";
+  write("ok.ndjson", ok + "\n");
+  write("deep.ndjson", R"({"id":0})"
+                       "\n" +
+                           deep + "\n");
+  EXPECT_TRUE(succeeds_with(run({"ok.ndjson"}), ok + "\n"));
+  EXPECT_TRUE(fails_with(run({"deep.ndjson"}), 1, "deep.ndjson:2:1 (byte 9)"));
+  EXPECT_TRUE(succeeds_with(run({"--on-error", "skip", "deep.ndjson"}), R"({"id":0})"
+                                                                        "\n"));
+}
+
+TEST_F(cli_test, numbers_out_of_double_range_are_bad) {
+  write("in.ndjson",
+        join_lines({R"({"id":1,"v":1e308})", R"({"id":2,"v":1e400})", R"({"id":3,"v":-1e400})",
+                    R"({"id":1e400})", R"({"id":4,"v":123456789012345678901234567890})"}));
+  EXPECT_TRUE(
+      fails_with(run({"in.ndjson"}), 1, location_of("in.ndjson", read("in.ndjson"), R"({"id":2)")));
+  EXPECT_TRUE(succeeds_with(
+      run({"--on-error", "skip", "in.ndjson"}),
+      join_lines({R"({"id":1,"v":1e308})", R"({"id":4,"v":123456789012345678901234567890})"})));
+}
+
+TEST_F(cli_test, invalid_json_is_bad_never_a_crash) {
+  for (const char* line :
+       {R"({"id":1,})", R"({"id":1)", R"({id:1})", R"({"id":01})", R"({"id":1,"v":'a'})",
+        "{\"id\":1,\"v\":\"tab\tinside\"}", R"({"id":1,"v":"\x"})", R"({"id":1,"v":NaN})", "}"}) {
+    SCOPED_TRACE(line);
+    write("in.ndjson", std::string(line) + "\n" +
+                           R"({"id":2})"
+                           "\n");
+    cli_result r = run({"in.ndjson"});
+    EXPECT_TRUE(fails_with(r, 1, "in.ndjson:1:1 (byte 0)"));
+    EXPECT_TRUE(succeeds_with(run({"--on-error", "skip", "in.ndjson"}), R"({"id":2})"
+                                                                        "\n"));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Usage and I/O errors.
+
+TEST_F(cli_test, usage_errors_exit_2_with_one_line) {
+  write("in.ndjson", R"({"id":1})"
+                     "\n");
+  const std::vector<std::vector<std::string>> cases = {
+      {"--no-such-option", "in.ndjson"},
+      {"--threads", "0", "in.ndjson"},
+      {"--threads", "-1", "in.ndjson"},
+      {"--chunk-size", "abc", "in.ndjson"},
+      {"--format", "xml", "in.ndjson"},
+      {"--order", "random", "in.ndjson"},
+      {"--on-error", "ignore", "in.ndjson"},
+      {"--ts-unit", "h", "in.ndjson"},
+      {"-", "-"},
+      {"in.ndjson", "-", "in.ndjson", "-"},
+      {"--rejects", "r.jsonl", "in.ndjson"},
+      {"--rejects", "r.jsonl", "--on-error", "fail", "in.ndjson"},
+      {"--delete-when", "op", "in.ndjson"},
+  };
+  for (const auto& args : cases) {
+    std::string joined;
+    for (const std::string& a : args) joined += a + " ";
+    SCOPED_TRACE(joined);
+    cli_result r = run(args, std::string(R"({"id":9})"
+                                         "\n"));
+    EXPECT_TRUE(fails_with(r, 2, ""));
+  }
+  EXPECT_FALSE(exists("r.jsonl"));
+}
+
+TEST_F(cli_test, missing_input_exits_3_naming_it) {
+  write("good.ndjson", R"({"id":1})"
+                       "\n");
+  EXPECT_TRUE(fails_with(run({"missing.ndjson"}), 3, "missing.ndjson"));
+  EXPECT_TRUE(fails_with(run({"good.ndjson", "missing.ndjson"}), 3, "missing.ndjson"));
+}
+
+TEST_F(cli_test, missing_input_wins_over_bad_input) {
+  // All inputs are opened before any is read: the I/O error decides, whatever the order.
+  write("bad.ndjson", R"({"x":1})"
+                      "\n");
+  EXPECT_TRUE(fails_with(run({"bad.ndjson", "missing.ndjson"}), 3, "missing.ndjson"));
+  EXPECT_TRUE(fails_with(run({"missing.ndjson", "bad.ndjson"}), 3, "missing.ndjson"));
+}
+
+TEST_F(cli_test, unreadable_input_exits_3) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root reads every file";
+  write("secret.ndjson", R"({"id":1})"
+                         "\n");
+  std::filesystem::permissions(dir_.file("secret.ndjson"), std::filesystem::perms::none);
+  EXPECT_TRUE(fails_with(run({"secret.ndjson"}), 3, "secret.ndjson"));
+}
+
+TEST_F(cli_test, directory_as_input_exits_3) {
+  std::filesystem::create_directory(dir_.file("sub"));
+  EXPECT_TRUE(fails_with(run({"sub"}), 3, "sub"));
+}
+
+TEST_F(cli_test, output_that_cannot_be_created_exits_3) {
+  write("good.ndjson", R"({"id":1})"
+                       "\n");
+  EXPECT_TRUE(fails_with(run({"-o", "no/such/dir/out.ndjson", "good.ndjson"}), 3,
+                         "no/such/dir/out.ndjson"));
+  // SPEC.md does not say whether the merged records reach standard output in this case.
+  cli_result r = run({"--on-error", "skip", "--rejects", "no/such/dir/r.jsonl", "good.ndjson"});
+  EXPECT_EQ(r.exit_code, 3) << describe(r);
+  EXPECT_NE(r.err.find("no/such/dir/r.jsonl"), std::string::npos) << describe(r);
+}
+
+TEST_F(cli_test, errors_rank_usage_then_clash_then_open_then_bad_input_then_write) {
+  write("in.ndjson", R"({"id":1})"
+                     "\n");
+  write("bad.ndjson", R"({"x":1})"
+                      "\n");
+  EXPECT_TRUE(
+      fails_with(run({"--threads", "0", "-o", "in.ndjson", "in.ndjson", "missing.ndjson"}), 2, ""));
+  EXPECT_TRUE(fails_with(run({"-o", "in.ndjson", "in.ndjson", "missing.ndjson"}), 2, ""));
+  EXPECT_TRUE(fails_with(run({"-o", "no/such/dir/out.ndjson", "bad.ndjson", "missing.ndjson"}), 3,
+                         "missing.ndjson"));
+  EXPECT_TRUE(fails_with(run({"-o", "no/such/dir/out.ndjson", "bad.ndjson"}), 1,
+                         "bad.ndjson:1:1 (byte 0)"));
+  EXPECT_EQ(read("in.ndjson"), R"({"id":1})"
+                               "\n");
+}
+
+TEST_F(cli_test, usage_error_wins_over_missing_input) {
+  EXPECT_TRUE(fails_with(run({"--format", "xml", "missing.ndjson"}), 2, ""));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output files.
+
+TEST_F(cli_test, output_file_is_written_on_success) {
+  write("in.ndjson", join_lines(basic_records));
+  write("out.ndjson", "old content\n");
+  cli_result r = run({"-o", "out.ndjson", "in.ndjson"});
+  EXPECT_TRUE(succeeds_with(r, ""));
+  EXPECT_EQ(read("out.ndjson"), basic_expected);
+  EXPECT_TRUE(succeeds_with(run({"--output", "new.json", "--format", "array", "in.ndjson"}), ""));
+  EXPECT_EQ(read("new.json"), "[\n" + basic_records[1] + ",\n" + basic_records[2] + ",\n" +
+                                  basic_records[3] + "\n]\n");
+  EXPECT_EQ(dir_.names(), (std::vector<std::string>{"in.ndjson", "new.json", "out.ndjson"}));
+}
+
+TEST_F(cli_test, failed_run_leaves_output_file_untouched_and_no_temporary) {
+  write("bad.ndjson", join_lines({R"({"id":1})", R"({"x":1})"}));
+  write("out.ndjson", "old content\n");
+  EXPECT_TRUE(fails_with(run({"-o", "out.ndjson", "bad.ndjson"}), 1, "bad.ndjson:2:1 (byte 9)"));
+  EXPECT_EQ(read("out.ndjson"), "old content\n");
+  EXPECT_EQ(dir_.names(), (std::vector<std::string>{"bad.ndjson", "out.ndjson"}));
+  // A file that did not exist does not appear.
+  EXPECT_TRUE(fails_with(run({"-o", "fresh.ndjson", "bad.ndjson"}), 1, "bad.ndjson:2:1 (byte 9)"));
+  EXPECT_TRUE(fails_with(run({"-o", "fresh.ndjson", "missing.ndjson"}), 3, "missing.ndjson"));
+  EXPECT_EQ(dir_.names(), (std::vector<std::string>{"bad.ndjson", "out.ndjson"}));
+  // An unclosed array fails midway too.
+  write("broken.json", "[{\"id\":1},{\"id\":2,\"v\":\"x");
+  EXPECT_TRUE(fails_with(run({"-o", "out.ndjson", "--on-error", "skip", "broken.json"}), 1,
+                         "broken.json:"));
+  EXPECT_EQ(read("out.ndjson"), "old content\n");
+  EXPECT_EQ(dir_.names(), (std::vector<std::string>{"bad.ndjson", "broken.json", "out.ndjson"}));
+}
+
+TEST_F(cli_test, output_that_is_an_input_is_refused) {
+  const std::string content = join_lines(basic_records);
+  write("in.ndjson", content);
+  std::filesystem::create_symlink("in.ndjson", dir_.file("link.ndjson"));
+  std::filesystem::create_hard_link(dir_.file("in.ndjson"), dir_.file("hard.ndjson"));
+  std::filesystem::create_directory(dir_.file("sub"));
+  const std::vector<std::vector<std::string>> cases = {
+      {"-o", "in.ndjson", "in.ndjson"},
+      {"-o", "./in.ndjson", "in.ndjson"},
+      {"-o", "in.ndjson", "./in.ndjson"},
+      {"-o", "sub/../in.ndjson", "in.ndjson"},
+      {"-o", dir_.file("in.ndjson"), "in.ndjson"},
+      {"-o", "link.ndjson", "in.ndjson"},
+      {"-o", "in.ndjson", "link.ndjson"},
+      {"-o", "hard.ndjson", "in.ndjson"},
+      {"-o", "in.ndjson", "other.ndjson", "in.ndjson"},
+  };
+  write("other.ndjson", R"({"id":7})"
+                        "\n");
+  for (const auto& args : cases) {
+    std::string joined;
+    for (const std::string& a : args) joined += a + " ";
+    SCOPED_TRACE(joined);
+    EXPECT_TRUE(fails_with(run(args), 2, ""));
+    EXPECT_EQ(read("in.ndjson"), content);
+  }
+  EXPECT_EQ(dir_.names(), (std::vector<std::string>{"hard.ndjson", "in.ndjson", "link.ndjson",
+                                                    "other.ndjson", "sub"}));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Standard input.
+
+TEST_F(cli_test, no_inputs_reads_standard_input) {
+  EXPECT_TRUE(succeeds_with(run({}, join_lines(basic_records)), basic_expected));
+  EXPECT_TRUE(succeeds_with(run({}, basic_pretty_array), basic_expected));
+  EXPECT_TRUE(succeeds_with(run({"-"}, join_lines(basic_records)), basic_expected));
+  EXPECT_TRUE(succeeds_with(run({}, ""), ""));
+}
+
+TEST_F(cli_test, dash_reads_standard_input_in_its_position) {
+  write("a.ndjson", join_lines({R"({"id":1,"v":"a"})", R"({"id":2,"v":"a"})"}));
+  write("b.ndjson", join_lines({R"({"id":1,"v":"b"})", R"({"id":3,"v":"b"})"}));
+  const std::string in =
+      join_lines({R"({"id":2,"v":"stdin"})", R"({"id":3,"v":"stdin"})", R"({"id":4,"v":"stdin"})"});
+  EXPECT_TRUE(succeeds_with(run({"a.ndjson", "-", "b.ndjson"}, in), join_lines({
+                                                                        R"({"id":2,"v":"stdin"})",
+                                                                        R"({"id":4,"v":"stdin"})",
+                                                                        R"({"id":1,"v":"b"})",
+                                                                        R"({"id":3,"v":"b"})",
+                                                                    })));
+  EXPECT_TRUE(succeeds_with(run({"-", "a.ndjson"}, in), join_lines({
+                                                            R"({"id":3,"v":"stdin"})",
+                                                            R"({"id":4,"v":"stdin"})",
+                                                            R"({"id":1,"v":"a"})",
+                                                            R"({"id":2,"v":"a"})",
+                                                        })));
+}
+
+TEST_F(cli_test, bad_record_on_standard_input_is_located) {
+  // SPEC.md does not say how standard input is named in messages ("-" or "<stdin>").
+  cli_result r = run({}, join_lines({R"({"id":1})", R"({"x":1})"}));
+  EXPECT_TRUE(fails_with(r, 1, R"(:2:1 (byte 9): missing key field "id")"));
+  EXPECT_TRUE(std::regex_search(r.err, std::regex(R"((-|<stdin>):2:1 \(byte 9\))"))) << r.err;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics.
+
+TEST_F(cli_test, stats_prints_summary_on_stderr) {
+  write("in.ndjson", join_lines(basic_records));
+  cli_result r = run({"--stats", "in.ndjson"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(r.out, basic_expected);
+  EXPECT_TRUE(std::regex_search(r.err, std::regex(R"((^|\n)\s*records\W+5\b)"))) << r.err;
+  EXPECT_TRUE(std::regex_search(r.err, std::regex(R"(distinct.keys\W+3\b)"))) << r.err;
+  EXPECT_TRUE(std::regex_search(r.err, std::regex(R"(superseded\W+2\b)"))) << r.err;
+}
+
+TEST_F(cli_test, stats_json_writes_counts) {
+  write("in.ndjson", join_lines({
+                         R"({"id":1,"v":1})",
+                         R"({"id":2,"v":1})",
+                         R"({"id":1,"op":"d"})",
+                         R"({"x":1})",
+                         R"({"id":3,"v":1})",
+                         R"({"id":3,"v":2})",
+                     }));
+  cli_result r = run(
+      {"--on-error", "skip", "--delete-when", "op=d", "--stats-json", "stats.json", "in.ndjson"});
+  EXPECT_TRUE(succeeds_with(r, join_lines({R"({"id":2,"v":1})", R"({"id":3,"v":2})"})));
+  simdjson::dom::parser parser;
+  simdjson::padded_string json(read("stats.json"));
+  simdjson::dom::element doc;
+  ASSERT_EQ(parser.parse(json).get(doc), simdjson::SUCCESS) << read("stats.json");
+  const std::map<std::string, std::uint64_t> expected = {
+      {"records", 5}, {"bad_records", 1}, {"distinct_keys", 3},
+      {"deleted", 1}, {"files", 1},       {"bytes", read("in.ndjson").size()}};
+  for (const auto& [name, value] : expected) {
+    std::uint64_t actual = 0;
+    EXPECT_EQ(doc[name].get(actual), simdjson::SUCCESS) << name;
+    EXPECT_EQ(actual, value) << name;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Determinism: generated input, an oracle, and every thread count and chunk size.
+
+struct generated_input {
+  std::string ndjson;
+  std::string array_compact;
+  std::string array_pretty;
+  std::string expected_input_order;
+  std::string expected_key_order;
+  std::uint64_t distinct_keys = 0;
+};
+
+generated_input generate_input(std::size_t count, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  auto pick = [&](std::uint32_t n) { return rng() % n; };
+  // Strings that trip naive splitters, as JSON source text.
+  const std::vector<std::string> notes = {
+      R"("},{")",          R"("a\"},{\"id\":1,\"updated_at\":99}")",
+      R"("[[[{{{")",       R"("\\")",
+      R"("line\nbreak")",  R"("\u00e9\u6771\"]")",
+      "\"Zo\xc3\xab ]}\"", R"("")",
+      R"("\\\"},\n{")",    R"("plain")"};
+  struct winner {
+    long rank = -2;
+    std::size_t index = 0;
+    std::string record;
+    bool is_delete = false;
+  };
+  std::map<std::uint32_t, winner> latest;  // Logical key number -> current winner.
+  generated_input g;
+  g.array_compact = "[";
+  g.array_pretty = "[\n";
+  for (std::size_t i = 0; i < count; ++i) {
+    std::uint32_t k = pick(700);
+    std::string key;
+    if (k % 2 == 0) {
+      const std::string n = std::to_string(k);
+      switch (pick(4)) {
+        case 0:
+          key = n;
+          break;
+        case 1:
+          key = n + ".0";
+          break;
+        case 2:
+          key = n + "e0";
+          break;
+        default:
+          key = k == 0 ? n : n + "0e-1";
+          break;
+      }
+    } else {
+      key =
+          pick(3) == 0 ? R"("\u0073)" + std::to_string(k) + "\"" : "\"s" + std::to_string(k) + "\"";
+    }
+    std::uint32_t t = pick(40);
+    long rank = static_cast<long>(t);
+    std::string ts;
+    char buffer[64];
+    switch (pick(7)) {
+      case 0:
+        ts = "null";
+        rank = -1;
+        break;
+      case 1:
+        rank = -1;
+        break;  // Absent.
+      case 2:
+        ts = std::to_string(t);
+        break;
+      case 3:
+        std::snprintf(buffer, sizeof buffer, R"("1970-01-01T00:00:%02uZ")", t);
+        ts = buffer;
+        break;
+      case 4:
+        std::snprintf(buffer, sizeof buffer, R"("1970-01-01T01:00:%02u+01:00")", t);
+        ts = buffer;
+        break;
+      case 5:
+        std::snprintf(buffer, sizeof buffer, R"("1969-12-31 23:30:%02u-0030")", t);
+        ts = buffer;
+        break;
+      default:
+        std::snprintf(buffer, sizeof buffer, R"("1970-01-01T00:00:%02u.000000000Z")", t);
+        ts = buffer;
+        break;
+    }
+    const bool is_delete = pick(15) == 0;
+    std::vector<std::pair<std::string, std::string>> fields;
+    if (pick(2) == 0)
+      fields.emplace_back("note", notes[pick(static_cast<std::uint32_t>(notes.size()))]);
+    fields.emplace_back("id", key);
+    if (rank != -1 || ts == "null") fields.emplace_back("updated_at", ts);
+    fields.emplace_back("seq", std::to_string(i));
+    if (is_delete) fields.emplace_back("op", R"("d")");
+    if (pick(4) == 0) fields.emplace_back("nested", R"({"a":[1,{"b":"]"}],"c":{}})");
+    std::string compact = "{";
+    std::string pretty = "  {\n";
+    for (std::size_t f = 0; f < fields.size(); ++f) {
+      compact += (f ? "," : "") + ("\"" + fields[f].first + "\":" + fields[f].second);
+      pretty += "    \"" + fields[f].first + "\" : " + fields[f].second +
+                (f + 1 < fields.size() ? ",\n" : "\n");
+    }
+    compact += "}";
+    pretty += "  }";
+    g.ndjson += compact + "\n";
+    g.array_compact += (i ? "," : "") + compact;
+    g.array_pretty += (i ? ",\n" : "") + pretty;
+    winner& w = latest[k];
+    if (rank >= w.rank) w = winner{rank, i, compact, is_delete};
+  }
+  g.array_compact += "]";
+  g.array_pretty += "\n]\n";
+  g.distinct_keys = latest.size();
+
+  std::vector<const winner*> by_position;
+  std::vector<std::pair<std::uint32_t, const winner*>> numbers;
+  std::vector<std::pair<std::string, const winner*>> strings;
+  for (const auto& [k, w] : latest) {
+    if (w.is_delete) continue;
+    by_position.push_back(&w);
+    if (k % 2 == 0) {
+      numbers.emplace_back(k, &w);
+    } else {
+      strings.emplace_back("s" + std::to_string(k), &w);
+    }
+  }
+  std::sort(by_position.begin(), by_position.end(),
+            [](const winner* a, const winner* b) { return a->index < b->index; });
+  std::sort(numbers.begin(), numbers.end());
+  std::sort(strings.begin(), strings.end());
+  for (const winner* w : by_position) g.expected_input_order += w->record + "\n";
+  for (const auto& [k, w] : numbers) g.expected_key_order += w->record + "\n";
+  for (const auto& [s, w] : strings) g.expected_key_order += w->record + "\n";
+  return g;
+}
+
+TEST_F(cli_test, output_is_identical_for_every_thread_count_and_chunk_size) {
+  const generated_input g = generate_input(4000, 20240305);
+  write("in.ndjson", g.ndjson);
+  write("compact.json", g.array_compact);
+  write("pretty.json", g.array_pretty);
+  ASSERT_GT(g.expected_input_order.size(), 10000u);
+  for (const char* file : {"in.ndjson", "compact.json", "pretty.json"}) {
+    for (const char* threads : {"1", "2", "4"}) {
+      for (const char* chunk : {"1K", "64K"}) {
+        SCOPED_TRACE(std::string(file) + " --threads " + threads + " --chunk-size " + chunk);
+        EXPECT_TRUE(succeeds_with(
+            run({"--delete-when", "op=d", "--threads", threads, "--chunk-size", chunk, file}),
+            g.expected_input_order));
+      }
+    }
+    SCOPED_TRACE(file);
+    EXPECT_TRUE(succeeds_with(run({"--delete-when", "op=d", "--threads", "4", "--chunk-size", "1K",
+                                   "--tokens", "1", file}),
+                              g.expected_input_order));
+    EXPECT_TRUE(succeeds_with(run({"--delete-when", "op=d", "--order", "key", "--threads", "4",
+                                   "--chunk-size", "1K", file}),
+                              g.expected_key_order));
+    EXPECT_TRUE(succeeds_with(run({"--delete-when", "op=d", "--order", "key", "--threads", "1",
+                                   "--chunk-size", "64K", file}),
+                              g.expected_key_order));
+  }
+  // Standard input is read in blocks, not mapped: the same bytes come out.
+  EXPECT_TRUE(succeeds_with(
+      run({"--delete-when", "op=d", "--threads", "4", "--chunk-size", "1K"}, g.array_pretty),
+      g.expected_input_order));
+  EXPECT_TRUE(succeeds_with(
+      run({"--delete-when", "op=d", "--threads", "2", "--chunk-size", "1K", "-"}, g.ndjson),
+      g.expected_input_order));
+  // The counts agree with the oracle.
+  EXPECT_TRUE(
+      succeeds_with(run({"--delete-when", "op=d", "--stats-json", "stats.json", "in.ndjson"}),
+                    g.expected_input_order));
+  EXPECT_NE(read("stats.json").find("\"distinct_keys\":" + std::to_string(g.distinct_keys)),
+            std::string::npos)
+      << read("stats.json");
+}
+
+TEST_F(cli_test, record_larger_than_chunk_size_works) {
+  const std::string big = R"({"id":1,"v":")" + std::string(10000, 'x') + R"("})";
+  write("in.ndjson", join_lines({R"({"id":0})", big, R"({"id":2})"}));
+  write("in.json", "[" + std::string(R"({"id":0},)") + big + R"(,{"id":2}])");
+  for (const char* file : {"in.ndjson", "in.json"}) {
+    SCOPED_TRACE(file);
+    EXPECT_TRUE(succeeds_with(run({"--threads", "2", "--chunk-size", "1K", file}),
+                              join_lines({R"({"id":0})", big, R"({"id":2})"})));
+  }
+}
+
+}  // namespace
