@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <charconv>
+#include <cstring>
 #include <vector>
 
 #include "input_source.h"
@@ -122,12 +123,27 @@ class record_scanner::walker {
   simdjson::error_code walk_object(od::object& object, int node, int depth) {
     for (auto field : object) {
       std::string_view key;
-      if (auto code = field.unescaped_key().get(key)) return code;
+      if (auto code = field_name(field, key)) return code;
       od::value value;
       if (auto code = field.value().get(value)) return code;
       if (auto code = walk_value(value, child_for(node, key), depth)) return code;
     }
     return simdjson::SUCCESS;
+  }
+
+  // Stage 1 already checked UTF-8 and control characters, so a name without a backslash is
+  // valid as it stands; only names with escapes are unescaped (which validates them).
+  static simdjson::error_code field_name(simdjson::simdjson_result<od::field>& field,
+                                         std::string_view& name) {
+    if (field.error()) return field.error();
+    const char* raw = field.value_unsafe().key().raw();
+    const char* end = raw;
+    while (*end != '"' && *end != '\\') ++end;
+    if (*end == '"') {
+      name = std::string_view(raw, static_cast<std::size_t>(end - raw));
+      return simdjson::SUCCESS;
+    }
+    return field.unescaped_key().get(name);
   }
 
   simdjson::error_code walk_array(od::array& array, int node, int depth) {
@@ -175,6 +191,12 @@ class record_scanner::walker {
         return value.get_double().get(ignored);
       }
       case od::json_type::string: {
+        // Unescaping is the only check left for a string (stage 1 did UTF-8 and control
+        // characters); skip it for the common string without a backslash.
+        if (capture == nullptr) {
+          std::string_view token = value.raw_json_token();
+          if (std::memchr(token.data(), '\\', token.size()) == nullptr) return simdjson::SUCCESS;
+        }
         std::string_view text;
         if (auto code = value.get_string().get(text)) return code;
         if (capture != nullptr) capture->text = text;
