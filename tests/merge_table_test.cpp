@@ -20,6 +20,7 @@ using mergepipe::detail::candidate;
 using mergepipe::detail::merge_table;
 using mergepipe::detail::order_stamp;
 using mergepipe::detail::timestamp;
+using mergepipe::detail::winner;
 
 // A candidate whose `data` tells the test which offer it was.
 candidate make(const char* label, std::uint32_t file, std::uint64_t offset, bool is_delete = false) {
@@ -42,11 +43,16 @@ struct snapshot {
   friend bool operator==(const snapshot&, const snapshot&) = default;
 };
 
+std::vector<winner> live_winners(const merge_table& table) {
+  std::vector<winner> winners;
+  table.collect_live_winners(winners);
+  return winners;
+}
+
 snapshot snap(const merge_table& table) {
   snapshot s;
-  for (const merge_table::winner& w : table.live_winners()) {
-    EXPECT_FALSE(w.value->is_delete);
-    auto [it, inserted] = s.live.emplace(std::string(w.key), std::string(w.value->data, w.value->size));
+  for (const winner& w : live_winners(table)) {
+    auto [it, inserted] = s.live.emplace(std::string(w.key), std::string(w.data, w.size));
     EXPECT_TRUE(inserted) << "key listed twice: " << w.key;
   }
   s.deleted = table.deleted();
@@ -55,8 +61,8 @@ snapshot snap(const merge_table& table) {
 }
 
 std::string winner_of(const merge_table& table, std::string_view key) {
-  for (const merge_table::winner& w : table.live_winners()) {
-    if (w.key == key) return std::string(w.value->data, w.value->size);
+  for (const winner& w : live_winners(table)) {
+    if (w.key == key) return std::string(w.data, w.size);
   }
   return "<none>";
 }
@@ -246,7 +252,7 @@ TEST(merge_table_test, deleted_counts_keys_whose_winner_is_a_delete) {
   // And a later delete takes it away again.
   table.offer("a", make("a-del-last", 1, 0, true));
   EXPECT_EQ(table.deleted(), 2U);
-  EXPECT_TRUE(table.live_winners().empty());
+  EXPECT_TRUE(live_winners(table).empty());
 }
 
 TEST(merge_table_test, absorb_keeps_deletes_that_win_across_tables) {

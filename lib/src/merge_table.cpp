@@ -8,13 +8,12 @@ void merge_table::absorb(merge_table& other) {
   other.map_.clear();
 }
 
-std::vector<merge_table::winner> merge_table::live_winners() const {
-  std::vector<winner> winners;
-  winners.reserve(map_.size());
+void merge_table::collect_live_winners(std::vector<winner>& out) const {
+  out.reserve(out.size() + map_.size());
   for (const auto& [key, value] : map_) {
-    if (!value.is_delete) winners.push_back({key, &value});
+    if (value.is_delete) continue;
+    out.push_back({key, value.stamp.file, value.stamp.offset, value.data, value.size});
   }
-  return winners;
 }
 
 std::size_t merge_table::deleted() const noexcept {

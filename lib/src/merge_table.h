@@ -1,8 +1,10 @@
 #pragma once
 
 #include <absl/container/flat_hash_map.h>
+#include <absl/hash/hash.h>
 #include <absl/strings/string_view.h>
 
+#include <array>
 #include <compare>
 #include <cstdint>
 #include <string>
@@ -30,6 +32,16 @@ struct candidate {
   bool is_delete = false;
 };
 
+/// A winning record as the output needs it: copied out of the table, so that sorting moves
+/// small contiguous values instead of chasing pointers into the hash table.
+struct winner {
+  std::string_view key;
+  std::uint32_t file = 0;
+  std::uint64_t offset = 0;
+  const char* data = nullptr;
+  std::uint64_t size = 0;
+};
+
 /// Latest candidate per encoded key. The rule (greater stamp wins) is associative and
 /// commutative, so per-thread tables can be filled in any order and combined at the end.
 class merge_table {
@@ -46,18 +58,34 @@ class merge_table {
 
   [[nodiscard]] std::size_t size() const noexcept { return map_.size(); }
 
-  /// The winners that are not delete markers, with their keys.
-  struct winner {
-    std::string_view key;
-    const candidate* value;
-  };
-  [[nodiscard]] std::vector<winner> live_winners() const;
+  /// Appends the winners that are not delete markers to `out`. Views stay valid while the
+  /// table and the inputs live.
+  void collect_live_winners(std::vector<struct winner>& out) const;
 
   /// Keys whose winner is a delete marker.
   [[nodiscard]] std::size_t deleted() const noexcept;
 
  private:
   absl::flat_hash_map<std::string, candidate> map_;
+};
+
+/// A merge table split into shards by key hash. Each thread fills its own; at the end the
+/// threads' tables are combined shard by shard, in parallel, instead of one after another.
+class sharded_merge_table {
+ public:
+  static constexpr std::size_t shard_count = 64;
+
+  void offer(std::string_view key, const candidate& c) { shards_[shard_of(key)].offer(key, c); }
+
+  [[nodiscard]] merge_table& shard(std::size_t index) noexcept { return shards_[index]; }
+
+  /// The top bits of the key's hash: the tables inside use the low bits for their slots.
+  static std::size_t shard_of(std::string_view key) noexcept {
+    return absl::Hash<absl::string_view>{}(absl::string_view(key.data(), key.size())) >> 58;
+  }
+
+ private:
+  std::array<merge_table, shard_count> shards_;
 };
 
 }  // namespace mergepipe::detail

@@ -1,9 +1,9 @@
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
+#include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/task_arena.h>
-#include <simdjson.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -13,13 +13,13 @@
 
 #include "chunk.h"
 #include "input_source.h"
-#include "key_encoding.h"
 #include "line_locator.h"
 #include "merge_table.h"
 #include "mergepipe/error.h"
 #include "mergepipe/merge.h"
 #include "record_rules.h"
 #include "tsan_annotations.h"
+#include "winner_writer.h"
 
 namespace mergepipe {
 namespace {
@@ -52,10 +52,6 @@ class stage_clock {
  private:
   std::atomic<std::int64_t> nanos_{0};
 };
-
-// Address of the ThreadSanitizer "pipeline started" edge: a global, because a stage must
-// acquire it before it reads anything, even its own captured pointer.
-char pipeline_start_edge = 0;
 
 constexpr bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -96,14 +92,13 @@ class merge_job {
     arena.execute([&] { run_pipeline(tokens); });
 
     auto finish_start = clock_type::now();
-    detail::merge_table table;
-    for (detail::merge_table& local : tables_) table.absorb(local);
-    report_.distinct_keys = table.size();
-    report_.deleted = table.deleted();
+    std::vector<detail::winner> winners;
+    arena.execute([&] { winners = combine_tables(); });
     report_.superseded = report_.records - report_.distinct_keys;
     // Rejects first: if their file cannot be written, nothing has reached `out` yet.
     if (rejects_ != nullptr) rejects_->finish();
-    write_winners(table, out);
+    report_.output_records = winners.size();
+    arena.execute([&] { detail::write_winners(winners, opts_.order, out, tokens); });
     out.finish();
     report_.stages.finish = seconds_since(finish_start);
 
@@ -136,63 +131,63 @@ class merge_job {
     }
   }
 
-  // The edges oneTBB orders for one stage call on `item`, stated for ThreadSanitizer. Released
-  // on scope exit, so that an exception leaving a stage is covered too.
-  class stage_edges {
-   public:
-    stage_edges(const void* item, const void* serial_stage, const void* done)
-        : item_(item), serial_stage_(serial_stage), done_(done) {
-      detail::happens_after(&pipeline_start_edge);
-      if (item_ != nullptr) detail::happens_after(item_);
-      if (serial_stage_ != nullptr) detail::happens_after(serial_stage_);
-    }
-    ~stage_edges() {
-      if (serial_stage_ != nullptr) detail::happens_before(serial_stage_);
-      if (item_ != nullptr) detail::happens_before(item_);
-      detail::happens_before(done_);
-    }
-    stage_edges(const stage_edges&) = delete;
-    stage_edges& operator=(const stage_edges&) = delete;
-
-   private:
-    const void* item_;
-    const void* serial_stage_;
-    const void* done_;
-  };
-
   void run_pipeline(unsigned tokens) {
     auto serial = tbb::filter_mode::serial_in_order;
     auto parallel = tbb::filter_mode::parallel;
-    detail::happens_before(&pipeline_start_edge);
-    struct join_edge {
-      const char* done;
-      ~join_edge() { detail::happens_after(done); }
-    } join{&pipeline_done_};
+    detail::pipeline_scope edges(&pipeline_done_);
     tbb::parallel_pipeline(
         tokens,
         tbb::make_filter<void, chunk*>(serial,
                                        [this](tbb::flow_control& fc) {
-                                         stage_edges edges(nullptr, &read_clock_, &pipeline_done_);
+                                         detail::stage_scope edges(nullptr, &read_clock_, &pipeline_done_);
                                          chunk* c = read_chunk(fc);
                                          detail::happens_before(c);
                                          return c;
                                        }) &
             tbb::make_filter<chunk*, chunk*>(parallel,
                                              [this](chunk* c) {
-                                               stage_edges edges(c, nullptr, &pipeline_done_);
+                                               detail::stage_scope edges(c, nullptr, &pipeline_done_);
                                                parse_chunk(c);
                                                return c;
                                              }) &
             tbb::make_filter<chunk*, chunk*>(serial,
                                              [this](chunk* c) {
-                                               stage_edges edges(c, &order_clock_, &pipeline_done_);
+                                               detail::stage_scope edges(c, &order_clock_, &pipeline_done_);
                                                order_chunk(c);
                                                return c;
                                              }) &
             tbb::make_filter<chunk*, void>(parallel, [this](chunk* c) {
-              stage_edges edges(c, nullptr, &pipeline_done_);
+              detail::stage_scope edges(c, nullptr, &pipeline_done_);
               merge_chunk(c);
             }));
+  }
+
+  // Folds every thread's table into the first, shard by shard in parallel, and returns the
+  // live winners. Counts distinct keys and deletes on the way.
+  std::vector<detail::winner> combine_tables() {
+    std::vector<detail::sharded_merge_table*> locals;
+    for (detail::sharded_merge_table& local : tables_) locals.push_back(&local);
+    std::vector<detail::winner> winners;
+    if (locals.empty()) return winners;
+    constexpr std::size_t shards = detail::sharded_merge_table::shard_count;
+    std::array<std::vector<detail::winner>, shards> shard_winners;
+    std::array<std::size_t, shards> sizes{}, deletes{};
+    char done = 0;
+    detail::pipeline_scope edges(&done);
+    tbb::parallel_for(std::size_t{0}, shards, [&](std::size_t s) {
+      detail::stage_scope scope(nullptr, nullptr, &done);
+      detail::merge_table& target = locals[0]->shard(s);
+      for (std::size_t t = 1; t < locals.size(); ++t) target.absorb(locals[t]->shard(s));
+      sizes[s] = target.size();
+      deletes[s] = target.deleted();
+      target.collect_live_winners(shard_winners[s]);
+    });
+    for (std::size_t s = 0; s < shards; ++s) {
+      report_.distinct_keys += sizes[s];
+      report_.deleted += deletes[s];
+      winners.insert(winners.end(), shard_winners[s].begin(), shard_winners[s].end());
+    }
+    return winners;
   }
 
   // --- Stage 1 (serial): cut the inputs into chunks of whole records. ---
@@ -378,7 +373,7 @@ class merge_job {
   void merge_chunk(chunk* c) {
     {
       stage_clock::scope timing(merge_clock_);
-      detail::merge_table& table = tables_.local();
+      detail::sharded_merge_table& table = tables_.local();
       for (const detail::parsed_record& r : c->records) {
         detail::order_stamp stamp{r.fields.has_timestamp, r.fields.ts, c->file, r.offset};
         table.offer(std::string_view(c->keys).substr(r.key_begin, r.key_size),
@@ -386,34 +381,6 @@ class merge_job {
       }
     }
     pool_.release(c);
-  }
-
-  // --- After the pipeline: order and write the winners, minified. ---
-
-  void write_winners(const detail::merge_table& table, record_sink& out) {
-    std::vector<detail::merge_table::winner> winners = table.live_winners();
-    if (opts_.order == output_order::key) {
-      std::sort(winners.begin(), winners.end(), [](const auto& a, const auto& b) {
-        return detail::compare_keys(a.key, b.key) < 0;
-      });
-    } else {
-      std::sort(winners.begin(), winners.end(), [](const auto& a, const auto& b) {
-        return std::tie(a.value->stamp.file, a.value->stamp.offset) <
-               std::tie(b.value->stamp.file, b.value->stamp.offset);
-      });
-    }
-    std::string minified;
-    for (const auto& winner : winners) {
-      const detail::candidate& c = *winner.value;
-      minified.resize(c.size + detail::input_padding);
-      std::size_t length = 0;
-      if (simdjson::minify(c.data, c.size, minified.data(), length) != simdjson::SUCCESS) {
-        throw error(errc::bad_input, "record could not be minified",
-                    location{sources_[c.stamp.file]->name(), 0, 0, c.stamp.offset});
-      }
-      out.write(std::string_view(minified.data(), length));
-    }
-    report_.output_records = winners.size();
   }
 
   const options& opts_;
@@ -426,7 +393,7 @@ class merge_job {
   reader_state reader_;
   detail::chunk_pool pool_;
   tbb::enumerable_thread_specific<std::unique_ptr<detail::record_scanner>> scanners_;
-  tbb::enumerable_thread_specific<detail::merge_table> tables_;
+  tbb::enumerable_thread_specific<detail::sharded_merge_table> tables_;
   report report_;
   stage_clock read_clock_, parse_clock_, order_clock_, merge_clock_;
   clock_type::time_point start_time_ = clock_type::now();

@@ -26,4 +26,47 @@ inline void happens_after([[maybe_unused]] const void* sync) noexcept {
 #endif
 }
 
+/// Address of the "a pipeline started" edge: a global, because a stage must acquire it before
+/// it reads anything, even its own captured pointer.
+inline char pipeline_start_edge = 0;
+
+/// The edges oneTBB orders for one filter call on `item` (null for the input filter): the
+/// pipeline's start, the item's previous stage, and the previous call of a serial stage.
+/// Released on scope exit, so that an exception leaving a stage is covered too; `done` is
+/// acquired by the caller once the pipeline has returned or thrown.
+class stage_scope {
+ public:
+  stage_scope(const void* item, const void* serial_stage, const void* done) noexcept
+      : item_(item), serial_stage_(serial_stage), done_(done) {
+    happens_after(&pipeline_start_edge);
+    if (item_ != nullptr) happens_after(item_);
+    if (serial_stage_ != nullptr) happens_after(serial_stage_);
+  }
+  ~stage_scope() {
+    if (serial_stage_ != nullptr) happens_before(serial_stage_);
+    if (item_ != nullptr) happens_before(item_);
+    happens_before(done_);
+  }
+  stage_scope(const stage_scope&) = delete;
+  stage_scope& operator=(const stage_scope&) = delete;
+
+ private:
+  const void* item_;
+  const void* serial_stage_;
+  const void* done_;
+};
+
+/// Brackets one parallel_pipeline call on the calling thread: releases the start edge, and
+/// acquires `done` when leaving, normally or by an exception.
+class pipeline_scope {
+ public:
+  explicit pipeline_scope(const void* done) noexcept : done_(done) { happens_before(&pipeline_start_edge); }
+  ~pipeline_scope() { happens_after(done_); }
+  pipeline_scope(const pipeline_scope&) = delete;
+  pipeline_scope& operator=(const pipeline_scope&) = delete;
+
+ private:
+  const void* done_;
+};
+
 }  // namespace mergepipe::detail

@@ -1,0 +1,99 @@
+#include "winner_writer.h"
+
+#include <oneapi/tbb/parallel_pipeline.h>
+#include <oneapi/tbb/parallel_sort.h>
+#include <simdjson.h>
+
+#include <memory>
+#include <string>
+#include <tuple>
+
+#include "input_source.h"
+#include "key_encoding.h"
+#include "mergepipe/error.h"
+#include "tsan_annotations.h"
+
+namespace mergepipe::detail {
+namespace {
+
+// Records minified per block: enough to amortise a pipeline step, small enough to stay in cache.
+constexpr std::size_t records_per_block = 1024;
+
+struct minified_block {
+  std::size_t first = 0;
+  std::size_t count = 0;
+  std::string bytes;
+  std::vector<std::size_t> ends;
+};
+
+void minify_block(const std::vector<winner>& winners, minified_block& block) {
+  block.bytes.clear();
+  block.ends.clear();
+  for (std::size_t i = block.first; i < block.first + block.count; ++i) {
+    const winner& w = winners[i];
+    std::size_t start = block.bytes.size();
+    // simdjson's minify writes whole SIMD blocks: leave it room past the record.
+    block.bytes.resize(start + w.size + input_padding);
+    std::size_t length = 0;
+    if (simdjson::minify(w.data, w.size, block.bytes.data() + start, length) != simdjson::SUCCESS) {
+      throw error(errc::bad_input, "a validated record could not be minified");
+    }
+    block.bytes.resize(start + length);
+    block.ends.push_back(block.bytes.size());
+  }
+}
+
+}  // namespace
+
+void write_winners(std::vector<winner>& winners, output_order order, record_sink& out,
+                   unsigned tokens) {
+  if (order == output_order::key) {
+    tbb::parallel_sort(winners.begin(), winners.end(), [](const winner& a, const winner& b) {
+      return compare_keys(a.key, b.key) < 0;
+    });
+  } else {
+    tbb::parallel_sort(winners.begin(), winners.end(), [](const winner& a, const winner& b) {
+      return std::tie(a.file, a.offset) < std::tie(b.file, b.offset);
+    });
+  }
+
+  // A ring of `tokens` blocks suffices: the last stage is serial in order, so block i is
+  // written before block i + tokens can be started.
+  std::vector<minified_block> ring(tokens);
+  std::size_t next = 0;
+  char done = 0;
+  pipeline_scope edges(&done);
+  tbb::parallel_pipeline(
+      tokens,
+      tbb::make_filter<void, minified_block*>(tbb::filter_mode::serial_in_order,
+                                              [&](tbb::flow_control& fc) -> minified_block* {
+                                                stage_scope scope(nullptr, &next, &done);
+                                                if (next >= winners.size()) {
+                                                  fc.stop();
+                                                  return nullptr;
+                                                }
+                                                minified_block& block = ring[next / records_per_block % tokens];
+                                                block.first = next;
+                                                block.count = std::min(records_per_block, winners.size() - next);
+                                                next += block.count;
+                                                happens_before(&block);
+                                                return &block;
+                                              }) &
+          tbb::make_filter<minified_block*, minified_block*>(tbb::filter_mode::parallel,
+                                                             [&](minified_block* block) {
+                                                               stage_scope scope(block, nullptr, &done);
+                                                               minify_block(winners, *block);
+                                                               return block;
+                                                             }) &
+          tbb::make_filter<minified_block*, void>(tbb::filter_mode::serial_in_order,
+                                                  [&](minified_block* block) {
+                                                    stage_scope scope(block, &out, &done);
+                                                    std::size_t start = 0;
+                                                    for (std::size_t end : block->ends) {
+                                                      out.write(std::string_view(block->bytes).substr(start, end - start));
+                                                      start = end;
+                                                    }
+                                                  }));
+}
+
+}  // namespace mergepipe::detail
