@@ -15,7 +15,7 @@ configure_and_test() {
 }
 
 echo "== release build: unit, CLI and install tests"
-configure_and_test build 'unit|cli|install' -DCMAKE_BUILD_TYPE=Release
+configure_and_test build 'unit|cli|install' -DCMAKE_BUILD_TYPE=Release -DMERGEPIPE_BUILD_BENCH=ON
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -16,8 +16,8 @@ namespace mergepipe::detail {
 struct parsed_record {
   std::uint64_t offset = 0;  ///< Of the record's first byte in its file.
   std::uint64_t size = 0;
-  std::uint32_t key_begin = 0;  ///< Into chunk::keys.
-  std::uint32_t key_size = 0;
+  std::uint64_t key_begin = 0;  ///< Into chunk::keys.
+  std::uint64_t key_size = 0;
   record_fields fields;
 };
 

@@ -82,6 +82,23 @@ std::size_t trim_end(const char* data, std::size_t begin, std::size_t end) noexc
 
 }  // namespace
 
+std::size_t first_value_end(const char* data, std::size_t size) noexcept {
+  std::size_t depth = 0;
+  for (std::size_t pos = 0; pos < size; ++pos) {
+    switch (data[pos]) {
+      case '"': pos = find_string_end(data, pos + 1, size); break;
+      case '{':
+      case '[': ++depth; break;
+      case '}':
+      case ']':
+        if (depth > 0 && --depth == 0) return pos + 1;
+        break;
+      default: break;
+    }
+  }
+  return size;
+}
+
 std::optional<format_probe> probe_format(const char* data, std::size_t size, bool complete) noexcept {
   std::size_t pos = 0;
   constexpr std::string_view bom = "\xEF\xBB\xBF";

@@ -27,6 +27,10 @@ std::optional<format_probe> probe_format(const char* data, std::size_t size, boo
 std::optional<std::size_t> ndjson_cut(const char* data, std::size_t size, std::size_t target,
                                       bool complete) noexcept;
 
+/// The end of the first object or array in `data[0, size)`: the offset just past its closing
+/// bracket, tracking strings and nesting; `size` if it never closes.
+std::size_t first_value_end(const char* data, std::size_t size) noexcept;
+
 /// One delimited piece of a JSON array.
 struct array_item {
   enum class kind : std::uint8_t {

@@ -12,6 +12,8 @@
 #include <cstring>
 
 #include "chunk.h"
+#include "chunk_parser.h"
+#include "chunk_reader.h"
 #include "input_source.h"
 #include "line_locator.h"
 #include "merge_table.h"
@@ -52,8 +54,6 @@ class stage_clock {
  private:
   std::atomic<std::int64_t> nanos_{0};
 };
-
-constexpr bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 void validate(const options& opts) {
   if (opts.chunk_size == 0) throw error(errc::usage, "chunk size must be positive");
@@ -103,6 +103,8 @@ class merge_job {
     report_.stages.finish = seconds_since(finish_start);
 
     report_.files = sources_.size();
+    report_.bytes = reader_.bytes_read();
+    report_.chunks = reader_.chunks();
     report_.threads = threads_;
     report_.stages.read = read_clock_.seconds();
     report_.stages.parse = parse_clock_.seconds();
@@ -192,85 +194,14 @@ class merge_job {
 
   // --- Stage 1 (serial): cut the inputs into chunks of whole records. ---
 
-  struct reader_state {
-    std::size_t file = 0;
-    bool started = false;
-    detail::input_format format = detail::input_format::ndjson;
-    std::size_t position = 0;
-    std::optional<detail::array_splitter> splitter;
-    bool stop = false;  // an array could not be delimited: nothing after it is read
-  };
-
   chunk* read_chunk(tbb::flow_control& fc) {
     stage_clock::scope timing(read_clock_);
-    while (!reader_.stop && reader_.file < sources_.size()) {
-      detail::input_source& source = *sources_[reader_.file];
-      if (!reader_.started) start_file(source);
-      chunk* c = reader_.format == detail::input_format::ndjson ? cut_ndjson(source) : cut_array(source);
-      if (c != nullptr) {
-        report_progress();
-        return c;
-      }
-      report_.bytes += source.size();
-      ++reader_.file;
-      reader_.started = false;
+    chunk* c = reader_.next();
+    if (c == nullptr) {
+      fc.stop();
+      return nullptr;
     }
-    fc.stop();
-    return nullptr;
-  }
-
-  void start_file(detail::input_source& source) {
-    std::optional<detail::format_probe> probe;
-    while (!(probe = detail::probe_format(source.data(), source.size(), source.complete()))) {
-      source.read_more(opts_.chunk_size);
-    }
-    reader_.started = true;
-    reader_.format = probe->format;
-    reader_.position = probe->records_begin;
-    reader_.splitter.reset();
-    if (probe->format == detail::input_format::array) reader_.splitter.emplace(probe->records_begin);
-  }
-
-  chunk* new_chunk(const detail::input_source& source) {
-    chunk* c = pool_.acquire();
-    c->file = static_cast<std::uint32_t>(reader_.file);
-    c->format = reader_.format;
-    c->data = source.data();
-    c->begin = reader_.position;
-    ++report_.chunks;
-    return c;
-  }
-
-  chunk* cut_ndjson(detail::input_source& source) {
-    if (reader_.position >= source.size()) {
-      source.read_more(opts_.chunk_size);
-      if (reader_.position >= source.size()) return nullptr;
-    }
-    std::size_t target = reader_.position + opts_.chunk_size;
-    std::optional<std::size_t> cut;
-    while (!(cut = detail::ndjson_cut(source.data(), source.size(), target, source.complete()))) {
-      source.read_more(opts_.chunk_size);
-    }
-    chunk* c = new_chunk(source);
-    c->end = *cut;
-    reader_.position = *cut;
-    return c;
-  }
-
-  chunk* cut_array(detail::input_source& source) {
-    detail::array_splitter& splitter = *reader_.splitter;
-    if (splitter.done()) return nullptr;
-    std::size_t target = splitter.position() + opts_.chunk_size;
-    chunk* c = new_chunk(source);
-    while (!splitter.split(source.data(), source.size(), target, source.complete(), c->items)) {
-      source.read_more(opts_.chunk_size);
-    }
-    c->end = splitter.position();
-    reader_.position = c->end;
-    if (splitter.fatal()) {
-      c->fatal = splitter.fatal();
-      reader_.stop = true;
-    }
+    report_progress();
     return c;
   }
 
@@ -279,68 +210,14 @@ class merge_job {
     double now = seconds_since(start_time_);
     if (now - last_progress_ < opts_.progress_interval_seconds) return;
     last_progress_ = now;
-    std::uint64_t done = report_.bytes + reader_.position;
-    opts_.on_progress(progress{done, total_bytes_, now});
+    opts_.on_progress(progress{reader_.bytes_done(), total_bytes_, now});
   }
 
   // --- Stage 2 (parallel): validate records, extract key and stamp. ---
 
   void parse_chunk(chunk* c) {
     stage_clock::scope timing(parse_clock_);
-    detail::record_scanner& scanner = *scanners_.local();
-    if (c->format == detail::input_format::ndjson) {
-      parse_lines(*c, scanner);
-    } else {
-      parse_elements(*c, scanner);
-    }
-  }
-
-  static void parse_record(chunk& c, detail::record_scanner& scanner, std::uint64_t offset,
-                           std::uint64_t size) {
-    std::string& key = scratch_key();
-    detail::parsed_record record{offset, size, 0, 0, {}};
-    if (!scanner.scan(c.data + offset, size, key, record.fields)) [[unlikely]] {
-      c.bad.push_back({offset, size, scanner.reason()});
-      return;
-    }
-    record.key_begin = static_cast<std::uint32_t>(c.keys.size());
-    record.key_size = static_cast<std::uint32_t>(key.size());
-    c.keys += key;
-    c.records.push_back(record);
-  }
-
-  static std::string& scratch_key() {
-    thread_local std::string key;
-    return key;
-  }
-
-  // One record per line; blank lines are skipped, a CR before LF is whitespace.
-  static void parse_lines(chunk& c, detail::record_scanner& scanner) {
-    const char* data = c.data;
-    std::uint64_t pos = c.begin;
-    while (pos < c.end) {
-      const void* newline = std::memchr(data + pos, '\n', c.end - pos);
-      std::uint64_t line_end = newline != nullptr ? static_cast<const char*>(newline) - data : c.end;
-      std::uint64_t first = pos;
-      while (first < line_end && is_space(data[first])) ++first;
-      std::uint64_t last = line_end;
-      while (last > first && is_space(data[last - 1])) --last;
-      if (last > first) parse_record(c, scanner, first, last - first);
-      pos = line_end + 1;
-    }
-  }
-
-  static void parse_elements(chunk& c, detail::record_scanner& scanner) {
-    using kind = detail::array_item::kind;
-    for (const detail::array_item& item : c.items) {
-      switch (item.what) {
-        case kind::element: parse_record(c, scanner, item.offset, item.size); break;
-        case kind::empty_element: c.bad.push_back({item.offset, 0, "empty array element"}); break;
-        case kind::trailing_content:
-          c.bad.push_back({item.offset, item.size, "unexpected content after the closing ]"});
-          break;
-      }
-    }
+    detail::parse_chunk(*c, *scanners_.local());
   }
 
   // --- Stage 3 (serial, in input order): errors and rejects in input order. ---
@@ -390,8 +267,8 @@ class merge_job {
   std::vector<std::unique_ptr<detail::input_source>> sources_;
   std::vector<detail::line_locator> locators_;
   std::uint64_t total_bytes_ = 0;
-  reader_state reader_;
   detail::chunk_pool pool_;
+  detail::chunk_reader reader_{sources_, opts_.chunk_size, pool_};
   tbb::enumerable_thread_specific<std::unique_ptr<detail::record_scanner>> scanners_;
   tbb::enumerable_thread_specific<detail::sharded_merge_table> tables_;
   report report_;

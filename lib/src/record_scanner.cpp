@@ -3,9 +3,11 @@
 #include <simdjson.h>
 
 #include <charconv>
+#include <new>
 #include <cstring>
 #include <vector>
 
+#include "chunker.h"
 #include "input_source.h"
 #include "key_encoding.h"
 
@@ -15,6 +17,7 @@ namespace {
 namespace od = simdjson::ondemand;
 
 constexpr int max_nesting = 1024;
+constexpr std::size_t initial_capacity = 1 << 16;  // grows with the largest record seen
 
 // A field value captured for a slot during the walk. Views stay valid until the next
 // document: unescaped strings live in the parser's string buffer, numbers in the input.
@@ -53,6 +56,16 @@ std::string json_error_reason(simdjson::error_code code) {
   }
 }
 
+// simdjson reports a record followed by more JSON as a structure error; say what it is.
+std::string describe_failure(simdjson::error_code code, const char* data, std::size_t size) {
+  std::size_t end = first_value_end(data, size);
+  while (end < size && (data[end] == ' ' || data[end] == '\t' || data[end] == '\r' || data[end] == '\n')) ++end;
+  if (end < size && (code == simdjson::TAPE_ERROR || code == simdjson::INCOMPLETE_ARRAY_OR_OBJECT)) {
+    return "unexpected content after the record";
+  }
+  return json_error_reason(code);
+}
+
 std::string_view trim_token(std::string_view token) noexcept {
   while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' ||
                             token.back() == '\t')) {
@@ -72,6 +85,9 @@ class record_scanner::walker {
         captures_(static_cast<std::size_t>(rules.selector.slot_count())),
         visited_(nodes_.size()) {
     parser_.threaded = false;  // Debian's build would start a thread per document stream.
+    // simdjson counts one level more than we do and indexes its stack by depth: give it room
+    // past our own limit, which the walk enforces before descending.
+    if (parser_.allocate(initial_capacity, max_nesting + 2) != simdjson::SUCCESS) throw std::bad_alloc();
   }
 
   simdjson::error_code run(const char* data, std::size_t size, std::string& reason) {
@@ -79,7 +95,7 @@ class record_scanner::walker {
     std::fill(visited_.begin(), visited_.end(), char{0});
     od::document doc;
     if (auto code = parser_.iterate(data, size, size + input_padding).get(doc)) {
-      reason = json_error_reason(code);
+      reason = describe_failure(code, data, size);
       return code;
     }
     od::json_type type;
@@ -95,7 +111,7 @@ class record_scanner::walker {
     simdjson::error_code code = doc.get_object().get(object);
     if (!code) code = walk_object(object, 0, 1);
     if (code) {
-      if (reason.empty()) reason = json_error_reason(code);
+      if (reason.empty()) reason = describe_failure(code, data, size);
       return code;
     }
     const char* rest = nullptr;
@@ -231,8 +247,15 @@ record_scanner::~record_scanner() = default;
 bool record_scanner::scan(const char* data, std::size_t size, std::string& key, record_fields& out) {
   reason_.clear();
   if (walker_->run(data, size, reason_)) return false;
+  std::size_t key_start = key.size();
+  if (!extract(key, out)) {
+    key.resize(key_start);
+    return false;
+  }
+  return true;
+}
 
-  key.clear();
+bool record_scanner::extract(std::string& key, record_fields& out) {
   for (std::size_t part = 0; part < rules_.key_slots.size(); ++part) {
     const captured& value = walker_->slot(rules_.key_slots[part]);
     const std::string& name = rules_.key_names[part];

@@ -27,8 +27,8 @@ class record_scanner {
   record_scanner& operator=(const record_scanner&) = delete;
 
   /// Scans `data[0, size)`, a whitespace-trimmed record with `input_padding` readable bytes
-  /// after it. On success replaces `key` with the encoded key and fills `out`. On failure
-  /// returns false; `reason()` says why.
+  /// after it. On success appends the encoded key to `key` and fills `out`. On failure
+  /// returns false, leaves `key` as it was, and `reason()` says why.
   [[nodiscard]] bool scan(const char* data, std::size_t size, std::string& key, record_fields& out);
 
   /// Why the last failed scan failed.
@@ -36,6 +36,9 @@ class record_scanner {
 
  private:
   class walker;
+  // Builds the key and fields from what the walk captured.
+  bool extract(std::string& key, record_fields& out);
+
   const record_rules& rules_;
   std::unique_ptr<walker> walker_;
   std::string reason_;
