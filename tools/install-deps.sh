@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  libtbb-dev libsimdjson-dev libspdlog-dev libfmt-dev libcli11-dev
+  libtbb-dev libsimdjson-dev libspdlog-dev libfmt-dev libcli11-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   librandom123-dev gnuplot-nox
 )

@@ -7,6 +7,7 @@
 //   sumbench --n 1e6,1e7,1e8 --csv sums.csv --plot scaling.svg
 
 #include <fmt/format.h>
+#include <tbb/global_control.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -208,6 +209,13 @@ int run(const config& c) {
     }
   }
   std::fflush(stdout);
+
+  // Let oneTBB have as many workers as the largest arena needs, once, for the whole sweep. Each
+  // arena could raise the limit itself (methods/tbb_threads.h), but a limit that goes down to 0
+  // workers for T = 1 and up again leaves the next arena waiting for its workers to come back.
+  const tbb::global_control worker_limit(
+      tbb::global_control::max_allowed_parallelism,
+      static_cast<std::size_t>(std::max(c.threads.back(), machine.cores)));
 
   std::vector<size_result> results;
   for (const std::uint64_t n : c.sizes) {
