@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs every test: a warnings-as-errors release build (unit, CLI and install
 # tests), then the unit and CLI tests again under AddressSanitizer+UBSan and under
-# ThreadSanitizer. Build trees: build/, build-asan/, build-tsan/.
+# ThreadSanitizer. Build trees: build/, build-asan/, build-tsan/. Warnings are errors in the
+# release build only: instrumented builds provoke GCC's false positives inside libstdc++.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -9,13 +10,14 @@ jobs=$(nproc)
 configure_and_test() {
   local dir=$1 labels=$2
   shift 2
-  cmake -S . -B "$dir" -G Ninja -DMERGEPIPE_WERROR=ON "$@" >/dev/null
+  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
   cmake --build "$dir" -j "$jobs"
   ctest --test-dir "$dir" -L "$labels" --output-on-failure -j "$jobs" --timeout 600
 }
 
 echo "== release build: unit, CLI and install tests"
-configure_and_test build 'unit|cli|install' -DCMAKE_BUILD_TYPE=Release -DMERGEPIPE_BUILD_BENCH=ON
+configure_and_test build 'unit|cli|install' -DCMAKE_BUILD_TYPE=Release -DMERGEPIPE_WERROR=ON \
+  -DMERGEPIPE_BUILD_BENCH=ON
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \

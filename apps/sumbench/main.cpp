@@ -211,8 +211,8 @@ int run(const config& c) {
   std::fflush(stdout);
 
   // Let oneTBB have as many workers as the largest arena needs, once, for the whole sweep. Each
-  // arena could raise the limit itself (methods/tbb_threads.h), but a limit that goes down to 0
-  // workers for T = 1 and up again leaves the next arena waiting for its workers to come back.
+  // arena could raise the limit itself (methods/tbb_threads.h), but with a limit that went up and
+  // down between arenas, large arenas here ran short of workers (16 slots, 11 threads).
   const tbb::global_control worker_limit(
       tbb::global_control::max_allowed_parallelism,
       static_cast<std::size_t>(std::max(c.threads.back(), machine.cores)));

@@ -12,14 +12,12 @@ namespace sumbench::detail {
 /// An arena of T slots, and the permission to fill them. oneTBB keeps cores-1 workers unless a
 /// global_control allows more, so an arena of 8 on 2 cores would run on 2 threads and the sweep
 /// past the core count would measure nothing. When the limit in force is below T, we raise it
-/// for as long as we live. The driver raises it once for the whole sweep instead (see
-/// main.cpp), so that the limit does not go up and down between arenas.
+/// for as long as we live; the driver raises it once for the whole sweep instead (main.cpp).
 class tbb_threads {
  public:
   explicit tbb_threads(int threads) : arena_(threads) {
     const auto wanted = static_cast<std::size_t>(threads);
-    if (tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism) <
-        wanted) {
+    if (tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism) < wanted) {
       limit_.emplace(tbb::global_control::max_allowed_parallelism, wanted);
     }
     arena_.initialize();
