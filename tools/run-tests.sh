@@ -25,6 +25,6 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   -DMERGEPIPE_SANITIZE=address,undefined
 
 echo "== ThreadSanitizer"
-TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp" \
+TSAN_OPTIONS="halt_on_error=1 history_size=7 suppressions=$PWD/tests/tsan.supp" \
   configure_and_test build-tsan 'unit|cli' -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMERGEPIPE_SANITIZE=thread

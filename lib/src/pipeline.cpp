@@ -1,7 +1,6 @@
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
-#include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/task_arena.h>
 #include <spdlog/spdlog.h>
@@ -20,6 +19,7 @@
 #include "mergepipe/error.h"
 #include "mergepipe/merge.h"
 #include "record_rules.h"
+#include "table_combiner.h"
 #include "tsan_annotations.h"
 #include "winner_writer.h"
 
@@ -92,13 +92,17 @@ class merge_job {
     arena.execute([&] { run_pipeline(tokens); });
 
     auto finish_start = clock_type::now();
-    std::vector<detail::winner> winners;
-    arena.execute([&] { winners = combine_tables(); });
+    std::vector<detail::sharded_merge_table*> tables;
+    for (detail::sharded_merge_table& local : tables_) tables.push_back(&local);
+    detail::combined_winners winners;
+    arena.execute([&] { winners = detail::combine_tables(tables, opts_.order, tokens); });
+    report_.distinct_keys = winners.distinct_keys;
+    report_.deleted = winners.deleted;
     report_.superseded = report_.records - report_.distinct_keys;
+    report_.output_records = winners.live.size();
     // Rejects first: if their file cannot be written, nothing has reached `out` yet.
     if (rejects_ != nullptr) rejects_->finish();
-    report_.output_records = winners.size();
-    arena.execute([&] { detail::write_winners(winners, opts_.order, out, tokens); });
+    arena.execute([&] { detail::write_winners(winners.live, out, tokens); });
     out.finish();
     report_.stages.finish = seconds_since(finish_start);
 
@@ -124,7 +128,8 @@ class merge_job {
 
   // Every input is opened before any is read, so a missing file fails before work is done.
   void open_inputs() {
-    std::vector<std::string> paths = opts_.inputs.empty() ? std::vector<std::string>{"-"} : opts_.inputs;
+    std::vector<std::string> paths =
+        opts_.inputs.empty() ? std::vector<std::string>{"-"} : opts_.inputs;
     for (const std::string& path : paths) {
       sources_.push_back(
           std::make_unique<detail::input_source>(path, path == "-" ? "<stdin>" : path));
@@ -136,60 +141,36 @@ class merge_job {
   void run_pipeline(unsigned tokens) {
     auto serial = tbb::filter_mode::serial_in_order;
     auto parallel = tbb::filter_mode::parallel;
-    detail::pipeline_scope edges(&pipeline_done_);
-    tbb::parallel_pipeline(
-        tokens,
-        tbb::make_filter<void, chunk*>(serial,
-                                       [this](tbb::flow_control& fc) {
-                                         detail::stage_scope edges(nullptr, &read_clock_, &pipeline_done_);
-                                         chunk* c = read_chunk(fc);
-                                         detail::happens_before(c);
-                                         return c;
-                                       }) &
-            tbb::make_filter<chunk*, chunk*>(parallel,
-                                             [this](chunk* c) {
-                                               detail::stage_scope edges(c, nullptr, &pipeline_done_);
-                                               parse_chunk(c);
-                                               return c;
-                                             }) &
-            tbb::make_filter<chunk*, chunk*>(serial,
-                                             [this](chunk* c) {
-                                               detail::stage_scope edges(c, &order_clock_, &pipeline_done_);
-                                               order_chunk(c);
-                                               return c;
-                                             }) &
-            tbb::make_filter<chunk*, void>(parallel, [this](chunk* c) {
-              detail::stage_scope edges(c, nullptr, &pipeline_done_);
-              merge_chunk(c);
-            }));
-  }
-
-  // Folds every thread's table into the first, shard by shard in parallel, and returns the
-  // live winners. Counts distinct keys and deletes on the way.
-  std::vector<detail::winner> combine_tables() {
-    std::vector<detail::sharded_merge_table*> locals;
-    for (detail::sharded_merge_table& local : tables_) locals.push_back(&local);
-    std::vector<detail::winner> winners;
-    if (locals.empty()) return winners;
-    constexpr std::size_t shards = detail::sharded_merge_table::shard_count;
-    std::array<std::vector<detail::winner>, shards> shard_winners;
-    std::array<std::size_t, shards> sizes{}, deletes{};
-    char done = 0;
-    detail::pipeline_scope edges(&done);
-    tbb::parallel_for(std::size_t{0}, shards, [&](std::size_t s) {
-      detail::stage_scope scope(nullptr, nullptr, &done);
-      detail::merge_table& target = locals[0]->shard(s);
-      for (std::size_t t = 1; t < locals.size(); ++t) target.absorb(locals[t]->shard(s));
-      sizes[s] = target.size();
-      deletes[s] = target.deleted();
-      target.collect_live_winners(shard_winners[s]);
+    auto filters = detail::build_filters([&] {
+      return tbb::make_filter<void, chunk*>(serial,
+                                            [this](tbb::flow_control& fc) {
+                                              detail::stage_scope edges(nullptr, &read_clock_,
+                                                                        &pipeline_done_);
+                                              chunk* c = read_chunk(fc);
+                                              detail::happens_before(c);
+                                              return c;
+                                            }) &
+             tbb::make_filter<chunk*, chunk*>(parallel,
+                                              [this](chunk* c) {
+                                                detail::stage_scope edges(c, nullptr,
+                                                                          &pipeline_done_);
+                                                parse_chunk(c);
+                                                return c;
+                                              }) &
+             tbb::make_filter<chunk*, chunk*>(serial,
+                                              [this](chunk* c) {
+                                                detail::stage_scope edges(c, &order_clock_,
+                                                                          &pipeline_done_);
+                                                order_chunk(c);
+                                                return c;
+                                              }) &
+             tbb::make_filter<chunk*, void>(parallel, [this](chunk* c) {
+               detail::stage_scope edges(c, nullptr, &pipeline_done_);
+               merge_chunk(c);
+             });
     });
-    for (std::size_t s = 0; s < shards; ++s) {
-      report_.distinct_keys += sizes[s];
-      report_.deleted += deletes[s];
-      winners.insert(winners.end(), shard_winners[s].begin(), shard_winners[s].end());
-    }
-    return winners;
+    detail::pipeline_scope edges(&pipeline_done_);
+    tbb::parallel_pipeline(tokens, filters);
   }
 
   // --- Stage 1 (serial): cut the inputs into chunks of whole records. ---

@@ -1,15 +1,12 @@
 #include "winner_writer.h"
 
 #include <oneapi/tbb/parallel_pipeline.h>
-#include <oneapi/tbb/parallel_sort.h>
 #include <simdjson.h>
 
 #include <memory>
 #include <string>
-#include <tuple>
 
 #include "input_source.h"
-#include "key_encoding.h"
 #include "mergepipe/error.h"
 #include "tsan_annotations.h"
 
@@ -45,55 +42,47 @@ void minify_block(const std::vector<winner>& winners, minified_block& block) {
 
 }  // namespace
 
-void write_winners(std::vector<winner>& winners, output_order order, record_sink& out,
-                   unsigned tokens) {
-  if (order == output_order::key) {
-    tbb::parallel_sort(winners.begin(), winners.end(), [](const winner& a, const winner& b) {
-      return compare_keys(a.key, b.key) < 0;
-    });
-  } else {
-    tbb::parallel_sort(winners.begin(), winners.end(), [](const winner& a, const winner& b) {
-      return std::tie(a.file, a.offset) < std::tie(b.file, b.offset);
-    });
-  }
-
+void write_winners(const std::vector<winner>& winners, record_sink& out, unsigned tokens) {
   // A ring of `tokens` blocks suffices: the last stage is serial in order, so block i is
   // written before block i + tokens can be started.
   std::vector<minified_block> ring(tokens);
   std::size_t next = 0;
   char done = 0;
+  auto filters = build_filters([&] {
+    return tbb::make_filter<void, minified_block*>(
+               tbb::filter_mode::serial_in_order,
+               [&](tbb::flow_control& fc) -> minified_block* {
+                 stage_scope scope(nullptr, &next, &done);
+                 if (next >= winners.size()) {
+                   fc.stop();
+                   return nullptr;
+                 }
+                 minified_block& block = ring[next / records_per_block % tokens];
+                 block.first = next;
+                 block.count = std::min(records_per_block, winners.size() - next);
+                 next += block.count;
+                 happens_before(&block);
+                 return &block;
+               }) &
+           tbb::make_filter<minified_block*, minified_block*>(tbb::filter_mode::parallel,
+                                                              [&](minified_block* block) {
+                                                                stage_scope scope(block, nullptr,
+                                                                                  &done);
+                                                                minify_block(winners, *block);
+                                                                return block;
+                                                              }) &
+           tbb::make_filter<minified_block*, void>(
+               tbb::filter_mode::serial_in_order, [&](minified_block* block) {
+                 stage_scope scope(block, &out, &done);
+                 std::size_t start = 0;
+                 for (std::size_t end : block->ends) {
+                   out.write(std::string_view(block->bytes).substr(start, end - start));
+                   start = end;
+                 }
+               });
+  });
   pipeline_scope edges(&done);
-  tbb::parallel_pipeline(
-      tokens,
-      tbb::make_filter<void, minified_block*>(tbb::filter_mode::serial_in_order,
-                                              [&](tbb::flow_control& fc) -> minified_block* {
-                                                stage_scope scope(nullptr, &next, &done);
-                                                if (next >= winners.size()) {
-                                                  fc.stop();
-                                                  return nullptr;
-                                                }
-                                                minified_block& block = ring[next / records_per_block % tokens];
-                                                block.first = next;
-                                                block.count = std::min(records_per_block, winners.size() - next);
-                                                next += block.count;
-                                                happens_before(&block);
-                                                return &block;
-                                              }) &
-          tbb::make_filter<minified_block*, minified_block*>(tbb::filter_mode::parallel,
-                                                             [&](minified_block* block) {
-                                                               stage_scope scope(block, nullptr, &done);
-                                                               minify_block(winners, *block);
-                                                               return block;
-                                                             }) &
-          tbb::make_filter<minified_block*, void>(tbb::filter_mode::serial_in_order,
-                                                  [&](minified_block* block) {
-                                                    stage_scope scope(block, &out, &done);
-                                                    std::size_t start = 0;
-                                                    for (std::size_t end : block->ends) {
-                                                      out.write(std::string_view(block->bytes).substr(start, end - start));
-                                                      start = end;
-                                                    }
-                                                  }));
+  tbb::parallel_pipeline(tokens, filters);
 }
 
 }  // namespace mergepipe::detail
