@@ -3,8 +3,8 @@
 #include <simdjson.h>
 
 #include <charconv>
-#include <new>
 #include <cstring>
+#include <new>
 #include <vector>
 
 #include "chunker.h"
@@ -30,37 +30,54 @@ struct captured {
 
 const char* type_name(od::json_type type) noexcept {
   switch (type) {
-    case od::json_type::array: return "an array";
-    case od::json_type::object: return "an object";
-    case od::json_type::number: return "a number";
-    case od::json_type::string: return "a string";
-    case od::json_type::boolean: return "a boolean";
-    case od::json_type::null: return "null";
+    case od::json_type::array:
+      return "an array";
+    case od::json_type::object:
+      return "an object";
+    case od::json_type::number:
+      return "a number";
+    case od::json_type::string:
+      return "a string";
+    case od::json_type::boolean:
+      return "a boolean";
+    case od::json_type::null:
+      return "null";
   }
   return "unknown";
 }
 
 std::string json_error_reason(simdjson::error_code code) {
   switch (code) {
-    case simdjson::UTF8_ERROR: return "invalid UTF-8";
-    case simdjson::NUMBER_ERROR: return "invalid JSON: malformed number or number out of range";
-    case simdjson::STRING_ERROR: return "invalid JSON: malformed string escape";
-    case simdjson::UNESCAPED_CHARS: return "invalid JSON: unescaped control character in string";
-    case simdjson::UNCLOSED_STRING: return "invalid JSON: unterminated string";
+    case simdjson::UTF8_ERROR:
+      return "invalid UTF-8";
+    case simdjson::NUMBER_ERROR:
+      return "invalid JSON: malformed number or number out of range";
+    case simdjson::STRING_ERROR:
+      return "invalid JSON: malformed string escape";
+    case simdjson::UNESCAPED_CHARS:
+      return "invalid JSON: unescaped control character in string";
+    case simdjson::UNCLOSED_STRING:
+      return "invalid JSON: unterminated string";
     case simdjson::T_ATOM_ERROR:
     case simdjson::F_ATOM_ERROR:
     case simdjson::N_ATOM_ERROR:
-    case simdjson::INCORRECT_TYPE: return "invalid JSON: malformed literal";
-    case simdjson::DEPTH_ERROR: return "nesting deeper than 1024 levels";
-    default: return std::string("invalid JSON: ") + simdjson::error_message(code);
+    case simdjson::INCORRECT_TYPE:
+      return "invalid JSON: malformed literal";
+    case simdjson::DEPTH_ERROR:
+      return "nesting deeper than 1024 levels";
+    default:
+      return std::string("invalid JSON: ") + simdjson::error_message(code);
   }
 }
 
 // simdjson reports a record followed by more JSON as a structure error; say what it is.
 std::string describe_failure(simdjson::error_code code, const char* data, std::size_t size) {
   std::size_t end = first_value_end(data, size);
-  while (end < size && (data[end] == ' ' || data[end] == '\t' || data[end] == '\r' || data[end] == '\n')) ++end;
-  if (end < size && (code == simdjson::TAPE_ERROR || code == simdjson::INCOMPLETE_ARRAY_OR_OBJECT)) {
+  while (end < size &&
+         (data[end] == ' ' || data[end] == '\t' || data[end] == '\r' || data[end] == '\n'))
+    ++end;
+  if (end < size &&
+      (code == simdjson::TAPE_ERROR || code == simdjson::INCOMPLETE_ARRAY_OR_OBJECT)) {
     return "unexpected content after the record";
   }
   return json_error_reason(code);
@@ -87,7 +104,8 @@ class record_scanner::walker {
     parser_.threaded = false;  // Debian's build would start a thread per document stream.
     // simdjson counts one level more than we do and indexes its stack by depth: give it room
     // past our own limit, which the walk enforces before descending.
-    if (parser_.allocate(initial_capacity, max_nesting + 2) != simdjson::SUCCESS) throw std::bad_alloc();
+    if (parser_.allocate(initial_capacity, max_nesting + 2) != simdjson::SUCCESS)
+      throw std::bad_alloc();
   }
 
   simdjson::error_code run(const char* data, std::size_t size, std::string& reason) {
@@ -183,7 +201,8 @@ class record_scanner::walker {
   simdjson::error_code walk_value(od::value& value, int node, int depth) {
     od::json_type type;
     if (auto code = value.type().get(type)) return code;
-    captured* capture = node >= 0 && nodes_[node].slot >= 0 ? &captures_[nodes_[node].slot] : nullptr;
+    captured* capture =
+        node >= 0 && nodes_[node].slot >= 0 ? &captures_[nodes_[node].slot] : nullptr;
     if (capture != nullptr) {
       capture->present = true;
       capture->type = type;
@@ -244,7 +263,8 @@ record_scanner::record_scanner(const record_rules& rules)
 
 record_scanner::~record_scanner() = default;
 
-bool record_scanner::scan(const char* data, std::size_t size, std::string& key, record_fields& out) {
+bool record_scanner::scan(const char* data, std::size_t size, std::string& key,
+                          record_fields& out) {
   reason_.clear();
   if (walker_->run(data, size, reason_)) return false;
   std::size_t key_start = key.size();
@@ -264,9 +284,15 @@ bool record_scanner::extract(std::string& key, record_fields& out) {
       return false;
     }
     switch (value.type) {
-      case od::json_type::string: append_string(key, value.text); break;
-      case od::json_type::number: (void)append_number(key, value.text); break;
-      case od::json_type::boolean: append_bool(key, value.boolean); break;
+      case od::json_type::string:
+        append_string(key, value.text);
+        break;
+      case od::json_type::number:
+        (void)append_number(key, value.text);
+        break;
+      case od::json_type::boolean:
+        append_bool(key, value.boolean);
+        break;
       default:
         reason_ = "key field \"" + name + "\" is " + type_name(value.type) +
                   " (keys must be strings, numbers or booleans)";
@@ -289,10 +315,10 @@ bool record_scanner::extract(std::string& key, record_fields& out) {
         return false;
       }
       if (!parsed) {
-        reason_ = "invalid timestamp " + std::string(value.type == od::json_type::string ? "\"" : "") +
-                  std::string(value.text) +
-                  (value.type == od::json_type::string ? "\"" : "") + " in field \"" +
-                  rules_.timestamp_name + "\"";
+        reason_ = "invalid timestamp " +
+                  std::string(value.type == od::json_type::string ? "\"" : "") +
+                  std::string(value.text) + (value.type == od::json_type::string ? "\"" : "") +
+                  " in field \"" + rules_.timestamp_name + "\"";
         return false;
       }
       out.has_timestamp = true;
@@ -305,11 +331,20 @@ bool record_scanner::extract(std::string& key, record_fields& out) {
     if (!value.present) continue;
     scratch_.clear();
     switch (value.type) {
-      case od::json_type::string: append_string(scratch_, value.text); break;
-      case od::json_type::number: (void)append_number(scratch_, value.text); break;
-      case od::json_type::boolean: append_bool(scratch_, value.boolean); break;
-      case od::json_type::null: append_null(scratch_); break;
-      default: continue;
+      case od::json_type::string:
+        append_string(scratch_, value.text);
+        break;
+      case od::json_type::number:
+        (void)append_number(scratch_, value.text);
+        break;
+      case od::json_type::boolean:
+        append_bool(scratch_, value.boolean);
+        break;
+      case od::json_type::null:
+        append_null(scratch_);
+        break;
+      default:
+        continue;
     }
     if (scratch_ == rule.encoded_value) {
       out.is_delete = true;

@@ -55,6 +55,8 @@ TEST_P(method_sweep, int64_sum_is_exact) {
   for (const auto x : v) expected += x;
   const auto summer = find_method(method)->make(threads);
   EXPECT_EQ(summer->sum(std::span<const std::int64_t>(v)), expected);
+  EXPECT_GE(summer->threads_used(), 1);
+  EXPECT_LE(summer->threads_used(), threads);
   // An empty and a one-element input too.
   EXPECT_EQ(summer->sum(std::span<const std::int64_t>()), 0);
   EXPECT_EQ(summer->sum(std::span<const std::int64_t>(v.data(), 1)), v[0]);
@@ -85,6 +87,18 @@ TEST(methods_test, names_are_found) {
   for (const auto& m : all_methods) EXPECT_EQ(find_method(m.name), &m);
   EXPECT_EQ(find_method("tbb_det"), nullptr);
   EXPECT_EQ(all_methods.front().name, "serial");
+}
+
+TEST(methods_test, serial_and_threads_report_the_threads_they_use) {
+  const auto& v = test_values<double>();
+  for (const int threads : {1, 3}) {
+    const auto serial = find_method("serial")->make(threads);
+    serial->sum(std::span<const double>(v));
+    EXPECT_EQ(serial->threads_used(), 1);
+    const auto parts = find_method("threads")->make(threads);
+    parts->sum(std::span<const double>(v));
+    EXPECT_EQ(parts->threads_used(), threads);
+  }
 }
 
 TEST(methods_test, serial_is_std_accumulate) {
@@ -187,6 +201,9 @@ TEST(tbb_threads_test, arena_larger_than_the_machine_gets_its_threads) {
   });
   EXPECT_GT(seen.size(), std::thread::hardware_concurrency());
   EXPECT_LE(seen.size(), static_cast<std::size_t>(threads));
+  // The census behind the report's "used" column saw at least the threads that ran tasks.
+  EXPECT_GE(arena.used(), static_cast<int>(seen.size()));
+  EXPECT_LE(arena.used(), threads);
 }
 
 }  // namespace

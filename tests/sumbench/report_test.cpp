@@ -110,6 +110,7 @@ run_result row(std::string_view method, int threads, double median_s, sum_value 
   run_result r;
   r.method = method;
   r.threads = threads;
+  r.used = threads;
   r.median_s = median_s;
   r.min_s = median_s;
   r.sum = sum;
@@ -153,6 +154,18 @@ TEST(report_test, threads_beyond_the_cores) {
   EXPECT_TRUE(contains(lines, "threads: 8 threads ran 67% faster"));
   // Nothing to say when no run went past the cores.
   EXPECT_FALSE(contains(findings(sample(), machine_info{8, std::nullopt, 0}), "beyond"));
+}
+
+TEST(report_test, runs_that_got_fewer_threads_than_they_could) {
+  auto r = sample();
+  EXPECT_FALSE(contains(findings(r, machine_info{2, std::nullopt, 0}), "a typical run had only"));
+  r.rows[2].used = 1;  // tbb at 2 threads ran alone
+  EXPECT_TRUE(contains(findings(r, machine_info{2, std::nullopt, 0}),
+                       "tbb at 2 threads: a typical run had only 1 thread in its arena"));
+  r.rows[2].used = 2;
+  r.rows[3].used = 2;  // tbb at 8 threads on 2 cores: as many as the cores, nothing to say
+  EXPECT_FALSE(contains(findings(r, machine_info{2, std::nullopt, 0}), "a typical run had only"));
+  EXPECT_NE(format_table(r).find("tbb            8    2 "), std::string::npos) << format_table(r);
 }
 
 TEST(report_test, memory_bandwidth_reached_or_not) {
@@ -224,10 +237,11 @@ TEST(csv_test, header_and_one_row_per_run) {
   int rows = 0;
   while (std::getline(in, line)) {
     ++rows;
-    EXPECT_EQ(std::count(line.begin(), line.end(), ','), 13) << line;
+    EXPECT_EQ(std::count(line.begin(), line.end(), ','), 14) << line;
   }
   EXPECT_EQ(rows, 14);
-  EXPECT_NE(out.str().find("100000000,double,tbb,2,0.04,0.04,2,1,20,1,1,5,42,2"), std::string::npos)
+  EXPECT_NE(out.str().find("100000000,double,tbb,2,0.04,0.04,2,1,20,1,2,1,5,42,2"),
+            std::string::npos)
       << out.str();
 }
 
