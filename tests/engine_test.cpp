@@ -218,4 +218,24 @@ TEST(engine_test, report_counts_superseded_and_deleted) {
   EXPECT_EQ(report.bytes, input.size());
 }
 
+TEST(engine_test, progress_reports_growing_byte_counts_of_the_known_total) {
+  temp_dir dir;
+  auto records = generate_records(5, 2000, 300);
+  std::string input = serialize(records, 0, records.size(), layout::ndjson);
+  mergepipe::options opts = options_for({dir.write("in", input)});
+  opts.chunk_size = 4096;
+  opts.progress_interval_seconds = 0;
+  std::vector<mergepipe::progress> seen;
+  opts.on_progress = [&](const mergepipe::progress& p) { seen.push_back(p); };
+  run_merge(opts);
+  ASSERT_GT(seen.size(), 10u);
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].bytes_total, input.size());
+    EXPECT_LE(seen[i].bytes_done, input.size());
+    if (i > 0) {
+      EXPECT_GT(seen[i].bytes_done, seen[i - 1].bytes_done);
+    }
+  }
+}
+
 }  // namespace

@@ -1272,3 +1272,24 @@ TEST_F(cli_test, record_larger_than_chunk_size_works) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(cli_test, logging_is_quieter_with_q_and_louder_with_v) {
+  write("in.ndjson", join_lines({R"({"id":1})", "nonsense", R"({"id":2})"}));
+  cli_result normal = run({"--on-error", "skip", "in.ndjson"});
+  EXPECT_NE(normal.err.find("skipped 1 bad record"), std::string::npos) << normal.err;
+  EXPECT_EQ(normal.err.find("merging"), std::string::npos) << normal.err;
+
+  cli_result quiet = run({"-q", "--on-error", "skip", "in.ndjson"});
+  EXPECT_EQ(quiet.exit_code, 0);
+  EXPECT_EQ(quiet.err, "");
+
+  cli_result verbose = run({"-v", "--on-error", "skip", "in.ndjson"});
+  EXPECT_NE(verbose.err.find("merging 1 input(s)"), std::string::npos) << verbose.err;
+  EXPECT_EQ(verbose.out, normal.out);
+
+  EXPECT_EQ(run({"-q", "-v", "in.ndjson"}).exit_code, 2);
+}
+
+}  // namespace
