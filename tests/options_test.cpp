@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "field_path.h"
+#include "key_builders.h"
 #include "key_encoding.h"
 #include "mergepipe/error.h"
 #include "record_rules.h"
@@ -43,17 +44,8 @@ void expect_usage_error(const std::function<void()>& call, const std::string& te
   EXPECT_NE(std::string(e.what()).find("\"" + text + "\""), std::string::npos) << e.what();
 }
 
-std::string number(std::string_view text) {
-  std::string out;
-  EXPECT_TRUE(mergepipe::detail::append_number(out, text)) << text;
-  return out;
-}
-
-std::string string_key(std::string_view value) {
-  std::string out;
-  mergepipe::detail::append_string(out, value);
-  return out;
-}
+using mergepipe::testing::number;
+using mergepipe::testing::string_key;
 
 // parse_size
 

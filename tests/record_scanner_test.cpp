@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "input_source.h"
+#include "key_builders.h"
 #include "key_encoding.h"
 #include "mergepipe/error.h"
 #include "mergepipe/options.h"
@@ -32,18 +33,8 @@ using namespace std::string_literals;
 constexpr std::int64_t march_5_2024_12_34_56 = 1709642096;  // 2024-03-05T12:34:56Z
 constexpr std::int64_t march_5_2024 = 1709596800;           // 2024-03-05T00:00:00Z
 
-// Key encodings built with key_encoding.h, to compare against what the scanner extracts.
-std::string number(std::string_view text) {
-  std::string out;
-  EXPECT_TRUE(mergepipe::detail::append_number(out, text)) << text;
-  return out;
-}
-
-std::string string_key(std::string_view value) {
-  std::string out;
-  mergepipe::detail::append_string(out, value);
-  return out;
-}
+using mergepipe::testing::number;
+using mergepipe::testing::string_key;
 
 std::string bool_key(bool value) {
   std::string out;

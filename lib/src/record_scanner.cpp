@@ -83,6 +83,25 @@ std::string describe_failure(simdjson::error_code code, const char* data, std::s
   return json_error_reason(code);
 }
 
+// Appends a captured scalar in key encoding; false for an object or array.
+bool append_scalar(std::string& out, const captured& value) {
+  switch (value.type) {
+    case od::json_type::string:
+      append_string(out, value.text);
+      return true;
+    case od::json_type::number:
+      return append_number(out, value.text);
+    case od::json_type::boolean:
+      append_bool(out, value.boolean);
+      return true;
+    case od::json_type::null:
+      append_null(out);
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string_view trim_token(std::string_view token) noexcept {
   while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' ||
                             token.back() == '\t')) {
@@ -283,20 +302,10 @@ bool record_scanner::extract(std::string& key, record_fields& out) {
       reason_ = "missing key field \"" + name + "\"";
       return false;
     }
-    switch (value.type) {
-      case od::json_type::string:
-        append_string(key, value.text);
-        break;
-      case od::json_type::number:
-        (void)append_number(key, value.text);
-        break;
-      case od::json_type::boolean:
-        append_bool(key, value.boolean);
-        break;
-      default:
-        reason_ = "key field \"" + name + "\" is " + type_name(value.type) +
-                  " (keys must be strings, numbers or booleans)";
-        return false;
+    if (value.type == od::json_type::null || !append_scalar(key, value)) {
+      reason_ = "key field \"" + name + "\" is " + type_name(value.type) +
+                " (keys must be strings, numbers or booleans)";
+      return false;
     }
   }
 
@@ -330,22 +339,7 @@ bool record_scanner::extract(std::string& key, record_fields& out) {
     const captured& value = walker_->slot(rule.slot);
     if (!value.present) continue;
     scratch_.clear();
-    switch (value.type) {
-      case od::json_type::string:
-        append_string(scratch_, value.text);
-        break;
-      case od::json_type::number:
-        (void)append_number(scratch_, value.text);
-        break;
-      case od::json_type::boolean:
-        append_bool(scratch_, value.boolean);
-        break;
-      case od::json_type::null:
-        append_null(scratch_);
-        break;
-      default:
-        continue;
-    }
+    if (!append_scalar(scratch_, value)) continue;
     if (scratch_ == rule.encoded_value) {
       out.is_delete = true;
       break;
