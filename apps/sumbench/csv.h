@@ -12,8 +12,8 @@ namespace sumbench {
 
 /// The CSV header; the first ten columns are the ones the issue asks for.
 inline constexpr std::string_view csv_header =
-    "n,type,method,threads,median_s,min_s,speedup,efficiency,gbps,sum,runs_agree,repeat,seed,"
-    "cores";
+    "n,type,method,threads,median_s,min_s,speedup,efficiency,gbps,sum,threads_used,runs_agree,"
+    "repeat,seed,cores";
 
 /// Writes the header and one row per run. Times and rates keep 9 significant digits, sums all
 /// of theirs.
@@ -22,9 +22,9 @@ inline void write_csv(std::ostream& out, const std::vector<size_result>& results
   out << csv_header << '\n';
   for (const auto& r : results) {
     for (const auto& row : r.rows) {
-      out << fmt::format("{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{},{},{},{},{}\n", r.n,
+      out << fmt::format("{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{},{},{},{},{},{}\n", r.n,
                          type_name(r.type), row.method, row.threads, row.median_s, row.min_s,
-                         row.speedup, row.efficiency, row.gbps, format_sum(row.sum),
+                         row.speedup, row.efficiency, row.gbps, format_sum(row.sum), row.used,
                          row.runs_agree ? 1 : 0, repeat, seed, cores);
     }
   }

@@ -97,16 +97,18 @@ std::variant<config, int> parse_command_line(int argc, char** argv) {
   c.sizes = parse_sizes(sizes, c.type);
   c.threads = check_threads(threads);
   c.methods = parse_methods(methods);
-  if (c.repeat < 1)
+  if (c.repeat < 1) {
     throw usage_error(fmt::format("--repeat: must be at least 1, got {}", c.repeat));
+  }
   if (c.read_test_mb < 0 || c.read_test_mb > 65536) {
     throw usage_error(
         fmt::format("--read-test-mb: must be from 0 to 65536, got {}", c.read_test_mb));
   }
   if (!c.plot_path.empty()) {
     check_plot_path(c.plot_path);
-    if (!on_path("gnuplot"))
+    if (!on_path("gnuplot")) {
       throw io_error("--plot: gnuplot is not on PATH (apt install gnuplot-nox)");
+    }
   }
   return c;
 }
@@ -126,14 +128,18 @@ run_result time_method(const method_info& m, int threads, std::span<const V> val
   row.threads = threads;
   const V warm = summer->sum(values);  // wakes the workers and warms the caches
   std::vector<double> times;
+  std::vector<int> used;
   for (int k = 0; k < repeat; ++k) {
     const auto start = std::chrono::steady_clock::now();
     const V sum = summer->sum(values);
     times.push_back(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    used.push_back(summer->threads_used());
     if (k == 0) row.sum = sum;
     row.runs_agree = row.runs_agree && same_bits(sum, warm);
   }
+  std::nth_element(used.begin(), used.begin() + (repeat - 1) / 2, used.end());
+  row.used = used[static_cast<std::size_t>(repeat - 1) / 2];
   row.median_s = median(times);
   row.min_s = *std::min_element(times.begin(), times.end());
   return row;

@@ -68,8 +68,9 @@ inline std::string gnuplot_script(const std::vector<size_result>& results, int c
         block += fmt::format("{} {:.9g} {:.9g}\n", row.threads, row.median_s, row.speedup);
         all_threads.push_back(row.threads);
       }
-      if (!block.empty())
+      if (!block.empty()) {
         s += fmt::format("$d{}_{} << EOD\n{}EOD\n", k, &m - all_methods.data(), block);
+      }
     }
   }
   all_threads.push_back(cores);

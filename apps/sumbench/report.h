@@ -30,6 +30,7 @@ inline std::string format_sum(const sum_value& s) {
 struct run_result {
   std::string_view method;
   int threads = 1;
+  int used = 1;         ///< threads that took part in a typical timed run (the lower median)
   double median_s = 0;  ///< median of the timed runs
   double min_s = 0;
   double speedup = 0;      ///< serial median / this median
@@ -94,11 +95,12 @@ inline std::string format_table(const size_result& r) {
       fmt::format("n = {} {} values ({}), generated in {:.3f} s on {}\n", format_size(r.n),
                   type_name(r.type), format_bytes(static_cast<double>(r.n * value_bytes)),
                   r.generate_s, threads_text(r.generate_threads));
-  out += fmt::format("{:<8} {:>7} {:>10} {:>10} {:>8} {:>10} {:>7}  {}\n", "method", "threads",
-                     "median_s", "min_s", "speedup", "efficiency", "GB/s", "sum");
+  out +=
+      fmt::format("{:<8} {:>7} {:>4} {:>10} {:>10} {:>8} {:>10} {:>7}  {}\n", "method", "threads",
+                  "used", "median_s", "min_s", "speedup", "efficiency", "GB/s", "sum");
   for (const auto& row : r.rows) {
-    out += fmt::format("{:<8} {:>7} {:>10.6f} {:>10.6f} {:>8.2f} {:>10.2f} {:>7.1f}  {}{}\n",
-                       row.method, row.threads, row.median_s, row.min_s, row.speedup,
+    out += fmt::format("{:<8} {:>7} {:>4} {:>10.6f} {:>10.6f} {:>8.2f} {:>10.2f} {:>7.1f}  {}{}\n",
+                       row.method, row.threads, row.used, row.median_s, row.min_s, row.speedup,
                        row.efficiency, row.gbps, format_sum(row.sum), row.runs_agree ? "" : " *");
   }
   return out;
@@ -185,6 +187,18 @@ inline void single_thread_findings(const size_result& r, std::vector<std::string
             ? ": libstdc++'s std::reduce adds four numbers at a time, (a+b)+(c+d), so fewer "
               "double adds wait on the one before"
             : ""));
+  }
+}
+
+/// Lines on runs that had fewer threads than they asked for, and the cores could give.
+inline void short_handed_findings(const size_result& r, int cores,
+                                  std::vector<std::string>& lines) {
+  for (const auto& row : r.rows) {
+    if (row.used >= std::min(row.threads, cores)) continue;
+    lines.push_back(fmt::format(
+        "{} at {}: a typical run had only {} in its arena: the sum ({:.3g} ms) was over before "
+        "more of oneTBB's workers joined it.",
+        row.method, threads_text(row.threads), threads_text(row.used), row.median_s * 1e3));
   }
 }
 
@@ -279,6 +293,7 @@ inline std::vector<std::string> findings(const size_result& r, const machine_inf
   if (r.rows.empty()) return lines;
   detail::sum_findings(r, lines);
   detail::single_thread_findings(r, lines);
+  detail::short_handed_findings(r, m.cores, lines);
   detail::core_findings(r, m.cores, lines);
   detail::bandwidth_findings(r, m, lines);
   return lines;

@@ -18,6 +18,8 @@ class summer {
   virtual double sum(std::span<const double> values) = 0;
   /// The sum of `values`; exact, so every method must give the same result.
   virtual std::int64_t sum(std::span<const std::int64_t> values) = 0;
+  /// Threads that took part in the last sum (for oneTBB: the threads in its arena meanwhile).
+  virtual int threads_used() const = 0;
 };
 
 /// `std::accumulate` on the calling thread; ignores `threads`.

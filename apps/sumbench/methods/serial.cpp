@@ -16,6 +16,7 @@ class serial final : public summer {
  public:
   double sum(std::span<const double> values) override { return serial_sum(values); }
   std::int64_t sum(std::span<const std::int64_t> values) override { return serial_sum(values); }
+  int threads_used() const override { return 1; }
 };
 
 }  // namespace

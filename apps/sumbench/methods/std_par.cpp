@@ -25,6 +25,7 @@ class std_par final : public summer {
   std::int64_t sum(std::span<const std::int64_t> values) override {
     return threads_.execute([values] { return std_par_sum(values); });
   }
+  int threads_used() const override { return threads_.used(); }
 
  private:
   detail::tbb_threads threads_;

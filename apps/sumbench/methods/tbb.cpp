@@ -32,6 +32,7 @@ class tbb_method final : public summer {
   std::int64_t sum(std::span<const std::int64_t> values) override {
     return threads_.execute([values] { return tbb_sum(values); });
   }
+  int threads_used() const override { return threads_.used(); }
 
  private:
   detail::tbb_threads threads_;

@@ -34,6 +34,7 @@ class tbb_det final : public summer {
   std::int64_t sum(std::span<const std::int64_t> values) override {
     return threads_.execute([values] { return tbb_det_sum(values); });
   }
+  int threads_used() const override { return threads_.used(); }
 
  private:
   detail::tbb_threads threads_;

@@ -37,6 +37,7 @@ class std_threads final : public summer {
   std::int64_t sum(std::span<const std::int64_t> values) override {
     return threads_sum(values, count_);
   }
+  int threads_used() const override { return count_; }
 
  private:
   int count_;
