@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -40,6 +42,26 @@ inline std::string gp_quote(std::string_view s) {
   std::string out = "'";
   for (const char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
   return out + "'";
+}
+
+/// Tics for a log time axis: 1, 2 and 5 times the powers of ten around the times of `r`.
+inline std::string log_tics(const size_result& r) {
+  double lo = 1e300, hi = 0;
+  for (const auto& row : r.rows) {
+    lo = std::min(lo, row.median_s);
+    hi = std::max(hi, row.median_s);
+  }
+  std::string tics;
+  if (!(lo > 0) || !(hi >= lo)) return "1";
+  for (int e = static_cast<int>(std::floor(std::log10(lo))) - 1;
+       e <= static_cast<int>(std::ceil(std::log10(hi))); ++e) {
+    for (const double m : {1.0, 2.0, 5.0}) {
+      const double v = m * std::pow(10.0, e);
+      if (v < lo / 1.5 || v > hi * 1.5) continue;
+      tics += fmt::format("{}\"{:g}\" {:g}", tics.empty() ? "" : ", ", v, v);
+    }
+  }
+  return tics.empty() ? fmt::format("\"{:g}\" {:g}", lo, lo) : tics;
 }
 
 }  // namespace detail
@@ -122,7 +144,12 @@ inline std::string gnuplot_script(const std::vector<size_result>& results, int c
     }
     s += fmt::format("set title '{}: time' noenhanced\nset ylabel 'median time (s)'\n", heading);
     // One key per row, outside the speedup panel, so that it never hides a line.
-    s += "set logscale y\nset format y '%g'\nset yrange [*:*]\nunset key\n";
+    // Tight on the data (plus 10%), not out to the next power of ten, with tics at 1, 2 and 5
+    // times a power of ten: a log axis that spans less than a decade has no labels otherwise.
+    s += fmt::format(
+        "set logscale y\nset ytics ({})\nset yrange [*:*]\nset autoscale yfix\n"
+        "set offsets 0, 0, graph 0.1, graph 0.1\nunset key\n",
+        detail::log_tics(r));
     s += fmt::format("plot {}{:.9g} with lines lt 1 dt 3 title 'serial (1 thread)'\n", time_plot,
                      serial_s);
     s += fmt::format("set title '{}: speedup over serial' noenhanced\nset ylabel 'speedup'\n",
@@ -130,7 +157,9 @@ inline std::string gnuplot_script(const std::vector<size_result>& results, int c
     // The ideal line keeps rising with T; the y range stops a little above what this machine
     // can reach, so the measured lines stay readable.
     s += fmt::format(
-        "unset logscale y\nset yrange [0:{:.3g}]\nset key outside right top noenhanced\n",
+        "unset logscale y\nset ytics autofreq\nset offsets 0, 0, 0, 0\nset yrange [0:{:.3g}]\nset "
+        "key outside "
+        "right top noenhanced\n",
         top * 1.3);
     s += fmt::format(
         "plot {}x with lines lt 1 dt 2 lw 1 title 'ideal (speedup = T)', NaN with lines lt 1 dt 3 "

@@ -53,6 +53,11 @@ class merge_table {
     if (!inserted && it->second.stamp < c.stamp) it->second = c;
   }
 
+  /// Starts loading the slot of `key` into the cache.
+  void prefetch(std::string_view key) const {
+    map_.prefetch(absl::string_view(key.data(), key.size()));
+  }
+
   /// Moves every entry of `other` into this table, by the same rule.
   void absorb(merge_table& other);
 
@@ -76,6 +81,8 @@ class sharded_merge_table {
   static constexpr std::size_t shard_count = 64;
 
   void offer(std::string_view key, const candidate& c) { shards_[shard_of(key)].offer(key, c); }
+
+  void prefetch(std::string_view key) const { shards_[shard_of(key)].prefetch(key); }
 
   [[nodiscard]] merge_table& shard(std::size_t index) noexcept { return shards_[index]; }
 

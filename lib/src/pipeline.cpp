@@ -232,9 +232,19 @@ class merge_job {
     {
       stage_clock::scope timing(merge_clock_);
       detail::sharded_merge_table& table = tables_.local();
-      for (const detail::parsed_record& r : c->records) {
+      const std::vector<detail::parsed_record>& records = c->records;
+      auto key_of = [c](const detail::parsed_record& r) {
+        return std::string_view(c->keys).substr(r.key_begin, r.key_size);
+      };
+      // Most offers miss the cache (the tables outgrow it): ask for the slot a few records
+      // ahead so that the memory is on its way when that record's turn comes.
+      constexpr std::size_t prefetch_distance = 4;
+      for (std::size_t i = 0; i < records.size(); ++i) {
+        if (i + prefetch_distance < records.size())
+          table.prefetch(key_of(records[i + prefetch_distance]));
+        const detail::parsed_record& r = records[i];
         detail::order_stamp stamp{r.fields.has_timestamp, r.fields.ts, c->file, r.offset};
-        table.offer(std::string_view(c->keys).substr(r.key_begin, r.key_size),
+        table.offer(key_of(r),
                     detail::candidate{stamp, c->data + r.offset, r.size, r.fields.is_delete});
       }
     }
