@@ -8,23 +8,27 @@ cd "$(dirname "$0")/.."
 jobs=$(nproc)
 
 configure_and_test() {
-  local dir=$1 labels=$2
-  shift 2
+  local dir=$1 labels=$2 exclude=$3
+  shift 3
   cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
   cmake --build "$dir" -j "$jobs"
-  ctest --test-dir "$dir" -L "$labels" --output-on-failure -j "$jobs" --timeout 600
+  ctest --test-dir "$dir" -L "$labels" ${exclude:+-E "$exclude"} --output-on-failure -j "$jobs" \
+    --timeout 600
 }
 
 echo "== release build: unit, CLI and install tests"
-configure_and_test build 'unit|cli|install' -DCMAKE_BUILD_TYPE=Release -DMERGEPIPE_WERROR=ON \
+configure_and_test build 'unit|cli|install' '' -DCMAKE_BUILD_TYPE=Release -DMERGEPIPE_WERROR=ON \
   -DMERGEPIPE_BUILD_BENCH=ON
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  configure_and_test build-asan 'unit|cli' -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  configure_and_test build-asan 'unit|cli' '' -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMERGEPIPE_SANITIZE=address,undefined
 
+# sumbench's methods are oneTBB's and libstdc++'s parallel algorithms themselves: their
+# synchronisation lives in Debian's uninstrumented libtbb, where TSan cannot see it. The
+# engine's own pipeline states its ordering for TSan (lib/src/tsan_annotations.h).
 echo "== ThreadSanitizer"
 TSAN_OPTIONS="halt_on_error=1 history_size=7 suppressions=$PWD/tests/tsan.supp" \
-  configure_and_test build-tsan 'unit|cli' -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  configure_and_test build-tsan 'unit|cli' '^sumbench\.' -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMERGEPIPE_SANITIZE=thread

@@ -24,8 +24,9 @@ inline void write_csv(std::ostream& out, const std::vector<size_result>& results
     for (const auto& row : r.rows) {
       out << fmt::format("{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{},{},{},{},{},{}\n", r.n,
                          type_name(r.type), row.method, row.threads, row.median_s, row.min_s,
-                         row.speedup, row.efficiency, row.gbps, format_sum(row.sum), row.used,
-                         row.runs_agree ? 1 : 0, repeat, seed, cores);
+                         row.speedup, row.efficiency, row.gbps, format_sum(row.sum),
+                         row.used > 0 ? fmt::format("{}", row.used) : "", row.runs_agree ? 1 : 0,
+                         repeat, seed, cores);
     }
   }
 }

@@ -30,7 +30,7 @@ inline std::string format_sum(const sum_value& s) {
 struct run_result {
   std::string_view method;
   int threads = 1;
-  int used = 1;         ///< threads that took part in a typical timed run (the lower median)
+  int used = 1;         ///< threads that ran part of a typical timed run (lower median); 0: unknown
   double median_s = 0;  ///< median of the timed runs
   double min_s = 0;
   double speedup = 0;      ///< serial median / this median
@@ -60,6 +60,9 @@ struct machine_info {
 inline std::string threads_text(int threads) {
   return fmt::format("{} thread{}", threads, threads == 1 ? "" : "s");
 }
+
+/// The used column: "-" when the method cannot tell.
+inline std::string used_text(int used) { return used > 0 ? fmt::format("{}", used) : "-"; }
 
 /// Median of `v` (mean of the two middle values for an even count); `v` must not be empty.
 inline double median(std::vector<double> v) {
@@ -100,8 +103,9 @@ inline std::string format_table(const size_result& r) {
                   "used", "median_s", "min_s", "speedup", "efficiency", "GB/s", "sum");
   for (const auto& row : r.rows) {
     out += fmt::format("{:<8} {:>7} {:>4} {:>10.6f} {:>10.6f} {:>8.2f} {:>10.2f} {:>7.1f}  {}{}\n",
-                       row.method, row.threads, row.used, row.median_s, row.min_s, row.speedup,
-                       row.efficiency, row.gbps, format_sum(row.sum), row.runs_agree ? "" : " *");
+                       row.method, row.threads, used_text(row.used), row.median_s, row.min_s,
+                       row.speedup, row.efficiency, row.gbps, format_sum(row.sum),
+                       row.runs_agree ? "" : " *");
   }
   return out;
 }
@@ -194,10 +198,10 @@ inline void single_thread_findings(const size_result& r, std::vector<std::string
 inline void short_handed_findings(const size_result& r, int cores,
                                   std::vector<std::string>& lines) {
   for (const auto& row : r.rows) {
-    if (row.used >= std::min(row.threads, cores)) continue;
+    if (row.used == 0 || row.used >= std::min(row.threads, cores)) continue;
     lines.push_back(fmt::format(
-        "{} at {}: a typical run had only {} in its arena: the sum ({:.3g} ms) was over before "
-        "more of oneTBB's workers joined it.",
+        "{} at {}: in a typical run only {} took part: the sum ({:.3g} ms) was over before "
+        "another got to it (a oneTBB worker must wake up, find a free core and join the arena).",
         row.method, threads_text(row.threads), threads_text(row.used), row.median_s * 1e3));
   }
 }

@@ -55,8 +55,12 @@ TEST_P(method_sweep, int64_sum_is_exact) {
   for (const auto x : v) expected += x;
   const auto summer = find_method(method)->make(threads);
   EXPECT_EQ(summer->sum(std::span<const std::int64_t>(v)), expected);
-  EXPECT_GE(summer->threads_used(), 1);
-  EXPECT_LE(summer->threads_used(), threads);
+  if (method == "std-par") {
+    EXPECT_EQ(summer->threads_used(), 0);  // it cannot tell
+  } else {
+    EXPECT_GE(summer->threads_used(), 1);
+    EXPECT_LE(summer->threads_used(), threads);
+  }
   // An empty and a one-element input too.
   EXPECT_EQ(summer->sum(std::span<const std::int64_t>()), 0);
   EXPECT_EQ(summer->sum(std::span<const std::int64_t>(v.data(), 1)), v[0]);
@@ -64,8 +68,11 @@ TEST_P(method_sweep, int64_sum_is_exact) {
 
 TEST_P(method_sweep, double_sum_is_close_to_serial) {
   const auto [method, threads] = GetParam();
+  // Each order of n additions is within (n-1)·eps·sum of the exact sum (Higham), so two
+  // orders are within 2n·eps·sum ≈ 5e-10 relative here; seen: about 1e-13.
   const double serial = sum_double("serial", 1);
-  EXPECT_NEAR(sum_double(method, threads), serial, 1e-12 * serial);
+  EXPECT_NEAR(sum_double(method, threads), serial,
+              2.0 * static_cast<double>(test_n) * 0x1p-53 * serial);
 }
 
 std::vector<std::string_view> method_names() {
@@ -192,6 +199,7 @@ TEST(tbb_threads_test, arena_larger_than_the_machine_gets_its_threads) {
   arena.execute([&] {
     // Tasks that sleep leave the cores free, so every slot of the arena can join in.
     tbb::parallel_for(0, threads * 8, [&](int) {
+      arena.tally().mark();
       {
         const std::lock_guard lock(mutex);
         seen.insert(std::this_thread::get_id());
@@ -201,9 +209,8 @@ TEST(tbb_threads_test, arena_larger_than_the_machine_gets_its_threads) {
   });
   EXPECT_GT(seen.size(), std::thread::hardware_concurrency());
   EXPECT_LE(seen.size(), static_cast<std::size_t>(threads));
-  // The census behind the report's "used" column saw at least the threads that ran tasks.
-  EXPECT_GE(arena.used(), static_cast<int>(seen.size()));
-  EXPECT_LE(arena.used(), threads);
+  // The tally behind the report's "used" column counted the same threads.
+  EXPECT_EQ(arena.used(), static_cast<int>(seen.size()));
 }
 
 }  // namespace

@@ -158,14 +158,17 @@ TEST(report_test, threads_beyond_the_cores) {
 
 TEST(report_test, runs_that_got_fewer_threads_than_they_could) {
   auto r = sample();
-  EXPECT_FALSE(contains(findings(r, machine_info{2, std::nullopt, 0}), "a typical run had only"));
+  EXPECT_FALSE(contains(findings(r, machine_info{2, std::nullopt, 0}), "in a typical run only"));
   r.rows[2].used = 1;  // tbb at 2 threads ran alone
   EXPECT_TRUE(contains(findings(r, machine_info{2, std::nullopt, 0}),
-                       "tbb at 2 threads: a typical run had only 1 thread in its arena"));
+                       "tbb at 2 threads: in a typical run only 1 thread took part"));
   r.rows[2].used = 2;
   r.rows[3].used = 2;  // tbb at 8 threads on 2 cores: as many as the cores, nothing to say
-  EXPECT_FALSE(contains(findings(r, machine_info{2, std::nullopt, 0}), "a typical run had only"));
+  EXPECT_FALSE(contains(findings(r, machine_info{2, std::nullopt, 0}), "in a typical run only"));
   EXPECT_NE(format_table(r).find("tbb            8    2 "), std::string::npos) << format_table(r);
+  r.rows[2].used = 0;  // unknown: shown as "-", never a finding
+  EXPECT_NE(format_table(r).find("tbb            2    - "), std::string::npos) << format_table(r);
+  EXPECT_FALSE(contains(findings(r, machine_info{2, std::nullopt, 0}), "in a typical run only"));
 }
 
 TEST(report_test, memory_bandwidth_reached_or_not) {

@@ -18,7 +18,7 @@ class summer {
   virtual double sum(std::span<const double> values) = 0;
   /// The sum of `values`; exact, so every method must give the same result.
   virtual std::int64_t sum(std::span<const std::int64_t> values) = 0;
-  /// Threads that took part in the last sum (for oneTBB: the threads in its arena meanwhile).
+  /// Threads that ran part of the last sum; 0 when the method cannot tell (std-par).
   virtual int threads_used() const = 0;
 };
 

@@ -14,10 +14,11 @@ namespace sumbench {
 namespace {
 
 template <class V>
-V tbb_sum(std::span<const V> values) {
+V tbb_sum(std::span<const V> values, detail::thread_tally& tally) {
   return tbb::parallel_reduce(
       tbb::blocked_range<std::size_t>(0, values.size()), V{},
-      [values](const tbb::blocked_range<std::size_t>& r, V acc) {
+      [values, &tally](const tbb::blocked_range<std::size_t>& r, V acc) {
+        tally.mark();
         return std::accumulate(values.begin() + r.begin(), values.begin() + r.end(), acc);
       },
       std::plus<V>{});
@@ -27,10 +28,10 @@ class tbb_method final : public summer {
  public:
   explicit tbb_method(int threads) : threads_(threads) {}
   double sum(std::span<const double> values) override {
-    return threads_.execute([values] { return tbb_sum(values); });
+    return threads_.execute([this, values] { return tbb_sum(values, threads_.tally()); });
   }
   std::int64_t sum(std::span<const std::int64_t> values) override {
-    return threads_.execute([values] { return tbb_sum(values); });
+    return threads_.execute([this, values] { return tbb_sum(values, threads_.tally()); });
   }
   int threads_used() const override { return threads_.used(); }
 

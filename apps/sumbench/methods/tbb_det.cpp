@@ -16,10 +16,11 @@ namespace sumbench {
 namespace {
 
 template <class V>
-V tbb_det_sum(std::span<const V> values) {
+V tbb_det_sum(std::span<const V> values, detail::thread_tally& tally) {
   return tbb::parallel_deterministic_reduce(
       tbb::blocked_range<std::size_t>(0, values.size(), tbb_det_grain), V{},
-      [values](const tbb::blocked_range<std::size_t>& r, V acc) {
+      [values, &tally](const tbb::blocked_range<std::size_t>& r, V acc) {
+        tally.mark();
         return std::accumulate(values.begin() + r.begin(), values.begin() + r.end(), acc);
       },
       std::plus<V>{}, tbb::simple_partitioner{});
@@ -29,10 +30,10 @@ class tbb_det final : public summer {
  public:
   explicit tbb_det(int threads) : threads_(threads) {}
   double sum(std::span<const double> values) override {
-    return threads_.execute([values] { return tbb_det_sum(values); });
+    return threads_.execute([this, values] { return tbb_det_sum(values, threads_.tally()); });
   }
   std::int64_t sum(std::span<const std::int64_t> values) override {
-    return threads_.execute([values] { return tbb_det_sum(values); });
+    return threads_.execute([this, values] { return tbb_det_sum(values, threads_.tally()); });
   }
   int threads_used() const override { return threads_.used(); }
 

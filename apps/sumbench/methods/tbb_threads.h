@@ -3,8 +3,9 @@
 
 #include <tbb/global_control.h>
 #include <tbb/task_arena.h>
-#include <tbb/task_scheduler_observer.h>
 
+#include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -13,41 +14,38 @@
 
 namespace sumbench::detail {
 
-/// Counts the threads inside an arena while a sum runs: the ones already there when it starts
-/// and the ones that join. oneTBB 2021.8 workers leave an arena as soon as it has no work, and
-/// a sum of a fraction of a millisecond can be over before they come back; this shows it. A
-/// thread counted may still have joined too late to take any work.
-class thread_census final : public tbb::task_scheduler_observer {
+/// Which threads ran part of a sum. oneTBB 2021.8 workers leave an arena as soon as it has no
+/// work, and a sum of a fraction of a millisecond can be over before they come back; this shows
+/// it. (A task_scheduler_observer would count threads entering the arena, but that includes
+/// threads that come too late to take work, and oneTBB 2021.8 can leak its proxy.)
+class thread_tally {
  public:
-  explicit thread_census(tbb::task_arena& arena) : tbb::task_scheduler_observer(arena) {
-    observe(true);
-  }
-  ~thread_census() override { observe(false); }
-
-  /// Starts a new count with the threads inside now.
+  /// Starts a new count.
   void start() {
     const std::lock_guard lock(mutex_);
-    seen_ = inside_;
+    seen_.clear();
+    epoch_.store(next_epoch_.fetch_add(1) + 1, std::memory_order_relaxed);
   }
-  /// Threads inside at start() or since.
+  /// Counts the calling thread. Called once per chunk of thousands of numbers: a thread-local
+  /// compare, next to nothing beside the chunk's adds; the lock is taken once per thread.
+  void mark() {
+    thread_local std::uint64_t last = 0;  // epochs are unique across tallies
+    const std::uint64_t epoch = epoch_.load(std::memory_order_relaxed);
+    if (last == epoch) return;
+    last = epoch;
+    const std::lock_guard lock(mutex_);
+    seen_.insert(std::this_thread::get_id());
+  }
+  /// Threads counted since start().
   int count() {
     const std::lock_guard lock(mutex_);
     return static_cast<int>(seen_.size());
   }
 
-  void on_scheduler_entry(bool /*is_worker*/) override {
-    const std::lock_guard lock(mutex_);
-    inside_.insert(std::this_thread::get_id());
-    seen_.insert(std::this_thread::get_id());
-  }
-  void on_scheduler_exit(bool /*is_worker*/) override {
-    const std::lock_guard lock(mutex_);
-    inside_.erase(std::this_thread::get_id());
-  }
-
  private:
-  std::mutex mutex_;  // entries and exits only, never per task
-  std::set<std::thread::id> inside_;
+  static inline std::atomic<std::uint64_t> next_epoch_{0};
+  std::atomic<std::uint64_t> epoch_{0};
+  std::mutex mutex_;
   std::set<std::thread::id> seen_;
 };
 
@@ -63,27 +61,28 @@ class tbb_threads {
       limit_.emplace(tbb::global_control::max_allowed_parallelism, wanted);
     }
     arena_.initialize();
-    census_.emplace(arena_);
   }
 
-  /// Runs `f` in the arena and returns its result.
+  /// Runs `f` in the arena and returns its result; f's chunks may call tally().mark().
   template <class F>
   auto execute(F&& f) {
-    census_->start();
+    tally_.start();
     struct count_at_exit {  // runs after execute() returns, whatever its type
       tbb_threads& self;
-      ~count_at_exit() { self.used_ = self.census_->count(); }
+      ~count_at_exit() { self.used_ = self.tally_.count(); }
     } count{*this};
     return arena_.execute(std::forward<F>(f));
   }
 
-  /// Threads in the arena during the last execute().
+  /// The tally of the current execute().
+  thread_tally& tally() { return tally_; }
+  /// Threads that marked the tally during the last execute(); 0 when nothing marks it.
   int used() const { return used_; }
 
  private:
   std::optional<tbb::global_control> limit_;  // declared first: outlives the arena
   tbb::task_arena arena_;
-  std::optional<thread_census> census_;  // observes arena_, so it goes first
+  thread_tally tally_;
   int used_ = 0;
 };
 
