@@ -47,7 +47,8 @@ struct split_result {
   std::optional<array_fatal> fatal;
 };
 
-std::vector<piece> to_pieces(const simdjson::padded_string& text, const std::vector<array_item>& items) {
+std::vector<piece> to_pieces(const simdjson::padded_string& text,
+                             const std::vector<array_item>& items) {
   std::vector<piece> pieces;
   for (const array_item& item : items) {
     pieces.push_back({item.what, item.offset, std::string(text.data() + item.offset, item.size)});
@@ -89,7 +90,9 @@ std::vector<piece> elements(std::string_view text) {
   return result.pieces;
 }
 
-piece element(std::uint64_t offset, std::string bytes) { return {kind::element, offset, std::move(bytes)}; }
+piece element(std::uint64_t offset, std::string bytes) {
+  return {kind::element, offset, std::move(bytes)};
+}
 piece empty_at(std::uint64_t offset) { return {kind::empty_element, offset, ""}; }
 
 // --- probe_format ---
@@ -196,7 +199,8 @@ TEST(chunker_test, ndjson_cut_reads_no_further_than_size) {
 
 TEST(chunker_test, splits_compact_array_on_one_line) {
   EXPECT_EQ(elements("[{\"id\":1},{\"id\":2},{\"id\":3}]"),
-            (std::vector{element(1, "{\"id\":1}"), element(10, "{\"id\":2}"), element(19, "{\"id\":3}")}));
+            (std::vector{element(1, "{\"id\":1}"), element(10, "{\"id\":2}"),
+                         element(19, "{\"id\":3}")}));
 }
 
 TEST(chunker_test, splits_array_when_string_contains_brace) {
@@ -222,10 +226,13 @@ TEST(chunker_test, splits_array_when_escaped_backslash_precedes_quote) {
 }
 
 TEST(chunker_test, splits_pretty_printed_elements_with_newlines) {
-  std::string text = "[\n  {\n    \"a\": \"x\\ny\",\n    \"b\": [\n      1,\n      2\n    ]\n  },\n  {\r\n  }\n]\n";
+  std::string text =
+      "[\n  {\n    \"a\": \"x\\ny\",\n    \"b\": [\n      1,\n      2\n    ]\n  },\n  {\r\n  "
+      "}\n]\n";
   EXPECT_EQ(elements(text),
-            (std::vector{element(4, "{\n    \"a\": \"x\\ny\",\n    \"b\": [\n      1,\n      2\n    ]\n  }"),
-                         element(64, "{\r\n  }")}));
+            (std::vector{
+                element(4, "{\n    \"a\": \"x\\ny\",\n    \"b\": [\n      1,\n      2\n    ]\n  }"),
+                element(64, "{\r\n  }")}));
 }
 
 TEST(chunker_test, empty_array_holds_no_items) {
@@ -264,7 +271,8 @@ TEST(chunker_test, garbage_inside_an_element_stays_in_that_element) {
 TEST(chunker_test, content_after_closing_bracket_is_one_trailing_item) {
   EXPECT_EQ(elements("[{}] x, [{}]\n \n"),
             (std::vector{element(1, "{}"), piece{kind::trailing_content, 5, "x, [{}]"}}));
-  EXPECT_EQ(elements("[{}]]"), (std::vector{element(1, "{}"), piece{kind::trailing_content, 4, "]"}}));
+  EXPECT_EQ(elements("[{}]]"),
+            (std::vector{element(1, "{}"), piece{kind::trailing_content, 4, "]"}}));
 }
 
 TEST(chunker_test, whitespace_after_closing_bracket_is_fine) {
@@ -331,7 +339,8 @@ TEST(chunker_test, nothing_is_read_after_a_fatal_error) {
 }
 
 TEST(chunker_test, incomplete_input_is_never_fatal) {
-  for (std::string_view text : {R"([{"a":"x)", R"([{"a":[1,2)", "[{}", "[{},", "[", "[{}]", "[{}] x"}) {
+  for (std::string_view text :
+       {R"([{"a":"x)", R"([{"a":[1,2)", "[{}", "[{},", "[", "[{}]", "[{}] x"}) {
     simdjson::padded_string buffer(text);
     array_splitter splitter(1);
     std::vector<array_item> items;
@@ -345,8 +354,9 @@ TEST(chunker_test, incomplete_input_is_never_fatal) {
 
 // Strings that trip naive splitters, as they appear inside a JSON string literal.
 constexpr const char* nasty_strings[] = {
-    "},{", "}, {", "[", "]", ",", "{", "}", "\\\"", "\\\\", "\\\\\\\"", "\\n", "\\r\\n", "\\t",
-    "\\/", "\\u0022", "\\u005c", "Zo\u00eb", "\u6771\u4eac", "\U0001F600", " ", ":", "a,b", "\\\\]"};
+    "},{",      "}, {",         "[",          "]",      ",",   "{",   "}",       "\\\"",
+    "\\\\",     "\\\\\\\"",     "\\n",        "\\r\\n", "\\t", "\\/", "\\u0022", "\\u005c",
+    "Zo\u00eb", "\u6771\u4eac", "\U0001F600", " ",      ":",   "a,b", "\\\\]"};
 
 class json_generator {
  public:
@@ -365,16 +375,21 @@ class json_generator {
 
   std::string value(int depth) {
     switch (depth > 0 ? pick(8) : pick(5)) {
-      case 0: return string_literal();
+      case 0:
+        return string_literal();
       case 1: {
         static const char* numbers[] = {"0", "-1", "12.5e-3", "18446744073709551615", "1E+2"};
         return numbers[pick(std::size(numbers))];
       }
-      case 2: return pick(2) ? "true" : "false";
-      case 3: return "null";
-      case 4: return string_literal();
+      case 2:
+        return pick(2) ? "true" : "false";
+      case 3:
+        return "null";
+      case 4:
+        return string_literal();
       case 5:
-      case 6: return object(depth - 1);
+      case 6:
+        return object(depth - 1);
       default: {
         std::string out = "[";
         for (std::size_t n = pick(4); n > 0; --n) out += value(depth - 1) + (n > 1 ? "," : "");
@@ -413,8 +428,12 @@ random_array make_random_array(std::uint64_t seed, layout how) {
   for (std::size_t i = 0; i < count; ++i) {
     if (i > 0) {
       switch (how) {
-        case layout::compact: out.text += ","; break;
-        case layout::pretty: out.text += ",\n  "; break;
+        case layout::compact:
+          out.text += ",";
+          break;
+        case layout::pretty:
+          out.text += ",\n  ";
+          break;
         case layout::spaced: {
           static const char* spaces[] = {"", " ", "\n", "\r\n", "\t ", " \n\n "};
           out.text += spaces[gen.pick(std::size(spaces))];
@@ -444,12 +463,14 @@ TEST_P(chunker_property_test, every_chunk_size_yields_the_same_elements) {
     ASSERT_EQ(whole.pieces, array.expected) << array.text;
     // Each element is valid JSON exactly as serialized.
     simdjson::dom::parser parser;
-    for (const piece& p : whole.pieces) ASSERT_EQ(parser.parse(p.bytes).error(), simdjson::SUCCESS) << p;
+    for (const piece& p : whole.pieces)
+      ASSERT_EQ(parser.parse(p.bytes).error(), simdjson::SUCCESS) << p;
 
     for (std::size_t chunk_size = 1; chunk_size <= text.size(); ++chunk_size) {
       split_result chunked = split_all(text, chunk_size);
       ASSERT_FALSE(chunked.fatal) << "chunk size " << chunk_size;
-      ASSERT_EQ(chunked.pieces, whole.pieces) << "chunk size " << chunk_size << " of\n" << array.text;
+      ASSERT_EQ(chunked.pieces, whole.pieces) << "chunk size " << chunk_size << " of\n"
+                                              << array.text;
     }
   }
 }
@@ -463,7 +484,8 @@ split_result split_streamed(const std::string& full, std::size_t step, std::size
   std::size_t available = 0;
   while (!splitter.done() && !splitter.fatal()) {
     bool complete = available == full.size();
-    if (splitter.split(buffer.data(), available, splitter.position() + chunk_size, complete, items)) continue;
+    if (splitter.split(buffer.data(), available, splitter.position() + chunk_size, complete, items))
+      continue;
     EXPECT_FALSE(complete);
     if (complete) break;
     std::size_t more = std::min(step, full.size() - available);
@@ -500,12 +522,18 @@ std::string layout_name(const ::testing::TestParamInfo<layout>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(layouts, chunker_property_test,
-                         ::testing::Values(layout::compact, layout::pretty, layout::spaced), layout_name);
+                         ::testing::Values(layout::compact, layout::pretty, layout::spaced),
+                         layout_name);
 
 TEST(chunker_test, streamed_bad_arrays_yield_the_same_items_and_fatal_errors) {
   const std::string texts[] = {
-      "[{},,{}]",  "[,{}]", "[{},]", "[1, \"a\\\\\", [2]] \n x y \n", R"([{"a":"\\\"},{"}, {"b")",
-      "[{\"a\":1},", "[{} {}]  ",
+      "[{},,{}]",
+      "[,{}]",
+      "[{},]",
+      "[1, \"a\\\\\", [2]] \n x y \n",
+      R"([{"a":"\\\"},{"}, {"b")",
+      "[{\"a\":1},",
+      "[{} {}]  ",
   };
   for (const std::string& text : texts) {
     split_result whole = split_all(text);

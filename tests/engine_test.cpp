@@ -22,7 +22,8 @@ std::string reference_merge(const std::vector<generated_record>& records) {
   std::map<std::size_t, std::pair<int, std::size_t>> latest;  // key -> (time rank, index)
   for (std::size_t i = 0; i < records.size(); ++i) {
     auto [it, inserted] = latest.try_emplace(records[i].key, records[i].time_rank, i);
-    if (!inserted && std::pair(records[i].time_rank, i) > it->second) it->second = {records[i].time_rank, i};
+    if (!inserted && std::pair(records[i].time_rank, i) > it->second)
+      it->second = {records[i].time_rank, i};
   }
   std::map<std::size_t, std::size_t> winners_in_input_order;
   for (const auto& [key, stamp] : latest) {
@@ -35,14 +36,20 @@ std::string reference_merge(const std::vector<generated_record>& records) {
 
 enum class layout { ndjson, array_compact, array_lines, array_pretty };
 
-std::string serialize(const std::vector<generated_record>& records, std::size_t from, std::size_t to,
-                      layout how) {
+std::string serialize(const std::vector<generated_record>& records, std::size_t from,
+                      std::size_t to, layout how) {
   std::string text = how == layout::ndjson ? "" : "[";
   for (std::size_t i = from; i < to; ++i) {
     switch (how) {
-      case layout::ndjson: text += records[i].json + "\n"; break;
-      case layout::array_compact: text += (i > from ? "," : "") + records[i].json; break;
-      case layout::array_lines: text += (i > from ? ",\n" : "\n") + records[i].json; break;
+      case layout::ndjson:
+        text += records[i].json + "\n";
+        break;
+      case layout::array_compact:
+        text += (i > from ? "," : "") + records[i].json;
+        break;
+      case layout::array_lines:
+        text += (i > from ? ",\n" : "\n") + records[i].json;
+        break;
       case layout::array_pretty:
         text += (i > from ? ",\n  " : "\n  ") + mergepipe::testing::pretty(records[i].json);
         break;
@@ -101,7 +108,8 @@ class engine_determinism_test
     records_ = new std::vector<generated_record>(generate_records(7, 6000, 1500));
     expected_ = new std::string(reference_merge(*records_));
     ndjson_ = dir_->write("in.ndjson", serialize(*records_, 0, records_->size(), layout::ndjson));
-    array_ = dir_->write("in.json", serialize(*records_, 0, records_->size(), layout::array_compact));
+    array_ =
+        dir_->write("in.json", serialize(*records_, 0, records_->size(), layout::array_compact));
   }
   static void TearDownTestSuite() {
     delete dir_;
@@ -126,11 +134,12 @@ TEST_P(engine_determinism_test, output_is_identical) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(sweep, engine_determinism_test,
-                         ::testing::Combine(::testing::Values(1u, 2u, 4u, 8u),
-                                            ::testing::Values(std::size_t{1} << 10, std::size_t{7777},
-                                                              std::size_t{64} << 10, std::size_t{8} << 20),
-                                            ::testing::Values(1u, 3u, 32u)));
+INSTANTIATE_TEST_SUITE_P(
+    sweep, engine_determinism_test,
+    ::testing::Combine(::testing::Values(1u, 2u, 4u, 8u),
+                       ::testing::Values(std::size_t{1} << 10, std::size_t{7777},
+                                         std::size_t{64} << 10, std::size_t{8} << 20),
+                       ::testing::Values(1u, 3u, 32u)));
 
 TEST(engine_test, record_larger_than_chunk_size_grows_its_chunk) {
   temp_dir dir;
@@ -144,7 +153,9 @@ TEST(engine_test, record_larger_than_chunk_size_grows_its_chunk) {
 // Collects rejects in memory.
 struct collected_rejects : mergepipe::reject_sink {
   std::vector<std::string> lines;
-  void write(const mergepipe::rejected_record& r) override { lines.push_back(mergepipe::reject_to_json(r)); }
+  void write(const mergepipe::rejected_record& r) override {
+    lines.push_back(mergepipe::reject_to_json(r));
+  }
 };
 
 TEST(engine_test, first_bad_record_in_input_order_is_reported_at_every_thread_count) {
@@ -191,10 +202,15 @@ TEST(engine_test, skip_policy_rejects_every_bad_record_in_order) {
   EXPECT_EQ(report.bad_records, 3u);
   EXPECT_EQ(report.records, 2u);
   ASSERT_EQ(rejects.lines.size(), 3u);
-  EXPECT_NE(rejects.lines[0].find("\"line\":2,\"column\":1,\"offset\":9,\"error\":\"timestamp field \\\"updated_at\\\" is a boolean\""), std::string::npos) << rejects.lines[0];
+  EXPECT_NE(rejects.lines[0].find("\"line\":2,\"column\":1,\"offset\":9,\"error\":\"timestamp "
+                                  "field \\\"updated_at\\\" is a boolean\""),
+            std::string::npos)
+      << rejects.lines[0];
   EXPECT_NE(rejects.lines[1].find("\"line\":3"), std::string::npos);
-  EXPECT_NE(rejects.lines[2].find("\"line\":4,\"column\":3"), std::string::npos) << rejects.lines[2];
-  EXPECT_NE(rejects.lines[2].find("\"raw\":\"{\\\"id\\\":{}}\""), std::string::npos) << rejects.lines[2];
+  EXPECT_NE(rejects.lines[2].find("\"line\":4,\"column\":3"), std::string::npos)
+      << rejects.lines[2];
+  EXPECT_NE(rejects.lines[2].find("\"raw\":\"{\\\"id\\\":{}}\""), std::string::npos)
+      << rejects.lines[2];
 }
 
 TEST(engine_test, report_counts_superseded_and_deleted) {

@@ -23,8 +23,10 @@ using mergepipe::detail::timestamp;
 using mergepipe::detail::winner;
 
 // A candidate whose `data` tells the test which offer it was.
-candidate make(const char* label, std::uint32_t file, std::uint64_t offset, bool is_delete = false) {
-  return {order_stamp{false, {}, file, offset}, label, std::char_traits<char>::length(label), is_delete};
+candidate make(const char* label, std::uint32_t file, std::uint64_t offset,
+               bool is_delete = false) {
+  return {order_stamp{false, {}, file, offset}, label, std::char_traits<char>::length(label),
+          is_delete};
 }
 
 candidate make(const char* label, timestamp ts, std::uint32_t file, std::uint64_t offset,
@@ -131,7 +133,8 @@ TEST(merge_table_test, keys_are_compared_as_bytes) {
 }
 
 // Random offers over a few keys: ties in timestamps, missing timestamps, deletes.
-std::vector<std::pair<std::string, candidate>> random_offers(std::uint64_t seed, std::size_t count) {
+std::vector<std::pair<std::string, candidate>> random_offers(std::uint64_t seed,
+                                                             std::size_t count) {
   static const char* labels[] = {"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7"};
   std::mt19937_64 rng(seed);
   std::vector<std::pair<std::string, candidate>> offers;
@@ -213,7 +216,8 @@ TEST(merge_table_test, absorbing_many_tables_in_any_order_gives_the_same_result)
   const snapshot expected = snap(all);
 
   std::array<merge_table, 4> parts;
-  for (std::size_t i = 0; i < offers.size(); ++i) parts[i * 7 % 4].offer(offers[i].first, offers[i].second);
+  for (std::size_t i = 0; i < offers.size(); ++i)
+    parts[i * 7 % 4].offer(offers[i].first, offers[i].second);
   // ((3 <- 1) <- 0) <- 2
   parts[3].absorb(parts[1]);
   parts[3].absorb(parts[0]);

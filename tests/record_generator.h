@@ -11,9 +11,9 @@
 namespace mergepipe::testing {
 
 struct generated_record {
-  std::string json;  ///< Compact, as written in NDJSON.
+  std::string json;     ///< Compact, as written in NDJSON.
   std::size_t key = 0;  ///< Logical key: records with equal keys are updates of one entity.
-  int time_rank = 0;  ///< Order of the timestamp's instant; 0 for null or absent.
+  int time_rank = 0;    ///< Order of the timestamp's instant; 0 for null or absent.
   bool is_delete = false;
 };
 
@@ -21,12 +21,14 @@ inline std::vector<generated_record> generate_records(std::uint64_t seed, std::s
                                                       std::size_t distinct) {
   std::mt19937_64 rng(seed);
   auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
-  static const char* nasty[] = {"},{", "[", "]", "\\\"", "\\\\", "\\n", "Zo\u00eb", "\u6771\u4eac",
-                                "a,b", "{\\\"x\\\":1}", "\\u0041", " "};
+  static const char* nasty[] = {
+      "},{",           "[",       "]", "\\\"", "\\\\", "\\n", "Zo\u00eb", "\u6771\u4eac", "a,b",
+      "{\\\"x\\\":1}", "\\u0041", " "};
   // The same instant in several spellings, and a few instants close together.
   static const char* instants[][3] = {
       {"\"2024-03-05T12:00:00Z\"", "\"2024-03-05T14:00:00+02:00\"", "\"2024-03-05 12:00:00\""},
-      {"\"2024-03-05T12:00:00.5Z\"", "\"2024-03-05T12:00:00.500000000001Z\"", "\"2024-03-05t12:00:00.5z\""},
+      {"\"2024-03-05T12:00:00.5Z\"", "\"2024-03-05T12:00:00.500000000001Z\"",
+       "\"2024-03-05t12:00:00.5z\""},
       {"\"2024-03-05T11:59:59Z\"", "\"2024-03-05T06:29:59-0530\"", "1709639999"},
       {"\"2024-03-06\"", "\"2024-03-06T00:00:00Z\"", "1709683200.0"},
       {"null", "null", "null"},
@@ -42,8 +44,11 @@ inline std::vector<generated_record> generate_records(std::uint64_t seed, std::s
         key = std::to_string(k + 1) + spellings[pick(4)];
         break;
       }
-      case 1: key = "\"k" + std::to_string(k) + "\""; break;
-      default: key = pick(2) ? "\"\\u0041" + std::to_string(k) + "\"" : "\"A" + std::to_string(k) + "\"";
+      case 1:
+        key = "\"k" + std::to_string(k) + "\"";
+        break;
+      default:
+        key = pick(2) ? "\"\\u0041" + std::to_string(k) + "\"" : "\"A" + std::to_string(k) + "\"";
     }
     std::string json = "{\"id\":" + key;
     int time_rank = 0;
@@ -59,7 +64,8 @@ inline std::vector<generated_record> generate_records(std::uint64_t seed, std::s
     json += ",\"n\":" + std::to_string(i);
     json += ",\"note\":\"";
     for (std::size_t j = pick(4); j > 0; --j) json += nasty[pick(std::size(nasty))];
-    json += "\",\"tags\":[1,{\"a\":[]},\"},{\"],\"nested\":{\"x\":{\"y\":[true,false,null,-0.5e-3]}}}";
+    json +=
+        "\",\"tags\":[1,{\"a\":[]},\"},{\"],\"nested\":{\"x\":{\"y\":[true,false,null,-0.5e-3]}}}";
     records.push_back({std::move(json), k, time_rank, is_delete});
   }
   return records;
@@ -75,14 +81,20 @@ inline std::string pretty(const std::string& json) {
     char c = json[i];
     out += c;
     if (in_string) {
-      if (c == '\\') out += json[++i];
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        out += json[++i];
+      else if (c == '"')
+        in_string = false;
       continue;
     }
-    if (c == '"') in_string = true;
-    else if (c == '{' || c == '[') out += "\n" + std::string(2 * ++depth, ' ');
-    else if (c == ',') out += "\n" + std::string(2 * depth, ' ');
-    else if (c == ':') out += ' ';
+    if (c == '"')
+      in_string = true;
+    else if (c == '{' || c == '[')
+      out += "\n" + std::string(2 * ++depth, ' ');
+    else if (c == ',')
+      out += "\n" + std::string(2 * depth, ' ');
+    else if (c == ':')
+      out += ' ';
     if (i + 1 < json.size() && (json[i + 1] == '}' || json[i + 1] == ']') && !in_string) {
       out += "\n" + std::string(2 * --depth, ' ');
     }

@@ -35,14 +35,16 @@ using mergepipe::testing::temp_dir;
 // Names of the entries of a directory, sorted.
 std::vector<std::string> entries(const std::string& dir) {
   std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename().string());
+  for (const auto& entry : fs::directory_iterator(dir))
+    names.push_back(entry.path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
 }
 
 std::string dir_of(const temp_dir& dir) { return fs::path(dir.file("x")).parent_path().string(); }
 
-std::string write_all(const std::string& path, output_format format, const std::vector<std::string>& records) {
+std::string write_all(const std::string& path, output_format format,
+                      const std::vector<std::string>& records) {
   json_file_sink sink(path, format);
   for (const std::string& record : records) sink.write(record);
   sink.finish();
@@ -53,8 +55,9 @@ std::string write_all(const std::string& path, output_format format, const std::
 
 TEST(sink_test, ndjson_writes_each_record_and_a_newline) {
   temp_dir dir;
-  EXPECT_EQ(write_all(dir.file("out"), output_format::ndjson, {"{\"a\":1}", "{\"b\":\"x\\ny\"}", "{}"}),
-            "{\"a\":1}\n{\"b\":\"x\\ny\"}\n{}\n");
+  EXPECT_EQ(
+      write_all(dir.file("out"), output_format::ndjson, {"{\"a\":1}", "{\"b\":\"x\\ny\"}", "{}"}),
+      "{\"a\":1}\n{\"b\":\"x\\ny\"}\n{}\n");
 }
 
 TEST(sink_test, ndjson_without_records_is_an_empty_file) {
@@ -83,7 +86,8 @@ TEST(sink_test, records_larger_than_the_buffer_are_written_whole) {
   // Sizes around the 1 MiB buffer: below it, several filling it, and one far beyond.
   for (std::size_t size : {std::size_t{100}, std::size_t{700} << 10, std::size_t{700} << 10,
                            std::size_t{3} << 20, std::size_t{10}}) {
-    records.push_back("{\"v\":\"" + std::string(size, static_cast<char>('a' + records.size())) + "\"}");
+    records.push_back("{\"v\":\"" + std::string(size, static_cast<char>('a' + records.size())) +
+                      "\"}");
     expected += records.back() + "\n";
   }
   EXPECT_EQ(write_all(dir.file("big"), output_format::ndjson, records), expected);
@@ -266,7 +270,8 @@ TEST(sink_test, reject_to_json_escapes_quotes_backslashes_and_control_characters
   rejected_record r = sample_reject(raw);
   r.file = "dir\\odd \"name\".json";
   std::string json = reject_to_json(r);
-  EXPECT_NE(json.find(R"("raw":"q\" b\\ n\n r\r t\t nul\u0000 \u0001\u001f )"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("raw":"q\" b\\ n\n r\r t\t nul\u0000 \u0001\u001f )"), std::string::npos)
+      << json;
   EXPECT_NE(json.find(R"("file":"dir\\odd \"name\".json")"), std::string::npos) << json;
 
   // Whatever the spelling, a JSON parser gets the exact strings back.
@@ -291,14 +296,14 @@ TEST(sink_test, reject_to_json_stays_valid_json_for_names_that_are_not_utf8) {
   simdjson::dom::element doc;
   ASSERT_EQ(parser.parse(json).get(doc), simdjson::SUCCESS) << json;
   // Each byte that starts no valid sequence becomes U+FFFD; valid sequences stay.
-  EXPECT_EQ(std::string_view(doc["file"]),
-            "caf\uFFFD-\uFFFD\uFFFD-\uFFFD\uFFFD-\U0001F600.json");
+  EXPECT_EQ(std::string_view(doc["file"]), "caf\uFFFD-\uFFFD\uFFFD-\uFFFD\uFFFD-\U0001F600.json");
   EXPECT_EQ(std::string_view(doc["error"]), "missing key field \"\uFFFD\uFFFD\"");
   EXPECT_EQ(std::string_view(doc["raw"]), "{}");
 }
 
 std::optional<std::string> decode_base64(std::string_view text) {
-  static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const std::string alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   if (text.size() % 4 != 0) return std::nullopt;
   std::string out;
   for (std::size_t i = 0; i < text.size(); i += 4) {
@@ -324,7 +329,8 @@ std::optional<std::string> decode_base64(std::string_view text) {
 
 TEST(sink_test, reject_to_json_uses_base64_for_invalid_utf8) {
   std::mt19937_64 rng(5);
-  std::vector<std::string> raws = {"\xff", "{\"a\":\"\xc3\"}", "\xed\xa0\x80", "ab\xfe", "\xc0\xaf\x00\x01"};
+  std::vector<std::string> raws = {"\xff", "{\"a\":\"\xc3\"}", "\xed\xa0\x80", "ab\xfe",
+                                   "\xc0\xaf\x00\x01"};
   for (std::size_t size = 1; size < 40; ++size) {
     std::string raw(size, '\0');
     for (char& c : raw) c = static_cast<char>(rng());

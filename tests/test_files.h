@@ -15,7 +15,8 @@ namespace mergepipe::testing {
 class temp_dir {
  public:
   temp_dir() {
-    std::string pattern = (std::filesystem::path(::testing::TempDir()) / "mergepipe-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::path(::testing::TempDir()) / "mergepipe-XXXXXX").string();
     path_ = ::mkdtemp(pattern.data());
   }
   ~temp_dir() { std::filesystem::remove_all(path_); }

@@ -1,8 +1,8 @@
 #include "cli_options.h"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <map>
 
 namespace mergepipe::cli {
@@ -32,13 +32,16 @@ parse_result parse_command_line(int argc, char** argv) {
   app.add_option("-o,--output", cli.output, "Output file (default: standard output)")
       ->type_name("FILE");
   app.add_option("--format", cli.format, "Output format: ndjson or array")
-      ->transform(choices<output_format>({{"ndjson", output_format::ndjson}, {"array", output_format::array}}))
+      ->transform(choices<output_format>(
+          {{"ndjson", output_format::ndjson}, {"array", output_format::array}}))
       ->default_str("ndjson");
   app.add_option("--order", opts.order, "Output order: input (position of the winner) or key")
-      ->transform(choices<output_order>({{"input", output_order::input}, {"key", output_order::key}}))
+      ->transform(
+          choices<output_order>({{"input", output_order::input}, {"key", output_order::key}}))
       ->default_str("input");
   std::string key = "id";
-  app.add_option("--key", key, "Key field(s): name, JSON Pointer (/a/b), or a,b for a composite key")
+  app.add_option("--key", key,
+                 "Key field(s): name, JSON Pointer (/a/b), or a,b for a composite key")
       ->default_str("id");
   app.add_option("--ts", opts.timestamp_field, "Timestamp field; \"\" for input order only")
       ->default_str("updated_at");
@@ -55,9 +58,11 @@ parse_result parse_command_line(int argc, char** argv) {
       ->type_name("FIELD=VALUE")
       ->allow_extra_args(false);  // one value per use: a following word is an input file
   app.add_option("--on-error", opts.on_error, "Bad records: fail (stop, exit 1) or skip")
-      ->transform(choices<error_policy>({{"fail", error_policy::fail}, {"skip", error_policy::skip}}))
+      ->transform(
+          choices<error_policy>({{"fail", error_policy::fail}, {"skip", error_policy::skip}}))
       ->default_str("fail");
-  app.add_option("--rejects", cli.rejects, "With --on-error skip: write bad records here as JSON lines")
+  app.add_option("--rejects", cli.rejects,
+                 "With --on-error skip: write bad records here as JSON lines")
       ->type_name("FILE");
   app.add_option("--threads", opts.threads, "Worker threads (default: all cores)")
       ->check(CLI::PositiveNumber);

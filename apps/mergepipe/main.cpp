@@ -21,10 +21,13 @@ constexpr int exit_io = 3;
 
 int exit_code_for(mergepipe::errc code) {
   switch (code) {
-    case mergepipe::errc::bad_input: return exit_bad_input;
-    case mergepipe::errc::usage: return exit_usage;
+    case mergepipe::errc::bad_input:
+      return exit_bad_input;
+    case mergepipe::errc::usage:
+      return exit_usage;
     case mergepipe::errc::io:
-    case mergepipe::errc::ok: break;
+    case mergepipe::errc::ok:
+      break;
   }
   return exit_io;
 }
@@ -38,7 +41,8 @@ std::optional<std::pair<dev_t, ino_t>> file_identity(const std::string& path) {
 
 // Writing over an input would destroy it while it is read: refuse any spelling or link of it.
 std::optional<std::string> output_that_is_an_input(const cli_options& cli) {
-  std::vector<std::string> inputs = cli.merge.inputs.empty() ? std::vector<std::string>{"-"} : cli.merge.inputs;
+  std::vector<std::string> inputs =
+      cli.merge.inputs.empty() ? std::vector<std::string>{"-"} : cli.merge.inputs;
   for (const std::string& output : {cli.output, cli.rejects, cli.stats_json}) {
     if (output.empty() || output == "-") continue;
     auto out_id = file_identity(output);
@@ -51,7 +55,8 @@ std::optional<std::string> output_that_is_an_input(const cli_options& cli) {
 }
 
 std::shared_ptr<spdlog::logger> make_logger(int verbosity) {
-  auto logger = std::make_shared<spdlog::logger>("mergepipe", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto logger = std::make_shared<spdlog::logger>("mergepipe",
+                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
   logger->set_pattern("mergepipe: %v");
   logger->set_level(verbosity > 0 ? spdlog::level::debug
                                   : (verbosity < 0 ? spdlog::level::err : spdlog::level::info));

@@ -37,8 +37,12 @@ void parse_items(chunk& c, record_scanner& scanner) {
   using kind = array_item::kind;
   for (const array_item& item : c.items) {
     switch (item.what) {
-      case kind::element: parse_record(c, scanner, item.offset, item.size); break;
-      case kind::empty_element: c.bad.push_back({item.offset, 0, "empty array element"}); break;
+      case kind::element:
+        parse_record(c, scanner, item.offset, item.size);
+        break;
+      case kind::empty_element:
+        c.bad.push_back({item.offset, 0, "empty array element"});
+        break;
       case kind::trailing_content:
         c.bad.push_back({item.offset, item.size, "unexpected content after the closing ]"});
         break;

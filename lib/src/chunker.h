@@ -19,7 +19,8 @@ struct format_probe {
 
 /// Detects the format from `data[0, size)`; nullopt when only whitespace was seen and the
 /// input is not complete yet (more bytes are needed to decide).
-std::optional<format_probe> probe_format(const char* data, std::size_t size, bool complete) noexcept;
+std::optional<format_probe> probe_format(const char* data, std::size_t size,
+                                         bool complete) noexcept;
 
 /// NDJSON chunks end just after a newline: the first newline at or after `target`.
 /// Returns the end of the chunk, `size` when the input is complete and no newline follows,

@@ -19,10 +19,14 @@ std::string describe(const std::string& reason, const location& where) {
 
 const char* to_string(errc code) noexcept {
   switch (code) {
-    case errc::ok: return "ok";
-    case errc::bad_input: return "bad input";
-    case errc::io: return "I/O error";
-    case errc::usage: return "usage error";
+    case errc::ok:
+      return "ok";
+    case errc::bad_input:
+      return "bad input";
+    case errc::io:
+      return "I/O error";
+    case errc::usage:
+      return "usage error";
   }
   return "unknown error";
 }

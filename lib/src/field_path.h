@@ -22,8 +22,8 @@ class field_selector {
   [[nodiscard]] int slot_count() const noexcept { return slot_count_; }
 
   struct node {
-    std::string token;        ///< Field name (unescaped) or array index in decimal.
-    int slot = -1;            ///< Slot captured at this node, -1 if none.
+    std::string token;          ///< Field name (unescaped) or array index in decimal.
+    int slot = -1;              ///< Slot captured at this node, -1 if none.
     std::vector<int> children;  ///< Indices into nodes().
   };
   /// All nodes; node 0 is the root (the record object itself).

@@ -69,9 +69,11 @@ void input_source::map_regular_file(std::size_t file_size) {
 // Streams keep every byte (records are referenced, not copied), so the buffer must never
 // move: reserve a large address range once and commit it as input arrives.
 void input_source::reserve_stream_buffer() {
-  constexpr std::size_t sizes[] = {std::size_t{1} << 40, std::size_t{1} << 36, std::size_t{1} << 32};
+  constexpr std::size_t sizes[] = {std::size_t{1} << 40, std::size_t{1} << 36,
+                                   std::size_t{1} << 32};
   for (std::size_t want : sizes) {
-    void* region = ::mmap(nullptr, want, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void* region =
+        ::mmap(nullptr, want, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (region != MAP_FAILED) {
       data_ = static_cast<char*>(region);
       reserved_ = want;
@@ -86,7 +88,8 @@ void input_source::commit_stream_bytes(std::size_t new_size) {
   if (need <= committed_) return;
   if (need > reserved_) throw error(errc::io, name_ + ": input larger than the reserved buffer");
   std::size_t grow = std::max(need, std::min(reserved_, committed_ * 2));
-  if (::mprotect(data_, grow, PROT_READ | PROT_WRITE) != 0) throw_io(name_, "cannot grow the input buffer", errno);
+  if (::mprotect(data_, grow, PROT_READ | PROT_WRITE) != 0)
+    throw_io(name_, "cannot grow the input buffer", errno);
   committed_ = grow;
 }
 

@@ -25,10 +25,17 @@ std::size_t parse_size(const std::string& text) {
   std::size_t multiplier = 1;
   if (ec == std::errc() && end + 1 == last) {
     switch (std::toupper(static_cast<unsigned char>(*end))) {
-      case 'K': multiplier = std::size_t{1} << 10; break;
-      case 'M': multiplier = std::size_t{1} << 20; break;
-      case 'G': multiplier = std::size_t{1} << 30; break;
-      default: ec = std::errc::invalid_argument;
+      case 'K':
+        multiplier = std::size_t{1} << 10;
+        break;
+      case 'M':
+        multiplier = std::size_t{1} << 20;
+        break;
+      case 'G':
+        multiplier = std::size_t{1} << 30;
+        break;
+      default:
+        ec = std::errc::invalid_argument;
     }
     ++end;
   }
@@ -44,7 +51,8 @@ std::vector<std::string> parse_key_list(const std::string& text) {
   std::size_t start = 0;
   while (true) {
     std::size_t comma = text.find(',', start);
-    std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string part =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     if (part.empty()) throw error(errc::usage, "invalid key \"" + text + "\": empty field name");
     parts.push_back(std::move(part));
     if (comma == std::string::npos) return parts;

@@ -24,7 +24,8 @@ mode_t current_umask() {
   std::ifstream status("/proc/self/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind("Umask:", 0) == 0) return static_cast<mode_t>(std::stoul(line.substr(6), nullptr, 8));
+    if (line.rfind("Umask:", 0) == 0)
+      return static_cast<mode_t>(std::stoul(line.substr(6), nullptr, 8));
   }
   return 022;
 }
@@ -75,7 +76,8 @@ void output_file::open() {
     opened_ = false;
     fail("cannot create output file", err);
   }
-  mode_t mode = ::stat(path_.c_str(), &target) == 0 ? (target.st_mode & 07777) : (0666 & ~current_umask());
+  mode_t mode =
+      ::stat(path_.c_str(), &target) == 0 ? (target.st_mode & 07777) : (0666 & ~current_umask());
   ::fchmod(fd_, mode);
 }
 
@@ -120,7 +122,8 @@ void output_file::commit() {
     fail("cannot close output file", errno);
   }
   fd_ = -1;
-  if (::rename(temp_path_.c_str(), path_.c_str()) != 0) fail("cannot rename output into place", errno);
+  if (::rename(temp_path_.c_str(), path_.c_str()) != 0)
+    fail("cannot rename output into place", errno);
   committed_ = true;
 }
 

@@ -19,9 +19,9 @@ struct record_rules {
   };
 
   field_selector selector;
-  std::vector<int> key_slots;           ///< One per key part, in order.
-  std::vector<std::string> key_names;   ///< The key parts as the user wrote them.
-  int timestamp_slot = -1;              ///< -1 without a timestamp field.
+  std::vector<int> key_slots;          ///< One per key part, in order.
+  std::vector<std::string> key_names;  ///< The key parts as the user wrote them.
+  int timestamp_slot = -1;             ///< -1 without a timestamp field.
   std::string timestamp_name;
   timestamp_parser timestamps;
   std::vector<delete_match> deletes;

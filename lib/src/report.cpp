@@ -14,9 +14,9 @@ std::string report::to_json() const {
       "\"superseded\":{},\"deleted\":{},\"output_records\":{},\"threads\":{},\"chunks\":{},"
       "\"wall_seconds\":{:.6f},\"megabytes_per_second\":{:.3f},\"stage_seconds\":{{\"read\":{:.6f},"
       "\"parse\":{:.6f},\"order\":{:.6f},\"merge\":{:.6f},\"finish\":{:.6f}}}}}",
-      files, bytes, records, bad_records, distinct_keys, superseded, deleted, output_records, threads,
-      chunks, wall_seconds, megabytes_per_second(), stages.read, stages.parse, stages.order,
-      stages.merge, stages.finish);
+      files, bytes, records, bad_records, distinct_keys, superseded, deleted, output_records,
+      threads, chunks, wall_seconds, megabytes_per_second(), stages.read, stages.parse,
+      stages.order, stages.merge, stages.finish);
 }
 
 std::string report::to_text() const {
@@ -33,10 +33,11 @@ std::string report::to_text() const {
       "chunks         {}\n"
       "wall time      {:.3f} s\n"
       "throughput     {:.1f} MB/s\n"
-      "stage busy     read {:.3f} s, parse {:.3f} s, order {:.3f} s, merge {:.3f} s, finish {:.3f} s\n",
-      files, bytes, records, bad_records, distinct_keys, superseded, deleted, output_records, threads,
-      chunks, wall_seconds, megabytes_per_second(), stages.read, stages.parse, stages.order,
-      stages.merge, stages.finish);
+      "stage busy     read {:.3f} s, parse {:.3f} s, order {:.3f} s, merge {:.3f} s, finish {:.3f} "
+      "s\n",
+      files, bytes, records, bad_records, distinct_keys, superseded, deleted, output_records,
+      threads, chunks, wall_seconds, megabytes_per_second(), stages.read, stages.parse,
+      stages.order, stages.merge, stages.finish);
 }
 
 }  // namespace mergepipe

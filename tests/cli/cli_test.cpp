@@ -181,10 +181,9 @@ TEST_F(cli_test, output_records_are_minified_keeping_numbers_and_escapes) {
       R"({ "id" : 1 ,	"s" : "a  b\u0041\n\"} ,{" , "n" : 1.50E+2 , "m" : -0.0 ,)"
       R"( "big" : 123456789012345678901234567890 ,)"
       R"( "arr" : [ 1 , { } , [ ] , true , null ] , "o" : { "k" : "v" } })";
-  const std::string minified =
-      R"({"id":1,"s":"a  b\u0041\n\"} ,{","n":1.50E+2,"m":-0.0,)"
-      R"("big":123456789012345678901234567890,)"
-      R"("arr":[1,{},[],true,null],"o":{"k":"v"}})";
+  const std::string minified = R"({"id":1,"s":"a  b\u0041\n\"} ,{","n":1.50E+2,"m":-0.0,)"
+                               R"("big":123456789012345678901234567890,)"
+                               R"("arr":[1,{},[],true,null],"o":{"k":"v"}})";
   write("in.ndjson", spaced + "\n");
   EXPECT_TRUE(succeeds_with(run({"in.ndjson"}), minified + "\n"));
   write("in.json", "[\n  " + spaced + "\n]\n");

@@ -19,7 +19,8 @@ const char* to_string(errc code) noexcept;
 
 /// Where in the input an error was found. Lines and columns count from 1, the byte offset from 0.
 struct location {
-  std::string file;  ///< Input name as given ("<stdin>" for standard input); empty when not about input.
+  std::string
+      file;  ///< Input name as given ("<stdin>" for standard input); empty when not about input.
   std::uint64_t line = 0;    ///< 0 when unknown.
   std::uint64_t column = 0;  ///< Byte column; 0 when unknown.
   std::uint64_t offset = 0;  ///< Byte offset in the file.

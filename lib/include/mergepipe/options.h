@@ -30,7 +30,8 @@ enum class output_order {
 /// `FIELD=VALUE`: a record whose FIELD equals VALUE is a delete marker (a tombstone).
 struct delete_rule {
   std::string field;  ///< A top-level field name or a JSON Pointer ("/meta/op").
-  std::string value;  ///< A JSON scalar (`true`, `1`, `"d"`, `null`) or, if not one, a plain string.
+  std::string
+      value;  ///< A JSON scalar (`true`, `1`, `"d"`, `null`) or, if not one, a plain string.
 };
 
 /// Progress of a running merge, for a progress line.

@@ -20,12 +20,12 @@ class record_sink {
 
 /// A bad record left out under `error_policy::skip`.
 struct rejected_record {
-  std::string_view file;       ///< Input name as given ("<stdin>" for standard input).
-  std::uint64_t line = 0;      ///< Line of the record's first byte (from 1).
-  std::uint64_t column = 0;    ///< Byte column of the record's first byte (from 1).
-  std::uint64_t offset = 0;    ///< Byte offset of the record's first byte in its file.
-  std::string_view reason;     ///< Why it was rejected.
-  std::string_view raw;        ///< The record's bytes exactly as in the input.
+  std::string_view file;     ///< Input name as given ("<stdin>" for standard input).
+  std::uint64_t line = 0;    ///< Line of the record's first byte (from 1).
+  std::uint64_t column = 0;  ///< Byte column of the record's first byte (from 1).
+  std::uint64_t offset = 0;  ///< Byte offset of the record's first byte in its file.
+  std::string_view reason;   ///< Why it was rejected.
+  std::string_view raw;      ///< The record's bytes exactly as in the input.
 };
 
 /// Receives bad records in input order under `error_policy::skip`.
