@@ -175,21 +175,21 @@ class record_scanner::walker {
 
   simdjson::error_code walk_object(od::object& object, int node, int depth) {
     for (auto field : object) {
+      if (field.error()) return field.error();
+      // Work on the field in place: copying simdjson's result wrappers stalls on
+      // store forwarding, which showed up as most of this loop's time.
+      od::field& current = field.value_unsafe();
       std::string_view key;
-      if (auto code = field_name(field, key)) return code;
-      od::value value;
-      if (auto code = field.value().get(value)) return code;
-      if (auto code = walk_value(value, child_for(node, key), depth)) return code;
+      if (auto code = field_name(current, key)) return code;
+      if (auto code = walk_value(current.value(), child_for(node, key), depth)) return code;
     }
     return simdjson::SUCCESS;
   }
 
   // Stage 1 already checked UTF-8 and control characters, so a name without a backslash is
   // valid as it stands; only names with escapes are unescaped (which validates them).
-  static simdjson::error_code field_name(simdjson::simdjson_result<od::field>& field,
-                                         std::string_view& name) {
-    if (field.error()) return field.error();
-    const char* raw = field.value_unsafe().key().raw();
+  static simdjson::error_code field_name(od::field& field, std::string_view& name) {
+    const char* raw = field.key().raw();
     const char* end = raw;
     while (*end != '"' && *end != '\\') ++end;
     if (*end == '"') {
@@ -202,15 +202,14 @@ class record_scanner::walker {
   simdjson::error_code walk_array(od::array& array, int node, int depth) {
     std::size_t index = 0;
     for (auto element : array) {
-      od::value value;
-      if (auto code = element.get(value)) return code;
+      if (element.error()) return element.error();
       int child = -1;
       if (node >= 0 && !nodes_[node].children.empty()) {
         char digits[24];
         auto [end, ec] = std::to_chars(digits, digits + sizeof digits, index);
         child = child_for(node, std::string_view(digits, end - digits));
       }
-      if (auto code = walk_value(value, child, depth)) return code;
+      if (auto code = walk_value(element.value_unsafe(), child, depth)) return code;
       ++index;
     }
     return simdjson::SUCCESS;
@@ -229,15 +228,15 @@ class record_scanner::walker {
     switch (type) {
       case od::json_type::object: {
         if (depth + 1 > max_nesting) return simdjson::DEPTH_ERROR;
-        od::object object;
-        if (auto code = value.get_object().get(object)) return code;
-        return walk_object(object, node, depth + 1);
+        auto object = value.get_object();
+        if (object.error()) return object.error();
+        return walk_object(object.value_unsafe(), node, depth + 1);
       }
       case od::json_type::array: {
         if (depth + 1 > max_nesting) return simdjson::DEPTH_ERROR;
-        od::array array;
-        if (auto code = value.get_array().get(array)) return code;
-        return walk_array(array, node, depth + 1);
+        auto array = value.get_array();
+        if (array.error()) return array.error();
+        return walk_array(array.value_unsafe(), node, depth + 1);
       }
       case od::json_type::number: {
         if (capture != nullptr) capture->text = trim_token(value.raw_json_token());

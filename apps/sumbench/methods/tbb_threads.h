@@ -31,11 +31,17 @@ class thread_tally {
   void mark() {
     thread_local std::uint64_t last = 0;  // epochs are unique across tallies
     const std::uint64_t epoch = epoch_.load(std::memory_order_relaxed);
-    if (last == epoch) return;
-    last = epoch;
+    if (last != epoch) [[unlikely]] {
+      last = epoch;
+      record();
+    }
+  }
+  /// The slow path of mark(): once per thread and sum.
+  [[gnu::noinline]] void record() {
     const std::lock_guard lock(mutex_);
     seen_.insert(std::this_thread::get_id());
   }
+
   /// Threads counted since start().
   int count() {
     const std::lock_guard lock(mutex_);
