@@ -42,8 +42,9 @@ inline std::uint64_t parse_size(std::string_view text) {
     if (c == 'e' || c == 'E') {
       if (i == text.size()) throw bad("is not a size");
       int e = 0;
-      for (; i < text.size() && is_digit(text[i]); ++i)
-        e = std::min(e * 10 + (text[i] - '0'), 1000);
+      for (; i < text.size() && is_digit(text[i]); ++i) {
+        e = std::min(e * 10 + (text[i] - '0'), 1000);  // 1000 is already far too large
+      }
       exponent += e;
     } else if (c == 'k' || c == 'K') {
       exponent += 3;

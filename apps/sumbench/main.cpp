@@ -192,8 +192,9 @@ int run(const config& c) {
       "after 1 warm-up, median and min\n",
       type_name(c.type), c.seed, c.repeat);
   std::string methods;
-  for (const auto* m : c.methods)
+  for (const auto* m : c.methods) {
     methods += fmt::format("{}{}", methods.empty() ? "" : ", ", m->name);
+  }
   fmt::print(
       "methods: {} at threads {} (serial on 1 thread: the speedup baseline); std-par "
       "runs in a task_arena of T, which libstdc++'s oneTBB backend keeps to\n",

@@ -99,8 +99,9 @@ inline std::string gnuplot_script(const std::vector<size_result>& results, int c
   std::sort(all_threads.begin(), all_threads.end());
   all_threads.erase(std::unique(all_threads.begin(), all_threads.end()), all_threads.end());
   std::string xtics;
-  for (const int t : all_threads)
+  for (const int t : all_threads) {
     xtics += fmt::format("{}\"{}\" {}", xtics.empty() ? "" : ", ", t, t);
+  }
 
   s += fmt::format(
       "set multiplot layout {},2 title 'sumbench: sum of n random {} values, median of {} runs; "
