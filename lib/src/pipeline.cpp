@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstring>
+#include <optional>
 
 #include "chunk.h"
 #include "chunk_parser.h"
@@ -74,7 +74,6 @@ class merge_job {
         scanners_([this] { return std::make_unique<detail::record_scanner>(rules_); }) {}
 
   report run(record_sink& out) {
-    auto start = clock_type::now();
     open_inputs();
     log("merging {} input(s) with {} thread(s), chunk size {}", sources_.size(), threads_,
         opts_.chunk_size);
@@ -114,7 +113,7 @@ class merge_job {
     report_.stages.parse = parse_clock_.seconds();
     report_.stages.order = order_clock_.seconds();
     report_.stages.merge = merge_clock_.seconds();
-    report_.wall_seconds = seconds_since(start);
+    report_.wall_seconds = seconds_since(start_time_);
     log("{} records, {} distinct keys, {} written in {:.3f} s", report_.records,
         report_.distinct_keys, report_.output_records, report_.wall_seconds);
     return report_;

@@ -3,7 +3,7 @@
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <simdjson.h>
 
-#include <memory>
+#include <algorithm>
 #include <string>
 
 #include "input_source.h"
