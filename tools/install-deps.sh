@@ -8,6 +8,7 @@ packages=(
   libtbb-dev libsimdjson-dev libspdlog-dev libfmt-dev libcli11-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   librandom123-dev gnuplot-nox
+  llvm
 )
 
 missing=()
