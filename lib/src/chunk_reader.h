@@ -15,7 +15,7 @@ namespace mergepipe::detail {
 /// records of about `chunk_size` bytes. Called from one thread at a time.
 class chunk_reader {
  public:
-  chunk_reader(const std::vector<std::unique_ptr<input_source>>& sources, std::size_t chunk_size,
+  chunk_reader(const std::vector<input_source*>& sources, std::size_t chunk_size,
                chunk_pool& pool)
       : sources_(sources), chunk_size_(chunk_size), pool_(pool) {}
 
@@ -35,7 +35,7 @@ class chunk_reader {
   chunk* cut_ndjson(input_source& source);
   chunk* cut_array(input_source& source);
 
-  const std::vector<std::unique_ptr<input_source>>& sources_;
+  const std::vector<input_source*>& sources_;
   std::size_t chunk_size_;
   chunk_pool& pool_;
   std::size_t file_ = 0;

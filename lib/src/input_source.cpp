@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <istream>
 
 #include "mergepipe/error.h"
 
@@ -43,6 +44,23 @@ input_source::input_source(const std::string& path, std::string display_name)
   } else {
     reserve_stream_buffer();
   }
+}
+
+input_source::input_source(std::string_view bytes, std::string display_name)
+    : name_(std::move(display_name)) {
+  reserved_ = round_up_to_page(bytes.size() + input_padding);
+  void* region = ::mmap(nullptr, reserved_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                        -1, 0);
+  if (region == MAP_FAILED) throw_io(name_, "cannot allocate memory for the input", errno);
+  data_ = static_cast<char*>(region);
+  std::memcpy(data_, bytes.data(), bytes.size());
+  size_ = bytes.size();
+  complete_ = true;
+}
+
+input_source::input_source(std::istream& in, std::string display_name)
+    : name_(std::move(display_name)), stream_(&in) {
+  reserve_stream_buffer();
 }
 
 input_source::~input_source() {
@@ -99,19 +117,29 @@ std::size_t input_source::read_more(std::size_t min_bytes) {
   while (added < min_bytes) {
     commit_stream_bytes(size_ + std::max<std::size_t>(min_bytes - added, 1 << 16));
     std::size_t room = committed_ - input_padding - size_;
-    ssize_t n = ::read(fd_, data_ + size_, room);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw_io(name_, "read failed", errno);
-    }
+    std::size_t n = read_into(data_ + size_, room);
     if (n == 0) {
       complete_ = true;
       break;
     }
-    size_ += static_cast<std::size_t>(n);
-    added += static_cast<std::size_t>(n);
+    size_ += n;
+    added += n;
   }
   return added;
+}
+
+// Up to `room` bytes from the file descriptor or the stream; 0 at the end of the input.
+std::size_t input_source::read_into(char* to, std::size_t room) {
+  if (stream_ != nullptr) {
+    stream_->read(to, static_cast<std::streamsize>(room));
+    if (stream_->bad()) throw error(errc::io, name_ + ": read failed");
+    return static_cast<std::size_t>(stream_->gcount());
+  }
+  for (;;) {
+    ssize_t n = ::read(fd_, to, room);
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno != EINTR) throw_io(name_, "read failed", errno);
+  }
 }
 
 }  // namespace mergepipe::detail

@@ -2,7 +2,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <string>
+#include <string_view>
 
 namespace mergepipe::detail {
 
@@ -11,13 +13,18 @@ namespace mergepipe::detail {
 inline constexpr std::size_t input_padding = 64;
 
 /// One input, opened up front and read into a stable, contiguous, padded buffer: regular
-/// files are memory-mapped; pipes and terminals are read in blocks into a reserved address
-/// range that grows without moving, so views into it stay valid until the source dies.
+/// files are memory-mapped; bytes in memory are copied; pipes, terminals and `std::istream`s
+/// are read in blocks into a reserved address range that grows without moving, so views into
+/// it stay valid until the source dies.
 class input_source {
  public:
   /// Opens `path` ("-" is standard input). `display_name` is used in messages.
   /// Throws mergepipe::error (errc::io) naming the file when it cannot be opened or mapped.
   input_source(const std::string& path, std::string display_name);
+  /// Copies `bytes`.
+  input_source(std::string_view bytes, std::string display_name);
+  /// Reads `in` as it is needed; `in` must outlive the reading.
+  input_source(std::istream& in, std::string display_name);
   ~input_source();
   input_source(const input_source&) = delete;
   input_source& operator=(const input_source&) = delete;
@@ -29,7 +36,7 @@ class input_source {
   /// True once every byte of the input is available.
   [[nodiscard]] bool complete() const noexcept { return complete_; }
   /// Total size when known up front (mapped files), else 0.
-  [[nodiscard]] std::uint64_t known_size() const noexcept { return mapped_ ? size_ : 0; }
+  [[nodiscard]] std::uint64_t known_size() const noexcept { return complete_ ? size_ : 0; }
   /// Name for messages ("<stdin>" for standard input).
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
   /// Device and inode of the opened file, to refuse an output that is an input.
@@ -44,10 +51,12 @@ class input_source {
   void map_regular_file(std::size_t file_size);
   void reserve_stream_buffer();
   void commit_stream_bytes(std::size_t new_size);
+  std::size_t read_into(char* to, std::size_t room);
 
   std::string name_;
   int fd_ = -1;
   bool owns_fd_ = false;
+  std::istream* stream_ = nullptr;
   bool mapped_ = false;
   bool complete_ = false;
   char* data_ = nullptr;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <numeric>
 #include <queue>
 #include <tuple>
 
@@ -49,44 +50,61 @@ std::vector<winner> merge_sorted(std::array<shard_result, shards>& results, outp
   return merged;
 }
 
+// Runs `fn(shard)` for every shard index, in parallel. A pipeline rather than parallel_for:
+// its edges are the ones stated for ThreadSanitizer.
+template <typename Fn>
+void for_each_shard(unsigned tokens, Fn fn) {
+  std::array<std::size_t, shards> indices;  // their addresses are the items passed along
+  std::iota(indices.begin(), indices.end(), std::size_t{0});
+  std::size_t next = 0;
+  char done = 0;
+  auto filters = build_filters([&] {
+    return tbb::make_filter<void, std::size_t*>(tbb::filter_mode::serial_in_order,
+                                                [&](tbb::flow_control& fc) -> std::size_t* {
+                                                  stage_scope scope(nullptr, &next, &done);
+                                                  if (next == shards) {
+                                                    fc.stop();
+                                                    return nullptr;
+                                                  }
+                                                  std::size_t* index = &indices[next++];
+                                                  happens_before(index);
+                                                  return index;
+                                                }) &
+           tbb::make_filter<std::size_t*, void>(tbb::filter_mode::parallel, [&](std::size_t* index) {
+             stage_scope scope(index, nullptr, &done);
+             fn(*index);
+           });
+  });
+  pipeline_scope edges(&done);
+  tbb::parallel_pipeline(tokens, filters);
+}
+
+void fold_shard(const std::vector<sharded_merge_table*>& tables, std::size_t s) {
+  merge_table& target = tables[0]->shard(s);
+  for (std::size_t t = 1; t < tables.size(); ++t) target.absorb(tables[t]->shard(s));
+}
+
 }  // namespace
 
-// A pipeline rather than parallel_for: its edges are the ones stated for ThreadSanitizer.
+void fold_tables(const std::vector<sharded_merge_table*>& tables, unsigned tokens) {
+  if (tables.size() < 2) return;
+  for_each_shard(tokens, [&](std::size_t s) { fold_shard(tables, s); });
+}
+
 combined_winners combine_tables(const std::vector<sharded_merge_table*>& tables, output_order order,
                                 unsigned tokens) {
   std::array<shard_result, shards> results;
   if (!tables.empty()) {
-    std::size_t next = 0;
-    char done = 0;
-    auto filters = build_filters([&] {
-      return tbb::make_filter<void, shard_result*>(tbb::filter_mode::serial_in_order,
-                                                   [&](tbb::flow_control& fc) -> shard_result* {
-                                                     stage_scope scope(nullptr, &next, &done);
-                                                     if (next == shards) {
-                                                       fc.stop();
-                                                       return nullptr;
-                                                     }
-                                                     shard_result* r = &results[next++];
-                                                     happens_before(r);
-                                                     return r;
-                                                   }) &
-             tbb::make_filter<shard_result*, void>(
-                 tbb::filter_mode::parallel, [&](shard_result* r) {
-                   stage_scope scope(r, nullptr, &done);
-                   auto s = static_cast<std::size_t>(r - results.data());
-                   merge_table& target = tables[0]->shard(s);
-                   for (std::size_t t = 1; t < tables.size(); ++t)
-                     target.absorb(tables[t]->shard(s));
-                   r->size = target.size();
-                   r->deleted = target.deleted();
-                   target.collect_live_winners(r->live);
-                   std::sort(
-                       r->live.begin(), r->live.end(),
-                       [order](const winner& a, const winner& b) { return before(a, b, order); });
-                 });
+    for_each_shard(tokens, [&](std::size_t s) {
+      fold_shard(tables, s);
+      const merge_table& folded = tables[0]->shard(s);
+      shard_result& r = results[s];
+      r.size = folded.size();
+      r.deleted = folded.deleted();
+      folded.collect_live_winners(r.live);
+      std::sort(r.live.begin(), r.live.end(),
+                [order](const winner& a, const winner& b) { return before(a, b, order); });
     });
-    pipeline_scope edges(&done);
-    tbb::parallel_pipeline(tokens, filters);
   }
   combined_winners combined;
   for (const shard_result& r : results) {

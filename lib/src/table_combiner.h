@@ -15,7 +15,11 @@ struct combined_winners {
   std::uint64_t deleted = 0;
 };
 
-/// Folds every thread's table into the first, shard by shard in parallel, sorts each shard's
+/// Folds every table into the first, shard by shard in parallel; the others are left empty.
+/// Must run inside the merge's task arena.
+void fold_tables(const std::vector<sharded_merge_table*>& tables, unsigned tokens);
+
+/// Folds every table into the first, shard by shard in parallel, sorts each shard's
 /// live winners in output order (input position, or key), and merges the sorted shards.
 /// Must run inside the merge's task arena.
 combined_winners combine_tables(const std::vector<sharded_merge_table*>& tables, output_order order,

@@ -1,0 +1,74 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "mergepipe/export.h"
+#include "mergepipe/options.h"
+#include "mergepipe/report.h"
+#include "mergepipe/sink.h"
+#include "mergepipe/source.h"
+
+namespace mergepipe {
+
+/// An incremental merge: feed it sources as they arrive, in any order, each with its
+/// position; ask for the winners at any time; combine partial merges of other partitions.
+/// The result depends only on the records added, their positions and the options that
+/// change the result, never on the order of the calls or on how the work was split:
+/// last-writer-wins is associative, commutative and idempotent.
+///
+/// Winning records are referenced in their sources, which the merger keeps alive (files
+/// stay mapped; buffers and streams are held in memory) until it is destroyed.
+///
+/// Not thread-safe: call one member at a time. Each call runs in parallel inside.
+///
+/// @code
+///   mergepipe::merger m(opts);
+///   m.add(mergepipe::source::file("day-2.ndjson"), {.input = 2});
+///   m.add(mergepipe::source::file("day-1.ndjson"), {.input = 1});
+///   mergepipe::json_file_sink out("latest.ndjson", mergepipe::output_format::ndjson);
+///   m.finish(out);
+/// @endcode
+class MERGEPIPE_API merger {
+ public:
+  /// A merge with `opts` (its `inputs` are not used: add sources instead). Bad records go
+  /// to `rejects` under `error_policy::skip`; it must outlive the merger.
+  /// Throws `mergepipe::error` (usage) for invalid options.
+  explicit merger(options opts, reject_sink* rejects = nullptr);
+  ~merger();
+  merger(merger&&) noexcept;
+  merger& operator=(merger&&) noexcept;
+  merger(const merger&) = delete;
+  merger& operator=(const merger&) = delete;
+
+  /// Reads `from` and merges its records, stamped with `at`.
+  /// Throws `mergepipe::error` as `merge()` does (`io`, `bad_input`); then the merger is as
+  /// it was before the call, except that rejects already written stay written.
+  void add(const source& from, position at);
+
+  /// Reads `sources` in one pass, the i-th at position `{first_input + i, 0}`: what `merge()`
+  /// does with its inputs. Every source is opened before any is read.
+  void add(const std::vector<source>& sources, std::uint32_t first_input = 0);
+
+  /// Moves every record of `other` into this merger, by the same rule: the result equals
+  /// having added `other`'s sources here. Both must agree on the options that change the
+  /// result (else `mergepipe::error`, usage). `other` is left empty.
+  void absorb(merger&& other);
+
+  /// Writes the current winners to `out` in output order, then calls `out.finish()`.
+  /// The merger keeps its state: more sources may be added afterwards.
+  report snapshot(record_sink& out);
+
+  /// Writes the winners to `out` as `snapshot()` does and ends the merge: the merger is
+  /// empty afterwards, its sources released.
+  report finish(record_sink& out);
+
+  /// Counts and timings so far (records, bad records, bytes, per-stage busy time).
+  [[nodiscard]] report progress_report() const;
+
+ private:
+  class impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace mergepipe

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+
+namespace mergepipe {
+
+/// Where an input sits in the order of all inputs: the `position` part of the order stamp
+/// (SPEC 1). Records compare by `input`, then by `offset + their byte offset in the source`,
+/// so a file split into pieces merges exactly like the whole file when each piece is added
+/// with its file's index and the byte offset it starts at.
+struct position {
+  std::uint32_t input = 0;   ///< Index of the input, as on a command line (from 0).
+  std::uint64_t offset = 0;  ///< Byte offset of the source's first byte in that input.
+};
+
+/// One input of records: a file, bytes in memory, or a `std::istream`. A source only
+/// describes the input; it is opened and read when it is added to a merge.
+class source {
+ public:
+  /// A file, memory-mapped when it is a regular file; "-" is standard input.
+  /// Messages name it by `path` ("<stdin>" for "-").
+  static source file(std::string path);
+  /// Bytes in memory, named `name` in messages. They are copied when the source is added,
+  /// so `bytes` must stay valid until then, and not after.
+  static source buffer(std::string_view bytes, std::string name = "<buffer>");
+  /// A stream read to its end when the source is added, named `name` in messages.
+  /// `in` must stay valid until then.
+  static source stream(std::istream& in, std::string name = "<stream>");
+
+  /// What kind of input this is.
+  enum class kind { file, buffer, stream };
+  [[nodiscard]] kind type() const noexcept { return kind_; }
+  /// The name used in messages and rejects.
+  [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  /// The path of a file source ("-" for standard input).
+  [[nodiscard]] const std::string& path() const noexcept { return path_; }
+  /// The bytes of a buffer source.
+  [[nodiscard]] std::string_view bytes() const noexcept { return bytes_; }
+  /// The stream of a stream source.
+  [[nodiscard]] std::istream* stream() const noexcept { return stream_; }
+
+ private:
+  source(kind k, std::string name) : kind_(k), name_(std::move(name)) {}
+
+  kind kind_;
+  std::string name_;
+  std::string path_;
+  std::string_view bytes_;
+  std::istream* stream_ = nullptr;
+};
+
+}  // namespace mergepipe

@@ -1,0 +1,199 @@
+#include "mergepipe/merger.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+#include "mergepipe/error.h"
+#include "mergepipe/merge.h"
+#include "pipeline.h"
+#include "table_combiner.h"
+#include "winner_writer.h"
+
+namespace mergepipe {
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+double seconds_since(clock_type::time_point start) {
+  return std::chrono::duration<double>(clock_type::now() - start).count();
+}
+
+std::unique_ptr<detail::input_source> open(const source& from) {
+  switch (from.type()) {
+    case source::kind::file:
+      return std::make_unique<detail::input_source>(from.path(), from.name());
+    case source::kind::buffer:
+      return std::make_unique<detail::input_source>(from.bytes(), from.name());
+    case source::kind::stream:
+      break;
+  }
+  return std::make_unique<detail::input_source>(*from.stream(), from.name());
+}
+
+void add_counts(report& total, const report& more) {
+  total.files += more.files;
+  total.bytes += more.bytes;
+  total.records += more.records;
+  total.bad_records += more.bad_records;
+  total.chunks += more.chunks;
+  total.stages.read += more.stages.read;
+  total.stages.parse += more.stages.parse;
+  total.stages.order += more.stages.order;
+  total.stages.merge += more.stages.merge;
+  total.stages.finish += more.stages.finish;
+}
+
+// Whether two merges pick the same key, stamp and tombstones from every record.
+bool same_rules(const options& a, const options& b) {
+  auto rule_tuple = [](const delete_rule& r) { return std::tie(r.field, r.value); };
+  return a.key == b.key && a.timestamp_field == b.timestamp_field && a.ts_unit == b.ts_unit &&
+         a.timestamp_format == b.timestamp_format &&
+         std::equal(a.delete_rules.begin(), a.delete_rules.end(), b.delete_rules.begin(),
+                    b.delete_rules.end(),
+                    [&](const delete_rule& x, const delete_rule& y) {
+                      return rule_tuple(x) == rule_tuple(y);
+                    });
+}
+
+}  // namespace
+
+class merger::impl {
+ public:
+  impl(options opts, reject_sink* rejects)
+      : context_(std::make_unique<detail::merge_context>(std::move(opts))), rejects_(rejects) {
+    totals_.threads = context_->threads();
+  }
+
+  void add(const std::vector<source>& sources, const std::vector<position>& positions) {
+    auto started = clock_type::now();
+    if (std::count_if(sources.begin(), sources.end(), [](const source& s) {
+          return s.type() == source::kind::file && s.path() == "-";
+        }) > 1) {
+      throw error(errc::usage, "standard input (-) given more than once");
+    }
+    // Every input is opened before any is read, so a missing file fails before work is done.
+    std::vector<detail::placed_source> placed;
+    for (std::size_t i = 0; i < sources.size(); ++i) placed.push_back({open(sources[i]), positions[i]});
+
+    // The pass fills tables of its own: if it throws, nothing here has changed.
+    detail::pass_result pass = detail::run_pass(*context_, placed, rejects_);
+    for (auto& table : pass.tables) tables_.push_back(std::move(table));
+    for (auto& p : placed) sources_.push_back(std::move(p.source));
+    add_counts(totals_, pass.counts);
+    busy_seconds_ += seconds_since(started);
+    // Each pass leaves a table per thread: fold them now and then, so that superseded
+    // records do not pile up across many small adds.
+    if (tables_.size() > 4 * static_cast<std::size_t>(context_->threads())) fold();
+  }
+
+  void absorb(impl& other) {
+    if (!same_rules(context_->opts(), other.context_->opts())) {
+      throw error(errc::usage,
+                  "cannot absorb a merge with other key, timestamp or delete options");
+    }
+    for (auto& table : other.tables_) tables_.push_back(std::move(table));
+    for (auto& s : other.sources_) sources_.push_back(std::move(s));
+    add_counts(totals_, other.totals_);
+    busy_seconds_ += other.busy_seconds_;
+    other.clear();
+  }
+
+  report write(record_sink& out, bool last) {
+    auto started = clock_type::now();
+    std::vector<detail::sharded_merge_table*> tables;
+    for (auto& table : tables_) tables.push_back(table.get());
+    detail::combined_winners winners;
+    context_->execute([&] {
+      winners = detail::combine_tables(tables, context_->opts().order, context_->tokens());
+    });
+    tables_.resize(std::min<std::size_t>(tables_.size(), 1));  // the rest were folded in
+
+    report result = totals_;
+    result.distinct_keys = winners.distinct_keys;
+    result.deleted = winners.deleted;
+    result.superseded = result.records - result.distinct_keys;
+    result.output_records = winners.live.size();
+    // Rejects first: if their file cannot be written, nothing has reached `out` yet.
+    if (last && rejects_ != nullptr) rejects_->finish();
+    context_->execute([&] { detail::write_winners(winners.live, out, context_->tokens()); });
+    out.finish();
+    result.stages.finish += seconds_since(started);
+    result.wall_seconds = busy_seconds_ + seconds_since(started);
+    if (const auto& logger = context_->opts().logger) {
+      logger->debug("{} records, {} distinct keys, {} written in {:.3f} s", result.records,
+                    result.distinct_keys, result.output_records, result.wall_seconds);
+    }
+    if (last) clear();
+    return result;
+  }
+
+  [[nodiscard]] report totals() const {
+    report result = totals_;
+    result.wall_seconds = busy_seconds_;
+    return result;
+  }
+
+ private:
+  void fold() {
+    std::vector<detail::sharded_merge_table*> tables;
+    for (auto& table : tables_) tables.push_back(table.get());
+    context_->execute([&] { detail::fold_tables(tables, context_->tokens()); });
+    tables_.resize(1);
+  }
+
+  void clear() {
+    tables_.clear();
+    sources_.clear();
+    totals_ = report{};
+    totals_.threads = context_->threads();
+    busy_seconds_ = 0;
+  }
+
+  std::unique_ptr<detail::merge_context> context_;  // pinned: scanners refer to its rules
+  reject_sink* rejects_;
+  std::vector<std::unique_ptr<detail::sharded_merge_table>> tables_;
+  std::vector<std::unique_ptr<detail::input_source>> sources_;  // the winners point into them
+  report totals_;
+  double busy_seconds_ = 0;
+};
+
+merger::merger(options opts, reject_sink* rejects)
+    : impl_(std::make_unique<impl>(std::move(opts), rejects)) {}
+merger::~merger() = default;
+merger::merger(merger&&) noexcept = default;
+merger& merger::operator=(merger&&) noexcept = default;
+
+void merger::add(const source& from, position at) { impl_->add({from}, {at}); }
+
+void merger::add(const std::vector<source>& sources, std::uint32_t first_input) {
+  std::vector<position> positions;
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    positions.push_back({first_input + static_cast<std::uint32_t>(i), 0});
+  }
+  impl_->add(sources, positions);
+}
+
+void merger::absorb(merger&& other) { impl_->absorb(*other.impl_); }
+
+report merger::snapshot(record_sink& out) { return impl_->write(out, false); }
+
+report merger::finish(record_sink& out) { return impl_->write(out, true); }
+
+report merger::progress_report() const { return impl_->totals(); }
+
+report merge(const options& opts, record_sink& out, reject_sink* rejects) {
+  auto started = clock_type::now();
+  merger m(opts, rejects);
+  std::vector<source> sources;
+  for (const std::string& path : opts.inputs.empty() ? std::vector<std::string>{"-"} : opts.inputs) {
+    sources.push_back(source::file(path));
+  }
+  m.add(sources);
+  report result = m.finish(out);
+  result.wall_seconds = seconds_since(started);
+  return result;
+}
+
+}  // namespace mergepipe

@@ -1,0 +1,23 @@
+#include "mergepipe/source.h"
+
+namespace mergepipe {
+
+source source::file(std::string path) {
+  source s(kind::file, path == "-" ? "<stdin>" : path);
+  s.path_ = std::move(path);
+  return s;
+}
+
+source source::buffer(std::string_view bytes, std::string name) {
+  source s(kind::buffer, std::move(name));
+  s.bytes_ = bytes;
+  return s;
+}
+
+source source::stream(std::istream& in, std::string name) {
+  source s(kind::stream, std::move(name));
+  s.stream_ = &in;
+  return s;
+}
+
+}  // namespace mergepipe
