@@ -2,6 +2,7 @@
 
 #include "mergepipe/sink.h"
 #include "output_file.h"
+#include "record_framing.h"
 
 namespace mergepipe {
 
@@ -17,14 +18,14 @@ json_file_sink::json_file_sink(std::string path, output_format format)
 json_file_sink::~json_file_sink() = default;
 
 void json_file_sink::write(std::string_view record) {
-  if (format_ == output_format::array) impl_->file.write(count_ == 0 ? "[\n" : ",\n");
+  impl_->file.write(detail::bytes_before_record(format_, count_));
   impl_->file.write(record);
-  if (format_ == output_format::ndjson) impl_->file.write("\n");
+  impl_->file.write(detail::bytes_after_record(format_));
   ++count_;
 }
 
 void json_file_sink::finish() {
-  if (format_ == output_format::array) impl_->file.write(count_ == 0 ? "[]\n" : "\n]\n");
+  impl_->file.write(detail::bytes_after_last(format_, count_));
   impl_->file.commit();
 }
 

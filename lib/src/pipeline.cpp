@@ -1,15 +1,11 @@
 #include "pipeline.h"
 
-#include <oneapi/tbb/global_control.h>
-#include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_pipeline.h>
-#include <oneapi/tbb/task_arena.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <optional>
 
 #include "chunk.h"
 #include "chunk_parser.h"
@@ -62,17 +58,6 @@ merge_context::merge_context(options opts)
 }
 
 record_scanner& merge_context::local_scanner() { return *scanners_.local(); }
-
-void merge_context::execute(const std::function<void()>& fn) {
-  // More threads than cores is allowed (to study oversubscription): TBB caps its workers
-  // at the core count unless told otherwise, and warns on stderr when an arena asks more.
-  std::optional<tbb::global_control> allow_oversubscription;
-  if (threads_ > static_cast<unsigned>(tbb::info::default_concurrency())) {
-    allow_oversubscription.emplace(tbb::global_control::max_allowed_parallelism, threads_);
-  }
-  tbb::task_arena arena(static_cast<int>(threads_));
-  arena.execute(fn);
-}
 
 namespace {
 

@@ -1,9 +1,12 @@
 #pragma once
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/task_arena.h>
 
-#include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "input_source.h"
@@ -38,7 +41,17 @@ class merge_context {
   [[nodiscard]] record_scanner& local_scanner();
 
   /// Runs `fn` in a task arena of `threads()` threads.
-  void execute(const std::function<void()>& fn);
+  template <typename Fn>
+  void execute(Fn&& fn) {
+    // More threads than cores is allowed (to study oversubscription): TBB caps its workers
+    // at the core count unless told otherwise, and warns on stderr when an arena asks more.
+    std::optional<tbb::global_control> allow_oversubscription;
+    if (threads_ > static_cast<unsigned>(tbb::info::default_concurrency())) {
+      allow_oversubscription.emplace(tbb::global_control::max_allowed_parallelism, threads_);
+    }
+    tbb::task_arena arena(static_cast<int>(threads_));
+    arena.execute(std::forward<Fn>(fn));
+  }
 
  private:
   options opts_;

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "mergepipe/export.h"
+
 namespace mergepipe {
 
 /// What went wrong, in the categories a caller acts on differently.
@@ -15,7 +17,7 @@ enum class errc {
 };
 
 /// A short English name for an error code ("bad input", "I/O error", ...).
-const char* to_string(errc code) noexcept;
+MERGEPIPE_API const char* to_string(errc code) noexcept;
 
 /// Where in the input an error was found. Lines and columns count from 1, the byte offset from 0.
 struct location {
@@ -28,7 +30,7 @@ struct location {
 
 /// The one exception type of the library: a code, a location and a reason.
 /// `what()` reads like `data.json:1042:17 (byte 301223): missing key field "id"`.
-class error : public std::runtime_error {
+class MERGEPIPE_API error : public std::runtime_error {
  public:
   /// An error about the input at `where`.
   error(errc code, const std::string& reason, location where);

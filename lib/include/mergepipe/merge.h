@@ -1,5 +1,6 @@
 #pragma once
 
+#include "mergepipe/export.h"
 #include "mergepipe/options.h"
 #include "mergepipe/report.h"
 #include "mergepipe/sink.h"
@@ -20,6 +21,6 @@ namespace mergepipe {
 ///   mergepipe::json_file_sink out("latest.ndjson", mergepipe::output_format::ndjson);
 ///   mergepipe::report r = mergepipe::merge(opts, out);
 /// @endcode
-report merge(const options& opts, record_sink& out, reject_sink* rejects = nullptr);
+MERGEPIPE_API report merge(const options& opts, record_sink& out, reject_sink* rejects = nullptr);
 
 }  // namespace mergepipe

@@ -3,7 +3,9 @@
 /// Umbrella header: everything an ETL job needs to merge JSON record files.
 #include "mergepipe/error.h"
 #include "mergepipe/merge.h"
+#include "mergepipe/merger.h"
 #include "mergepipe/options.h"
 #include "mergepipe/report.h"
 #include "mergepipe/sink.h"
+#include "mergepipe/source.h"
 #include "mergepipe/version.h"

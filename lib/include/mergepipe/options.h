@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "mergepipe/export.h"
+
 namespace spdlog {
 class logger;
 }
@@ -78,12 +80,12 @@ struct options {
 };
 
 /// Parses `FIELD=VALUE`; throws `mergepipe::error` (usage) when there is no `=`.
-delete_rule parse_delete_rule(const std::string& text);
+MERGEPIPE_API delete_rule parse_delete_rule(const std::string& text);
 
 /// Parses a size such as `65536`, `64K`, `8M` or `1G`; throws `mergepipe::error` (usage) otherwise.
-std::size_t parse_size(const std::string& text);
+MERGEPIPE_API std::size_t parse_size(const std::string& text);
 
 /// Splits `a,b,/c/d` into key parts; throws `mergepipe::error` (usage) on an empty part.
-std::vector<std::string> parse_key_list(const std::string& text);
+MERGEPIPE_API std::vector<std::string> parse_key_list(const std::string& text);
 
 }  // namespace mergepipe

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string>
 
+#include "mergepipe/export.h"
+
 namespace mergepipe {
 
 /// Busy seconds of each pipeline stage, summed over all threads that ran it.
@@ -15,7 +17,7 @@ struct stage_times {
 };
 
 /// What a merge did, for `--stats` and for ETL jobs.
-struct report {
+struct MERGEPIPE_API report {
   std::uint64_t files = 0;           ///< Inputs read.
   std::uint64_t bytes = 0;           ///< Input bytes read.
   std::uint64_t records = 0;         ///< Good records seen.

@@ -2,14 +2,17 @@
 
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "mergepipe/export.h"
+
 namespace mergepipe {
 
 /// Receives the winning records, minified, in output order.
-class record_sink {
+class MERGEPIPE_API record_sink {
  public:
   virtual ~record_sink() = default;
   /// One record: a minified JSON object, without a trailing newline.
@@ -29,7 +32,7 @@ struct rejected_record {
 };
 
 /// Receives bad records in input order under `error_policy::skip`.
-class reject_sink {
+class MERGEPIPE_API reject_sink {
  public:
   virtual ~reject_sink() = default;
   /// One bad record; its views are valid only during the call.
@@ -39,7 +42,7 @@ class reject_sink {
 };
 
 /// A record sink that calls a function for each record.
-class callback_sink final : public record_sink {
+class MERGEPIPE_API callback_sink final : public record_sink {
  public:
   /// `fn` is called with each record; the view is valid only during the call.
   explicit callback_sink(std::function<void(std::string_view)> fn) : fn_(std::move(fn)) {}
@@ -59,7 +62,7 @@ enum class output_format {
 /// A file appears only when `finish()` succeeds: records go to a temporary file beside the
 /// target, renamed into place at the end; the destructor removes it otherwise.
 /// Failed writes throw `mergepipe::error` with `errc::io`.
-class json_file_sink final : public record_sink {
+class MERGEPIPE_API json_file_sink final : public record_sink {
  public:
   /// Nothing is opened until the first write or `finish()`.
   json_file_sink(std::string path, output_format format);
@@ -77,10 +80,27 @@ class json_file_sink final : public record_sink {
   std::uint64_t count_ = 0;
 };
 
+/// Writes records to a `std::ostream` in `format`, for callers that keep the output in memory
+/// or pass it on. A failed write throws `mergepipe::error` with `errc::io`; what was written
+/// before stays in the stream.
+class MERGEPIPE_API json_stream_sink final : public record_sink {
+ public:
+  /// `out` must outlive the sink.
+  json_stream_sink(std::ostream& out, output_format format) : out_(out), format_(format) {}
+
+  void write(std::string_view record) override;
+  void finish() override;
+
+ private:
+  std::ostream& out_;
+  output_format format_;
+  std::uint64_t count_ = 0;
+};
+
 /// Writes rejects as JSON lines `{"file":…,"line":…,"column":…,"offset":…,"error":…,"raw":…}`
 /// to a file, atomically like `json_file_sink`. A record that is not valid UTF-8 gets
 /// `"raw_base64"` instead of `"raw"`, so that its bytes survive exactly.
-class rejects_file_sink final : public reject_sink {
+class MERGEPIPE_API rejects_file_sink final : public reject_sink {
  public:
   explicit rejects_file_sink(std::string path);
   ~rejects_file_sink() override;
@@ -95,6 +115,6 @@ class rejects_file_sink final : public reject_sink {
 };
 
 /// Encodes `rejected` as one JSON object (no newline), as `rejects_file_sink` writes it.
-std::string reject_to_json(const rejected_record& rejected);
+MERGEPIPE_API std::string reject_to_json(const rejected_record& rejected);
 
 }  // namespace mergepipe

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "mergepipe/export.h"
+
 namespace mergepipe {
 
 /// Where an input sits in the order of all inputs: the `position` part of the order stamp
@@ -18,7 +20,7 @@ struct position {
 
 /// One input of records: a file, bytes in memory, or a `std::istream`. A source only
 /// describes the input; it is opened and read when it is added to a merge.
-class source {
+class MERGEPIPE_API source {
  public:
   /// A file, memory-mapped when it is a regular file; "-" is standard input.
   /// Messages name it by `path` ("<stdin>" for "-").
