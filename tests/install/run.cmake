@@ -1,23 +1,68 @@
-# Installs the build tree into a scratch prefix, builds tests/install against it and runs it.
-# Expects BUILD_DIR, SOURCE_DIR, WORK_DIR and SAMPLE.
+# Installs mergepipe into a scratch prefix, then builds programs against it the two ways a
+# consumer would (CMake's find_package, and pkg-config) and runs them. Expects SOURCE_DIR,
+# WORK_DIR, SAMPLE, PARTITIONS (a list), CXX, and either BUILD_DIR (install that build tree)
+# or SHARED=ON (configure and build a shared library first).
 file(REMOVE_RECURSE ${WORK_DIR})
-execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK_DIR}/prefix
-                RESULT_VARIABLE rc OUTPUT_QUIET)
-if(rc)
-  message(FATAL_ERROR "install failed")
+set(prefix ${WORK_DIR}/prefix)
+
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(rc)
+    message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}\n${err}")
+  endif()
+  set(out "${out}" PARENT_SCOPE)
+endfunction()
+
+if(SHARED)
+  run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/library -G Ninja -DCMAKE_BUILD_TYPE=Release
+      -DBUILD_SHARED_LIBS=ON -DMERGEPIPE_INSTALL=ON -DMERGEPIPE_BUILD_TESTS=OFF
+      -DMERGEPIPE_BUILD_APPS=OFF -DMERGEPIPE_BUILD_TOOLS=OFF -DMERGEPIPE_BUILD_EXAMPLES=OFF)
+  run(${CMAKE_COMMAND} --build ${WORK_DIR}/library)
+  set(BUILD_DIR ${WORK_DIR}/library)
 endif()
-execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/install -B ${WORK_DIR}/build
-                        -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_BUILD_TYPE=Release
-                RESULT_VARIABLE rc)
-if(rc)
-  message(FATAL_ERROR "configuring the consumer failed")
+run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
+
+# find_package(mergepipe 0.1) and mergepipe::mergepipe.
+run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/install -B ${WORK_DIR}/consumer -G Ninja
+    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release -DEXAMPLES_DIR=${SOURCE_DIR}/examples)
+run(${CMAKE_COMMAND} --build ${WORK_DIR}/consumer)
+run(${WORK_DIR}/consumer/consumer ${SAMPLE})
+if(NOT out MATCHES "\n[1-9][0-9]* records\n$")
+  message(FATAL_ERROR "consumer printed: ${out}")
 endif()
-execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK_DIR}/build RESULT_VARIABLE rc)
-if(rc)
-  message(FATAL_ERROR "building the consumer failed")
+run(${WORK_DIR}/consumer/merge_partitions ${WORK_DIR}/partitions.ndjson ${PARTITIONS})
+file(READ ${WORK_DIR}/partitions.ndjson merged)
+if(merged STREQUAL "")
+  message(FATAL_ERROR "merge_partitions wrote nothing")
 endif()
-execute_process(COMMAND ${WORK_DIR}/build/consumer ${SAMPLE} RESULT_VARIABLE rc OUTPUT_VARIABLE out)
-if(rc OR NOT out MATCHES "[0-9]+ records")
-  message(FATAL_ERROR "consumer failed (${rc}): ${out}")
+
+# pkg-config, as a Makefile would use it.
+set(ENV{PKG_CONFIG_PATH} ${prefix}/lib/pkgconfig)
+set(static_flag "")
+if(NOT SHARED)
+  set(static_flag --static)
 endif()
-message(STATUS "${out}")
+run(pkg-config --cflags --libs ${static_flag} mergepipe)
+string(STRIP "${out}" flags)
+separate_arguments(flags UNIX_COMMAND "${flags}")
+run(${CXX} -std=c++20 -O1 ${SOURCE_DIR}/tests/install/consumer.cpp -o ${WORK_DIR}/pc-consumer
+    ${flags})
+set(ENV{LD_LIBRARY_PATH} ${prefix}/lib)
+run(${WORK_DIR}/pc-consumer ${SAMPLE})
+if(NOT out MATCHES "\n[1-9][0-9]* records\n$")
+  message(FATAL_ERROR "pkg-config consumer printed: ${out}")
+endif()
+
+# A shared library exports its API and nothing else: no internals, no dependency's symbols.
+if(SHARED)
+  file(GLOB library ${prefix}/lib/libmergepipe.so.*.*.*)
+  run(nm -DC --defined-only ${library})
+  string(REGEX MATCHALL "[^\n]+" lines "${out}")
+  foreach(line IN LISTS lines)
+    string(REGEX REPLACE "^[0-9a-f]* [A-Za-z] " "" name "${line}")
+    if(name MATCHES "mergepipe::detail" OR NOT name MATCHES
+       "^((typeinfo|typeinfo name|vtable) for )?mergepipe::|^std::")
+      message(FATAL_ERROR "libmergepipe exports ${name}")
+    endif()
+  endforeach()
+endif()
