@@ -18,7 +18,7 @@ namespace mergepipe {
 /// last-writer-wins is associative, commutative and idempotent.
 ///
 /// Winning records are referenced in their sources, which the merger keeps alive (files
-/// stay mapped; buffers and streams are held in memory) until it is destroyed.
+/// stay mapped; buffers and streams are held in memory) until `finish()` or destruction.
 ///
 /// Not thread-safe: call one member at a time. Each call runs in parallel inside.
 ///
