@@ -76,6 +76,10 @@ bool array_splitter::split(const char* data, std::size_t size, std::size_t targe
                            std::vector<array_item>& out) {
   using item = array_item;
   while (state_ != state::done && !fatal_) {
+    if (pos_ >= piece_end_) {
+      state_ = state::done;
+      return true;
+    }
     std::size_t pos = skip_space(data, pos_, size);
     if (pos == size) {
       if (!complete) return false;

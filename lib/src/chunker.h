@@ -56,8 +56,15 @@ struct array_fatal {
 /// always rests on an element boundary.
 class array_splitter {
  public:
-  /// `begin` is the offset just after the opening `[`.
-  explicit array_splitter(std::size_t begin) noexcept : pos_(begin) {}
+  /// `begin` is the offset just after the opening `[`, or, with `after_element`, just after
+  /// an element (to go on from where another splitter stopped). Splitting ends at the first
+  /// element boundary at or after `piece_end`: the end of a piece of the array that
+  /// `cut_into_pieces` made, where a splitter over the whole array rests.
+  explicit array_splitter(std::size_t begin, std::size_t piece_end = SIZE_MAX,
+                          bool after_element = false) noexcept
+      : pos_(begin),
+        piece_end_(piece_end),
+        state_(after_element ? state::after_element : state::first) {}
 
   /// Appends the items of `data[pos, size)` to `out`, stopping at the first element boundary
   /// at or after `target`. Returns false when more input is needed to go on (only when
@@ -76,7 +83,8 @@ class array_splitter {
   enum class state : std::uint8_t { first, after_comma, after_element, after_close, done };
 
   std::size_t pos_;
-  state state_ = state::first;
+  std::size_t piece_end_;
+  state state_;
   std::optional<array_fatal> fatal_;
 };
 

@@ -63,6 +63,12 @@ class merge_table {
 
   [[nodiscard]] std::size_t size() const noexcept { return map_.size(); }
 
+  /// Calls `fn(key, candidate)` for every entry, in no particular order.
+  template <typename Fn>
+  void for_each(Fn fn) const {
+    for (const auto& [key, value] : map_) fn(std::string_view(key), value);
+  }
+
   /// Appends the winners that are not delete markers to `out`. Views stay valid while the
   /// table and the inputs live.
   void collect_live_winners(std::vector<struct winner>& out) const;
@@ -85,6 +91,9 @@ class sharded_merge_table {
   void prefetch(std::string_view key) const { shards_[shard_of(key)].prefetch(key); }
 
   [[nodiscard]] merge_table& shard(std::size_t index) noexcept { return shards_[index]; }
+  [[nodiscard]] const merge_table& shard(std::size_t index) const noexcept {
+    return shards_[index];
+  }
 
   /// The top bits of the key's hash: the tables inside use the low bits for their slots.
   static std::size_t shard_of(std::string_view key) noexcept {

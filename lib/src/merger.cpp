@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <chrono>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "mergepipe/error.h"
 #include "mergepipe/merge.h"
+#include "partial_file.h"
 #include "pipeline.h"
 #include "table_combiner.h"
 #include "winner_writer.h"
@@ -32,6 +34,23 @@ std::unique_ptr<detail::input_source> open(const source& from) {
   return std::make_unique<detail::input_source>(*from.stream(), from.name());
 }
 
+// A file piece must lie inside the file and, in NDJSON, begin at a line: a piece from
+// another machine is checked, not trusted.
+detail::placed_source place(const source& from, position at) {
+  detail::placed_source placed{open(from), at};
+  if (from.range_begin() == 0 && from.range_end() == UINT64_MAX) return placed;
+  const detail::input_source& in = *placed.source;
+  if (from.range_begin() > from.range_end() || from.range_end() > in.known_size() ||
+      !in.complete()) {
+    throw error(errc::usage, fmt::format("{}: byte range [{}, {}) is not inside the file ({} bytes)",
+                                         from.name(), from.range_begin(), from.range_end(),
+                                         in.known_size()));
+  }
+  placed.begin = from.range_begin();
+  placed.end = from.range_end();
+  return placed;
+}
+
 void add_counts(report& total, const report& more) {
   total.files += more.files;
   total.bytes += more.bytes;
@@ -45,24 +64,14 @@ void add_counts(report& total, const report& more) {
   total.stages.finish += more.stages.finish;
 }
 
-// Whether two merges pick the same key, stamp and tombstones from every record.
-bool same_rules(const options& a, const options& b) {
-  auto rule_tuple = [](const delete_rule& r) { return std::tie(r.field, r.value); };
-  return a.key == b.key && a.timestamp_field == b.timestamp_field && a.ts_unit == b.ts_unit &&
-         a.timestamp_format == b.timestamp_format &&
-         std::equal(a.delete_rules.begin(), a.delete_rules.end(), b.delete_rules.begin(),
-                    b.delete_rules.end(),
-                    [&](const delete_rule& x, const delete_rule& y) {
-                      return rule_tuple(x) == rule_tuple(y);
-                    });
-}
-
 }  // namespace
 
 class merger::impl {
  public:
   impl(options opts, reject_sink* rejects)
-      : context_(std::make_unique<detail::merge_context>(std::move(opts))), rejects_(rejects) {
+      : context_(std::make_unique<detail::merge_context>(std::move(opts))),
+        rejects_(rejects),
+        fingerprint_(detail::rules_fingerprint(context_->opts())) {
     totals_.threads = context_->threads();
   }
 
@@ -75,7 +84,7 @@ class merger::impl {
     }
     // Every input is opened before any is read, so a missing file fails before work is done.
     std::vector<detail::placed_source> placed;
-    for (std::size_t i = 0; i < sources.size(); ++i) placed.push_back({open(sources[i]), positions[i]});
+    for (std::size_t i = 0; i < sources.size(); ++i) placed.push_back(place(sources[i], positions[i]));
 
     // The pass fills tables of its own: if it throws, nothing here has changed.
     detail::pass_result pass = detail::run_pass(*context_, placed, rejects_);
@@ -89,7 +98,7 @@ class merger::impl {
   }
 
   void absorb(impl& other) {
-    if (!same_rules(context_->opts(), other.context_->opts())) {
+    if (fingerprint_ != other.fingerprint_) {
       throw error(errc::usage,
                   "cannot absorb a merge with other key, timestamp or delete options");
     }
@@ -98,6 +107,28 @@ class merger::impl {
     add_counts(totals_, other.totals_);
     busy_seconds_ += other.busy_seconds_;
     other.clear();
+  }
+
+  void save_partial(const std::vector<std::string>& paths) {
+    if (tables_.empty()) tables_.push_back(std::make_unique<detail::sharded_merge_table>());
+    fold();
+    detail::partial_counts counts{totals_.records, totals_.bad_records, totals_.bytes,
+                                  totals_.files};
+    detail::save_partial(*tables_[0], paths, fingerprint_, counts);
+  }
+
+  void add_partial(const std::string& path) {
+    auto file = std::make_unique<detail::input_source>(path, path);
+    if (!file->complete()) throw error(errc::usage, path + ": a partial merge must be a file");
+    auto table = std::make_unique<detail::sharded_merge_table>();
+    detail::partial_counts counts = detail::load_partial(*file, fingerprint_, *table);
+    tables_.push_back(std::move(table));
+    sources_.push_back(std::move(file));
+    totals_.records += counts.records;
+    totals_.bad_records += counts.bad_records;
+    totals_.bytes += counts.bytes;
+    totals_.files += counts.files;
+    if (tables_.size() > 4 * static_cast<std::size_t>(context_->threads())) fold();
   }
 
   report write(record_sink& out, bool last) {
@@ -118,6 +149,7 @@ class merger::impl {
     // Rejects first: if their file cannot be written, nothing has reached `out` yet.
     if (last && rejects_ != nullptr) rejects_->finish();
     context_->execute([&] { detail::write_winners(winners.live, out, context_->tokens()); });
+    for (const auto& s : sources_) s->check_unchanged();  // winners are read from the inputs
     out.finish();
     result.stages.finish += seconds_since(started);
     result.wall_seconds = busy_seconds_ + seconds_since(started);
@@ -137,6 +169,7 @@ class merger::impl {
 
  private:
   void fold() {
+    if (tables_.size() < 2) return;
     std::vector<detail::sharded_merge_table*> tables;
     for (auto& table : tables_) tables.push_back(table.get());
     context_->execute([&] { detail::fold_tables(tables, context_->tokens()); });
@@ -153,6 +186,7 @@ class merger::impl {
 
   std::unique_ptr<detail::merge_context> context_;  // pinned: scanners refer to its rules
   reject_sink* rejects_;
+  std::uint64_t fingerprint_;  // of the options that decide keys, stamps and tombstones
   std::vector<std::unique_ptr<detail::sharded_merge_table>> tables_;
   std::vector<std::unique_ptr<detail::input_source>> sources_;  // the winners point into them
   report totals_;
@@ -175,7 +209,15 @@ void merger::add(const std::vector<source>& sources, std::uint32_t first_input) 
   impl_->add(sources, positions);
 }
 
-void merger::absorb(merger&& other) { impl_->absorb(*other.impl_); }
+void merger::absorb(merger&& other) {
+  if (&other != this) impl_->absorb(*other.impl_);
+}
+
+void merger::save_partial(const std::vector<std::string>& bucket_paths) {
+  impl_->save_partial(bucket_paths);
+}
+
+void merger::add_partial(const std::string& path) { impl_->add_partial(path); }
 
 report merger::snapshot(record_sink& out) { return impl_->write(out, false); }
 

@@ -67,9 +67,10 @@ class pass {
   pass(merge_context& context, const std::vector<placed_source>& sources, reject_sink* rejects)
       : context_(context), opts_(context.opts()), sources_(sources), rejects_(rejects) {
     for (const placed_source& s : sources_) {
-      inputs_.push_back(s.source.get());
+      inputs_.push_back({s.source.get(), s.begin, s.end});
       locators_.emplace_back(s.source->data());
-      total_bytes_ += s.source->known_size();
+      std::uint64_t size = s.source->known_size();
+      total_bytes_ += std::min(size, s.end) - std::min(size, s.begin);
     }
   }
 
@@ -179,7 +180,7 @@ class pass {
   // Lines and columns count within the source; the offset is the input's.
   location locate(std::uint32_t file, std::uint64_t offset) {
     auto [line, column] = locators_[file].locate(offset);
-    return location{inputs_[file]->name(), line, column, sources_[file].at.offset + offset};
+    return location{inputs_[file].source->name(), line, column, sources_[file].at.offset + offset};
   }
 
   void handle_bad(const chunk& c, const bad_record& bad) {
@@ -221,7 +222,7 @@ class pass {
   const options& opts_;
   const std::vector<placed_source>& sources_;
   reject_sink* rejects_;
-  std::vector<input_source*> inputs_;
+  std::vector<reader_input> inputs_;
   std::vector<line_locator> locators_;
   std::uint64_t total_bytes_ = 0;
   chunk_pool pool_;

@@ -20,10 +20,13 @@
 
 namespace mergepipe::detail {
 
-/// An opened input and where its records stand in the order of all inputs.
+/// An opened input (or the piece [begin, end) of it) and where its records stand in the
+/// order of all inputs.
 struct placed_source {
   std::unique_ptr<input_source> source;
   position at;
+  std::uint64_t begin = 0;
+  std::uint64_t end = UINT64_MAX;
 };
 
 /// What a merge keeps between passes: its options, compiled rules, thread count and one

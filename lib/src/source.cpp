@@ -8,6 +8,13 @@ source source::file(std::string path) {
   return s;
 }
 
+source source::file_range(std::string path, std::uint64_t begin, std::uint64_t end) {
+  source s = file(std::move(path));
+  s.range_begin_ = begin;
+  s.range_end_ = end;
+  return s;
+}
+
 source source::buffer(std::string_view bytes, std::string name) {
   source s(kind::buffer, std::move(name));
   s.bytes_ = bytes;

@@ -5,6 +5,7 @@
 #include "mergepipe/merge.h"
 #include "mergepipe/merger.h"
 #include "mergepipe/options.h"
+#include "mergepipe/pieces.h"
 #include "mergepipe/report.h"
 #include "mergepipe/sink.h"
 #include "mergepipe/source.h"

@@ -55,6 +55,19 @@ class MERGEPIPE_API merger {
   /// result (else `mergepipe::error`, usage). `other` is left empty.
   void absorb(merger&& other);
 
+  /// Saves the merge so far for another process to continue: every key's latest record,
+  /// delete markers included, with its order stamp, split by key into `bucket_paths.size()`
+  /// files (the same key always lands in the same bucket, on every machine). Each file
+  /// appears complete or not at all. The merger keeps its state. Throws `mergepipe::error`
+  /// (`io`) when a file cannot be written.
+  void save_partial(const std::vector<std::string>& bucket_paths);
+
+  /// Merges a file written by `save_partial`, by the same rule: saving and adding back
+  /// changes no result. Throws `mergepipe::error`: `usage` when it was saved with other key,
+  /// timestamp or delete options, `bad_input` when it is not such a file (truncated,
+  /// corrupted), `io` when it cannot be read.
+  void add_partial(const std::string& path);
+
   /// Writes the current winners to `out` in output order, then calls `out.finish()`.
   /// The merger keeps its state: more sources may be added afterwards.
   report snapshot(record_sink& out);

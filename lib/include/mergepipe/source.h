@@ -25,6 +25,10 @@ class MERGEPIPE_API source {
   /// A file, memory-mapped when it is a regular file; "-" is standard input.
   /// Messages name it by `path` ("<stdin>" for "-").
   static source file(std::string path);
+  /// Bytes [begin, end) of a file, as `cut_into_pieces` cut them. Records keep their offsets
+  /// in the whole file, so the pieces of a file, each added at `{.input = i}`, merge exactly
+  /// like the file itself.
+  static source file_range(std::string path, std::uint64_t begin, std::uint64_t end);
   /// Bytes in memory, named `name` in messages. They are copied when the source is added,
   /// so `bytes` must stay valid until then, and not after.
   static source buffer(std::string_view bytes, std::string name = "<buffer>");
@@ -43,6 +47,9 @@ class MERGEPIPE_API source {
   [[nodiscard]] std::string_view bytes() const noexcept { return bytes_; }
   /// The stream of a stream source.
   [[nodiscard]] std::istream* stream() const noexcept { return stream_; }
+  /// The byte range of a file source: all of it unless made by `file_range`.
+  [[nodiscard]] std::uint64_t range_begin() const noexcept { return range_begin_; }
+  [[nodiscard]] std::uint64_t range_end() const noexcept { return range_end_; }
 
  private:
   source(kind k, std::string name) : kind_(k), name_(std::move(name)) {}
@@ -52,6 +59,8 @@ class MERGEPIPE_API source {
   std::string path_;
   std::string_view bytes_;
   std::istream* stream_ = nullptr;
+  std::uint64_t range_begin_ = 0;
+  std::uint64_t range_end_ = UINT64_MAX;
 };
 
 }  // namespace mergepipe
