@@ -3,36 +3,19 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
 #include <tuple>
 
 #include "mergepipe/mergepipe.h"
 #include "record_generator.h"
+#include "reference_merge.h"
 #include "test_files.h"
 
 namespace {
 
 using mergepipe::testing::generate_records;
 using mergepipe::testing::generated_record;
+using mergepipe::testing::reference_merge;
 using mergepipe::testing::temp_dir;
-
-// Last-writer-wins the obvious way: one pass in input order, a std::map, no parsing at all
-// (the generator tells the logical key and the rank of each timestamp).
-std::string reference_merge(const std::vector<generated_record>& records) {
-  std::map<std::size_t, std::pair<int, std::size_t>> latest;  // key -> (time rank, index)
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    auto [it, inserted] = latest.try_emplace(records[i].key, records[i].time_rank, i);
-    if (!inserted && std::pair(records[i].time_rank, i) > it->second)
-      it->second = {records[i].time_rank, i};
-  }
-  std::map<std::size_t, std::size_t> winners_in_input_order;
-  for (const auto& [key, stamp] : latest) {
-    if (!records[stamp.second].is_delete) winners_in_input_order[stamp.second] = key;
-  }
-  std::string out;
-  for (const auto& [index, key] : winners_in_input_order) out += records[index].json + "\n";
-  return out;
-}
 
 enum class layout { ndjson, array_compact, array_lines, array_pretty };
 

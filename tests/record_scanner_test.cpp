@@ -565,6 +565,15 @@ TEST(record_scanner_test, invalid_escape_is_rejected_anywhere) {
   EXPECT_EQ(reason_of(R"({"id":1,"a\x":1})"), bad_escape);
 }
 
+TEST(record_scanner_test, a_string_value_followed_by_a_colon_is_rejected) {
+  // An unread string value must still be consumed, or `"b":` reads as a field name.
+  for (const char* record : {R"({"id":1,"a":"b":c}})", R"({"id":1,"a":"b":"c"})",
+                             R"({"id":1,"a":["x":1]})"}) {
+    EXPECT_FALSE(harness().scan(record).ok) << record;
+  }
+  EXPECT_TRUE(harness().scan(R"({"id":1,"a":"b","c":"d"})").ok);
+}
+
 TEST(record_scanner_test, lone_surrogate_escape_is_rejected_anywhere) {
   for (const char* record :
        {R"({"id":1,"x":"\ud800"})", R"({"id":1,"x":"a\udc00b"})", R"({"id":1,"x":"\ud800\u0041"})",

@@ -8,7 +8,7 @@ packages=(
   libtbb-dev libsimdjson-dev libspdlog-dev libfmt-dev libcli11-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   librandom123-dev gnuplot-nox
-  llvm
+  llvm clang libclang-rt-14-dev
 )
 
 missing=()

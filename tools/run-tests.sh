@@ -32,3 +32,6 @@ echo "== ThreadSanitizer"
 TSAN_OPTIONS="halt_on_error=1 history_size=7 suppressions=$PWD/tests/tsan.supp" \
   configure_and_test build-tsan 'unit|cli' '^sumbench\.' -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMERGEPIPE_SANITIZE=thread
+
+echo "== fuzzing"
+tools/run-fuzz.sh 60

@@ -248,7 +248,12 @@ class record_scanner::walker {
         // characters); skip it for the common string without a backslash.
         if (capture == nullptr) {
           std::string_view token = value.raw_json_token();
-          if (std::memchr(token.data(), '\\', token.size()) == nullptr) return simdjson::SUCCESS;
+          if (std::memchr(token.data(), '\\', token.size()) == nullptr) {
+            // Consume it all the same: simdjson skips an unread string followed by ':' as a
+            // field name, which would let `{"a":"b":c}}` through as valid.
+            od::raw_json_string raw;
+            return value.get_raw_json_string().get(raw);
+          }
         }
         std::string_view text;
         if (auto code = value.get_string().get(text)) return code;

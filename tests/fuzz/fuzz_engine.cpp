@@ -1,0 +1,392 @@
+// The whole merge through the public API, on the input split into files at each 0x1e byte
+// (a control byte, never valid in a record), at several thread counts, chunk sizes and token
+// counts, under both error policies. Every run must match a sequential model built from the
+// same pieces one record at a time: the first bad record or the undelimitable array as the
+// error, every bad record as a reject, and otherwise the output of the reference merge.
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "chunker.h"
+#include "fuzz_support.h"
+#include "key_encoding.h"
+#include "mergepipe/mergepipe.h"
+#include "record_generator.h"
+#include "record_rules.h"
+#include "record_scanner.h"
+#include "reference_merge.h"
+
+namespace {
+
+namespace mp = mergepipe;
+using mergepipe::detail::array_item;
+using mergepipe::detail::array_splitter;
+using mergepipe::detail::compare_keys;
+using mergepipe::detail::input_format;
+using mergepipe::detail::probe_format;
+using mergepipe::detail::record_fields;
+using mergepipe::detail::record_rules;
+using mergepipe::detail::record_scanner;
+using mergepipe::detail::timestamp;
+using mergepipe::fuzz::append_lines;
+using mergepipe::fuzz::byte_at;
+using mergepipe::fuzz::is_json_space;
+using mergepipe::fuzz::padded;
+using mergepipe::fuzz::printable;
+using mergepipe::fuzz::span;
+
+constexpr std::size_t max_files = 4;
+constexpr char file_separator = '\x1e';
+
+// An input file that lives in memory, named by a path the engine can open and map.
+class memory_file {
+ public:
+  explicit memory_file(std::string_view bytes) : fd_(::memfd_create("fuzz-input", MFD_CLOEXEC)) {
+    FUZZ_CHECK(fd_ >= 0, "memfd_create failed");
+    for (std::size_t done = 0; done < bytes.size();) {
+      ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+      FUZZ_CHECK(n > 0, "writing the input failed");
+      done += static_cast<std::size_t>(n);
+    }
+    path_ = "/proc/self/fd/" + std::to_string(fd_);
+  }
+  ~memory_file() { ::close(fd_); }
+  memory_file(const memory_file&) = delete;
+  memory_file& operator=(const memory_file&) = delete;
+
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+ private:
+  int fd_;
+  std::string path_;
+};
+
+mp::options base_options() {
+  mp::options opts;
+  opts.delete_rules = {mp::parse_delete_rule("op=d"), mp::parse_delete_rule("/meta/deleted=true")};
+  return opts;
+}
+
+// One rejected record or error, with the location spelled out.
+struct located {
+  std::string file;
+  std::uint64_t line = 0, column = 0, offset = 0;
+  std::string reason;
+  std::string raw;
+  friend bool operator==(const located&, const located&) = default;
+};
+
+std::string describe(const located& l) {
+  return l.file + ":" + std::to_string(l.line) + ":" + std::to_string(l.column) + " (byte " +
+         std::to_string(l.offset) + "): " + l.reason + " " + printable(l.raw);
+}
+
+// What a run did, without its timings.
+struct outcome {
+  bool ok = false;
+  std::optional<located> error;
+  std::string what;
+  std::string output;
+  std::vector<located> rejects;
+  std::uint64_t records = 0, bad_records = 0, distinct_keys = 0, superseded = 0, deleted = 0,
+                output_records = 0;
+  friend bool operator==(const outcome&, const outcome&) = default;
+};
+
+std::string describe(const outcome& o) {
+  std::string out = o.ok ? "ok, output:\n" + o.output : "error " + describe(*o.error);
+  for (const located& r : o.rejects) out += "\n  reject " + describe(r);
+  return out;
+}
+
+struct collected_rejects final : mp::reject_sink {
+  std::vector<located> lines;
+  void write(const mp::rejected_record& r) override {
+    lines.push_back({std::string(r.file), r.line, r.column, r.offset, std::string(r.reason),
+                     std::string(r.raw)});
+  }
+};
+
+outcome run(const mp::options& opts) {
+  outcome o;
+  collected_rejects rejects;
+  mp::callback_sink sink([&](std::string_view record) {
+    o.output += record;
+    o.output += '\n';
+  });
+  try {
+    mp::report r = mp::merge(opts, sink, &rejects);
+    o.ok = true;
+    o.records = r.records;
+    o.bad_records = r.bad_records;
+    o.distinct_keys = r.distinct_keys;
+    o.superseded = r.superseded;
+    o.deleted = r.deleted;
+    o.output_records = r.output_records;
+  } catch (const mp::error& e) {
+    FUZZ_CHECK(o.output.empty(), "output before an error: " + o.output);
+    const mp::location& w = e.where();
+    o.error = located{w.file, w.line, w.column, w.offset, e.reason(), {}};
+    o.what = e.what();
+    if (e.code() != mp::errc::bad_input) o.error->reason += " (not bad input)";
+  }
+  o.rejects = std::move(rejects.lines);
+  return o;
+}
+
+// --- The sequential model ---
+
+struct model_record {
+  std::size_t file = 0;
+  span where;
+  bool good = false;
+  std::string key;
+  record_fields fields;
+  std::string reason;
+};
+
+struct model {
+  std::vector<model_record> records;  // good and bad, in input order
+  std::optional<model_record> fatal;  // the array that could not be delimited
+};
+
+// Removes whitespace outside strings, the obvious way.
+std::string minified(std::string_view json) {
+  std::string out;
+  bool in_string = false;
+  bool escaped = false;
+  for (char c : json) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (is_json_space(c)) {
+      continue;
+    } else if (c == '"') {
+      in_string = true;
+    }
+    out += c;
+  }
+  return out;
+}
+
+model build_model(const std::vector<std::string_view>& files, const record_rules& rules) {
+  record_scanner scanner(rules);
+  model m;
+  for (std::size_t f = 0; f < files.size() && !m.fatal; ++f) {
+    std::string_view text = files[f];
+    const std::string buffer = padded(text, '\0');
+    auto bad = [&](span where, std::string reason) {
+      m.records.push_back({f, where, false, {}, {}, std::move(reason)});
+    };
+    auto record = [&](span where) {
+      model_record r{f, where, true, {}, {}, {}};
+      if (!scanner.scan(buffer.data() + where.offset, where.bytes.size(), r.key, r.fields)) {
+        r.good = false;
+        r.reason = scanner.reason();
+      }
+      m.records.push_back(std::move(r));
+    };
+    auto probe = probe_format(text.data(), text.size(), true);
+    if (probe->format == input_format::ndjson) {
+      std::vector<span> lines;
+      append_lines(text, probe->records_begin, text.size(), lines);
+      for (const span& line : lines) record(line);
+      continue;
+    }
+    array_splitter splitter(probe->records_begin);
+    std::vector<array_item> items;
+    splitter.split(buffer.data(), text.size(), std::size_t{1} << 40, true, items);
+    for (const array_item& item : items) {
+      span where{item.offset, text.substr(item.offset, item.size)};
+      switch (item.what) {
+        case array_item::kind::element:
+          record(where);
+          break;
+        case array_item::kind::empty_element:
+          bad(where, "empty array element");
+          break;
+        case array_item::kind::trailing_content:
+          bad(where, "unexpected content after the closing ]");
+          break;
+      }
+    }
+    if (splitter.fatal()) {
+      m.fatal =
+          model_record{f, {splitter.fatal()->offset, {}}, false, {}, {}, splitter.fatal()->reason};
+    }
+  }
+  return m;
+}
+
+located locate(const model_record& r, const std::vector<std::string_view>& files,
+               const std::vector<std::string>& paths) {
+  std::string_view before = files[r.file].substr(0, r.where.offset);
+  std::size_t line_start = before.rfind('\n');
+  line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+  auto lines = static_cast<std::uint64_t>(std::count(before.begin(), before.end(), '\n'));
+  return {paths[r.file],  lines + 1, r.where.offset - line_start + 1,
+          r.where.offset, r.reason,  std::string(r.where.bytes)};
+}
+
+// What a run under `policy` must do, with `order` input.
+outcome expected_outcome(const model& m, mp::error_policy policy,
+                         const std::vector<std::string_view>& files,
+                         const std::vector<std::string>& paths) {
+  outcome o;
+  std::vector<mp::testing::generated_record> good;
+  std::map<std::string, std::size_t> key_ids;
+  std::vector<timestamp> instants;
+  for (const model_record& r : m.records) {
+    if (r.good && r.fields.has_timestamp) instants.push_back(r.fields.ts);
+  }
+  std::sort(instants.begin(), instants.end());
+  for (const model_record& r : m.records) {
+    if (!r.good) {
+      located where = locate(r, files, paths);
+      if (policy == mp::error_policy::fail) {
+        where.raw.clear();
+        o.error = where;
+        return o;
+      }
+      o.rejects.push_back(where);
+      continue;
+    }
+    int rank = 0;
+    if (r.fields.has_timestamp) {
+      rank = 1 + static_cast<int>(std::lower_bound(instants.begin(), instants.end(), r.fields.ts) -
+                                  instants.begin());
+    }
+    auto id = key_ids.try_emplace(r.key, key_ids.size()).first->second;
+    good.push_back({minified(r.where.bytes), id, rank, r.fields.is_delete});
+  }
+  if (m.fatal) {
+    o.error = locate(*m.fatal, files, paths);
+    o.error->raw.clear();
+    return o;
+  }
+  o.ok = true;
+  o.output = mp::testing::reference_merge(good);
+  o.records = good.size();
+  o.bad_records = o.rejects.size();
+  o.distinct_keys = key_ids.size();
+  o.superseded = o.records - o.distinct_keys;
+  o.output_records = static_cast<std::uint64_t>(std::count(o.output.begin(), o.output.end(), '\n'));
+  o.deleted = o.distinct_keys - o.output_records;
+  return o;
+}
+
+// Checks a run in key order: the reference's records, sorted by their keys.
+void check_key_order(const outcome& got, const outcome& in_input_order, const model& m) {
+  std::map<std::string, std::string> key_of;  // minified record -> key
+  for (const model_record& r : m.records) {
+    if (r.good) key_of[minified(r.where.bytes)] = r.key;
+  }
+  auto split_lines = [](const std::string& text) {
+    std::vector<std::string> lines;
+    for (std::size_t begin = 0, end; (end = text.find('\n', begin)) != std::string::npos;
+         begin = end + 1) {
+      lines.push_back(text.substr(begin, end - begin));
+    }
+    return lines;
+  };
+  std::vector<std::string> lines = split_lines(got.output);
+  std::vector<std::string> expected = split_lines(in_input_order.output);
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    FUZZ_CHECK(compare_keys(key_of[lines[i - 1]], key_of[lines[i]]) < 0,
+               "key order broken at " + lines[i]);
+  }
+  std::sort(lines.begin(), lines.end());
+  std::sort(expected.begin(), expected.end());
+  FUZZ_CHECK(lines == expected, "key order holds other records:\n" + got.output);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  std::vector<std::string_view> files;
+  for (std::size_t begin = 0;;) {
+    std::size_t end =
+        files.size() + 1 < max_files ? input.find(file_separator, begin) : std::string_view::npos;
+    files.push_back(input.substr(begin, end == std::string_view::npos ? end : end - begin));
+    if (end == std::string_view::npos) break;
+    begin = end + 1;
+  }
+  std::deque<memory_file> storage;
+  mp::options opts = base_options();
+  std::vector<std::string> paths;
+  for (std::string_view f : files) paths.push_back(storage.emplace_back(f).path());
+  opts.inputs = paths;
+
+  const record_rules rules = record_rules::compile(opts);
+  const model m = build_model(files, rules);
+
+  // The first setting is the plain sequential one; the input picks the others' chunk sizes.
+  struct setting {
+    unsigned threads;
+    std::size_t chunk_size;
+    unsigned tokens;
+  };
+  const setting settings[] = {
+      {1, std::size_t{1} << 20, 1},
+      {2, 64 + (byte_at(input, 0) << 8 | byte_at(input, 1)) % 4033, 1 + byte_at(input, 2) % 8},
+      {1, 64 + byte_at(input, 3) * 16, 2},
+      {2, 1 + byte_at(input, 4) % 64, 3},
+  };
+  for (mp::error_policy policy : {mp::error_policy::fail, mp::error_policy::skip}) {
+    const outcome expected = expected_outcome(m, policy, files, paths);
+    std::optional<outcome> first;
+    for (const setting& s : settings) {
+      opts.on_error = policy;
+      opts.threads = s.threads;
+      opts.chunk_size = s.chunk_size;
+      opts.tokens = s.tokens;
+      const std::string name = std::string(policy == mp::error_policy::fail ? "fail" : "skip") +
+                               ", " + std::to_string(s.threads) + " thread(s), chunk size " +
+                               std::to_string(s.chunk_size) + ", " + std::to_string(s.tokens) +
+                               " token(s)";
+      opts.order = mp::output_order::input;
+      outcome got = run(opts);
+      if (first) {
+        FUZZ_CHECK(got == *first,
+                   name + ": " + describe(got) + "\nfirst setting: " + describe(*first));
+      }
+      FUZZ_CHECK(got.ok == expected.ok && got.error == expected.error &&
+                     got.rejects == expected.rejects && got.output == expected.output,
+                 name + ": " + describe(got) + "\nexpected: " + describe(expected));
+      FUZZ_CHECK(got.records == expected.records && got.bad_records == expected.bad_records &&
+                     got.distinct_keys == expected.distinct_keys &&
+                     got.superseded == expected.superseded && got.deleted == expected.deleted &&
+                     got.output_records == expected.output_records,
+                 name + ": counts differ");
+      // Accepted and rejected records account for every record.
+      if (got.ok) {
+        FUZZ_CHECK(got.records + got.rejects.size() == m.records.size(),
+                   name + ": records lost or invented");
+      }
+      if (!first) {
+        first = got;
+        if (got.ok) {
+          opts.order = mp::output_order::key;
+          check_key_order(run(opts), got, m);
+        }
+      }
+    }
+  }
+  return 0;
+}
