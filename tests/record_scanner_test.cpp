@@ -550,6 +550,20 @@ TEST(record_scanner_test, integers_wider_than_64_bits_are_valid_and_exact) {
   EXPECT_NE(key_of(R"({"id":18446744073709551616})"), key_of(R"({"id":18446744073709551617})"));
 }
 
+TEST(record_scanner_test, exponents_of_many_digits_are_valid_within_a_double) {
+  for (const char* number : {"1e0000000000000000000001", "0e99999999999999999999",
+                             "-2.5E-99999999999999999999", "1.7e0000000000000000000308"}) {
+    std::string record = std::string(R"({"id":1,"x":)") + number + "}";
+    EXPECT_TRUE(harness().scan(record).ok) << record;
+  }
+  for (const char* number : {"1e0000000000000000000400", "1.8e308", "1e99999999999999999999"}) {
+    std::string record = std::string(R"({"id":1,"x":)") + number + "}";
+    EXPECT_EQ(reason_of(record), "invalid JSON: malformed number or number out of range")
+        << record;
+  }
+  EXPECT_EQ(key_of(R"({"id":1e0000000000000000000001})"), key_of(R"({"id":10})"));
+}
+
 TEST(record_scanner_test, negative_zero_is_valid) {
   EXPECT_EQ(key_of(R"({"id":-0})"), key_of(R"({"id":0})"));
   EXPECT_EQ(key_of(R"({"id":-0.0})"), number("0"));

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "mergepipe/error.h"
@@ -65,9 +66,19 @@ void output_file::open() {
     direct_ = true;
     return;
   }
-  std::size_t slash = path_.rfind('/');
-  std::string dir = slash == std::string::npos ? "." : path_.substr(0, slash + 1);
-  std::string base = slash == std::string::npos ? path_ : path_.substr(slash + 1);
+  // A symbolic link stays a link: the file it names is the one replaced.
+  struct stat link {};
+  if (::lstat(path_.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+    namespace fs = std::filesystem;
+    std::error_code ignored;
+    fs::path named = fs::read_symlink(path_, ignored);
+    if (named.is_relative()) named = fs::path(path_).parent_path() / named;
+    target_ = fs::weakly_canonical(named, ignored).string();
+  }
+  if (target_.empty()) target_ = path_;
+  std::size_t slash = target_.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : target_.substr(0, slash + 1);
+  std::string base = slash == std::string::npos ? target_ : target_.substr(slash + 1);
   temp_path_ = (slash == std::string::npos ? std::string() : dir) + "." + base + ".tmp-XXXXXX";
   fd_ = ::mkostemp(temp_path_.data(), O_CLOEXEC);
   if (fd_ < 0) {
@@ -122,7 +133,7 @@ void output_file::commit() {
     fail("cannot close output file", errno);
   }
   fd_ = -1;
-  if (::rename(temp_path_.c_str(), path_.c_str()) != 0)
+  if (::rename(temp_path_.c_str(), target_.c_str()) != 0)
     fail("cannot rename output into place", errno);
   committed_ = true;
 }

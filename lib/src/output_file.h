@@ -26,6 +26,7 @@ class output_file {
   [[noreturn]] void fail(const char* what, int err) const;
 
   std::string path_;
+  std::string target_;  // the file `path_` names, through a symbolic link
   std::string temp_path_;
   int fd_ = -1;
   bool opened_ = false;

@@ -9,6 +9,7 @@
 
 #include "chunker.h"
 #include "input_source.h"
+#include "json_number.h"
 #include "key_encoding.h"
 
 namespace mergepipe::detail {
@@ -241,7 +242,14 @@ class record_scanner::walker {
       case od::json_type::number: {
         if (capture != nullptr) capture->text = trim_token(value.raw_json_token());
         double ignored;
-        return value.get_double().get(ignored);
+        auto code = value.get_double().get(ignored);
+        // simdjson refuses exponents of many digits (`1e0000000000000000000001`); SPEC 1
+        // only refuses what overflows a double.
+        if (code == simdjson::NUMBER_ERROR &&
+            json_number_fits_double(trim_token(value.raw_json_token()))) {
+          return simdjson::SUCCESS;
+        }
+        return code;
       }
       case od::json_type::string: {
         // Unescaping is the only check left for a string (stage 1 did UTF-8 and control

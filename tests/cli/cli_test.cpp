@@ -957,6 +957,19 @@ TEST_F(cli_test, output_file_is_written_on_success) {
   EXPECT_EQ(dir_.names(), (std::vector<std::string>{"in.ndjson", "new.json", "out.ndjson"}));
 }
 
+TEST_F(cli_test, output_through_a_symbolic_link_replaces_the_file_it_names) {
+  write("in.ndjson", join_lines(basic_records));
+  write("real.ndjson", "old content\n");
+  std::filesystem::create_symlink("real.ndjson", dir_.file("link.ndjson"));
+  std::filesystem::create_symlink("later.ndjson", dir_.file("dangling.ndjson"));
+  EXPECT_TRUE(succeeds_with(run({"-o", "link.ndjson", "in.ndjson"}), ""));
+  EXPECT_TRUE(succeeds_with(run({"-o", "dangling.ndjson", "in.ndjson"}), ""));
+  EXPECT_TRUE(std::filesystem::is_symlink(dir_.file("link.ndjson")));
+  EXPECT_TRUE(std::filesystem::is_symlink(dir_.file("dangling.ndjson")));
+  EXPECT_EQ(read("real.ndjson"), basic_expected);
+  EXPECT_EQ(read("later.ndjson"), basic_expected);
+}
+
 TEST_F(cli_test, failed_run_leaves_output_file_untouched_and_no_temporary) {
   write("bad.ndjson", join_lines({R"({"id":1})", R"({"x":1})"}));
   write("out.ndjson", "old content\n");
