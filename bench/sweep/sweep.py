@@ -94,6 +94,7 @@ set terminal svg size 1100,450 dynamic font 'sans,11'
 set output '{svg}'
 set multiplot layout 1,2 title '{os.path.basename(args.file)} ({size / 1e6:.0f} MB), median of {args.repeat}'
 set logscale x 2
+set format x '%.0b%B'
 set xlabel 'chunk size (bytes)'
 set ylabel 'MB/s'
 set key left top
