@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds and runs every test: a warnings-as-errors release build (unit, CLI and install
-# tests), then the unit and CLI tests again under AddressSanitizer+UBSan and under
-# ThreadSanitizer. Build trees: build/, build-asan/, build-tsan/. Warnings are errors in the
-# release build only: instrumented builds provoke GCC's false positives inside libstdc++.
+# Builds and runs every test: a warnings-as-errors release build (unit, CLI, install and
+# limit tests), then the unit and CLI tests again under AddressSanitizer+UBSan and under
+# ThreadSanitizer, then every fuzz target for a minute. Build trees: build/, build-asan/,
+# build-tsan/, build-fuzz/. Warnings are errors in the release build only: instrumented builds
+# provoke GCC's false positives inside libstdc++. Tests labelled `long` (a 5 GB input) are
+# left out: run them with `ctest --test-dir build -L long`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -16,9 +18,9 @@ configure_and_test() {
     --timeout 600
 }
 
-echo "== release build: unit, CLI and install tests"
-configure_and_test build 'unit|cli|install' '' -DCMAKE_BUILD_TYPE=Release -DMERGEPIPE_WERROR=ON \
-  -DMERGEPIPE_BUILD_BENCH=ON
+echo "== release build: unit, CLI, install and limit tests"
+configure_and_test build 'unit|cli|install|limits' '' -DCMAKE_BUILD_TYPE=Release \
+  -DMERGEPIPE_WERROR=ON -DMERGEPIPE_BUILD_BENCH=ON
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \

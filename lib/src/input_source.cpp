@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <istream>
+#include <string>
 
 #include "mergepipe/error.h"
 
@@ -64,6 +65,7 @@ input_source::input_source(std::istream& in, std::string display_name)
 }
 
 input_source::~input_source() {
+  guard_.unwatch();
   if (data_ != nullptr) ::munmap(data_, reserved_);
   if (owns_fd_) ::close(fd_);
 }
@@ -81,6 +83,7 @@ void input_source::map_regular_file(std::size_t file_size) {
   if (file_size == 0) return;
   void* file = ::mmap(region, file_size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd_, 0);
   if (file == MAP_FAILED) throw_io(name_, "cannot map", errno);
+  guard_.watch(region, file_size);
   ::madvise(region, file_size, MADV_SEQUENTIAL);
 }
 
@@ -109,6 +112,20 @@ void input_source::commit_stream_bytes(std::size_t new_size) {
   if (::mprotect(data_, grow, PROT_READ | PROT_WRITE) != 0)
     throw_io(name_, "cannot grow the input buffer", errno);
   committed_ = grow;
+}
+
+void input_source::check_unchanged() const {
+  if (!mapped_) return;
+  struct stat st {};
+  if (::fstat(fd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) < size_) {
+    throw error(errc::io, name_ + ": changed while being read: it shrank from " +
+                              std::to_string(size_) + " to " + std::to_string(st.st_size) +
+                              " bytes");
+  }
+  if (guard_.faulted()) {
+    throw error(errc::io, name_ + ": changed while being read: part of the mapped file " +
+                              "could not be read (bus error)");
+  }
 }
 
 std::size_t input_source::read_more(std::size_t min_bytes) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "mapping_guard.h"
+
 namespace mergepipe::detail {
 
 /// Bytes simdjson may read past the end of a record (SIMDJSON_PADDING); kept readable after
@@ -47,6 +49,10 @@ class input_source {
   /// 0 means the input is complete. Throws mergepipe::error (errc::io) on a read error.
   std::size_t read_more(std::size_t min_bytes);
 
+  /// Throws mergepipe::error (errc::io) naming the file if a mapped file shrank or could not be
+  /// read while mapped: then some of the bytes read were zeros, not the file's.
+  void check_unchanged() const;
+
  private:
   void map_regular_file(std::size_t file_size);
   void reserve_stream_buffer();
@@ -65,6 +71,7 @@ class input_source {
   std::size_t committed_ = 0;  // readable and writable prefix of a stream buffer
   std::uint64_t device_ = 0;
   std::uint64_t inode_ = 0;
+  mapping_guard guard_;  // a mapped file that shrinks reads as zeros instead of killing us
 };
 
 }  // namespace mergepipe::detail

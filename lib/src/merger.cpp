@@ -149,6 +149,7 @@ class merger::impl {
     // Rejects first: if their file cannot be written, nothing has reached `out` yet.
     if (last && rejects_ != nullptr) rejects_->finish();
     context_->execute([&] { detail::write_winners(winners.live, out, context_->tokens()); });
+    for (const auto& s : sources_) s->check_unchanged();  // winners are read from the inputs
     out.finish();
     result.stages.finish += seconds_since(started);
     result.wall_seconds = busy_seconds_ + seconds_since(started);

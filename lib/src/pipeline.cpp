@@ -13,6 +13,7 @@
 #include "line_locator.h"
 #include "mergepipe/error.h"
 #include "tsan_annotations.h"
+#include "unchanged_inputs.h"
 
 namespace mergepipe::detail {
 namespace {
@@ -240,7 +241,7 @@ class pass {
 
 pass_result run_pass(merge_context& context, const std::vector<placed_source>& sources,
                      reject_sink* rejects) {
-  return pass(context, sources, rejects).run();
+  return read_unchanged(sources, [&] { return pass(context, sources, rejects).run(); });
 }
 
 }  // namespace mergepipe::detail

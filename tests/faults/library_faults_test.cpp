@@ -1,0 +1,169 @@
+// Faults met through the library API: outputs that fill up, inputs that vanish or cannot be
+// read. Each is a mergepipe::error with errc::io naming the file, and a failed merge leaves
+// an existing output file untouched and no temporary file behind.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "mergepipe/mergepipe.h"
+#include "test_files.h"
+
+namespace mergepipe {
+namespace {
+
+using testing::read_file;
+using testing::temp_dir;
+
+// NDJSON of `count` records with distinct keys, about 80 bytes each.
+std::string records(int count) {
+  std::string text;
+  for (int i = 0; i < count; ++i) {
+    text += R"({"id":)" + std::to_string(i) +
+            R"(,"updated_at":"2024-03-05T12:00:00Z","v":"abcdefghijklmnopqrstuvwxyz"})"
+            "\n";
+  }
+  return text;
+}
+
+std::string merged(const options& opts) {
+  std::string out;
+  callback_sink sink([&](std::string_view record) { (out += record) += '\n'; });
+  merge(opts, sink);
+  return out;
+}
+
+// Runs `fn`, which must throw mergepipe::error with errc::io and a message containing `needle`.
+template <typename Fn>
+::testing::AssertionResult fails_with_io_error(Fn&& fn, const std::string& needle) {
+  try {
+    fn();
+  } catch (const error& e) {
+    if (e.code() != errc::io)
+      return ::testing::AssertionFailure() << "not an I/O error: " << e.what();
+    if (std::string(e.what()).find(needle) == std::string::npos)
+      return ::testing::AssertionFailure() << "message lacks " << needle << ": " << e.what();
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure() << "no error";
+}
+
+std::vector<std::string> names_in(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST(library_faults_test, a_full_device_is_an_io_error_naming_it) {
+  temp_dir dir;
+  options opts;
+  opts.inputs = {dir.write("in.ndjson", records(100))};
+  EXPECT_TRUE(fails_with_io_error(
+      [&] {
+        json_file_sink out("/dev/full", output_format::ndjson);
+        merge(opts, out);
+      },
+      "/dev/full: write failed: No space left on device"));
+
+  dir.write("bad.ndjson", "nonsense\n" + records(1));
+  opts.inputs = {dir.file("bad.ndjson")};
+  opts.on_error = error_policy::skip;
+  std::size_t written = 0;
+  EXPECT_TRUE(fails_with_io_error(
+      [&] {
+        callback_sink out([&](std::string_view) { ++written; });
+        rejects_file_sink rejects("/dev/full");
+        merge(opts, out, &rejects);
+      },
+      "/dev/full"));
+  EXPECT_EQ(written, 0u) << "the rejects are written before the output";
+}
+
+// Lowers the file size limit of this process, so that writing a regular file fails midway
+// with EFBIG as on a full disk (SIGXFSZ ignored, as a server would).
+class file_size_limit {
+ public:
+  explicit file_size_limit(rlim_t bytes) {
+    ::getrlimit(RLIMIT_FSIZE, &saved_);
+    rlimit lower = saved_;
+    lower.rlim_cur = bytes;
+    ::setrlimit(RLIMIT_FSIZE, &lower);
+    saved_handler_ = ::signal(SIGXFSZ, SIG_IGN);
+  }
+  ~file_size_limit() {
+    ::setrlimit(RLIMIT_FSIZE, &saved_);
+    ::signal(SIGXFSZ, saved_handler_);
+  }
+  file_size_limit(const file_size_limit&) = delete;
+  file_size_limit& operator=(const file_size_limit&) = delete;
+
+ private:
+  rlimit saved_{};
+  sighandler_t saved_handler_ = SIG_DFL;
+};
+
+TEST(library_faults_test, a_write_that_fails_midway_leaves_the_old_file_and_no_temporary) {
+  temp_dir dir;
+  options opts;
+  opts.inputs = {dir.write("in.ndjson", records(50000))};  // 4 MB of output
+  const std::string target = dir.write("out.ndjson", "old content\n");
+  {
+    file_size_limit limit(256 * 1024);
+    EXPECT_TRUE(fails_with_io_error(
+        [&] {
+          json_file_sink out(target, output_format::ndjson);
+          merge(opts, out);
+        },
+        "out.ndjson: write failed: File too large"));
+  }
+  EXPECT_EQ(read_file(target), "old content\n");
+  EXPECT_EQ(names_in(std::filesystem::path(target).parent_path()),
+            (std::vector<std::string>{"in.ndjson", "out.ndjson"}));
+}
+
+TEST(library_faults_test, an_input_deleted_while_it_is_read_still_merges) {
+  temp_dir dir;
+  const std::string content = records(20000);
+  options opts;
+  opts.inputs = {dir.write("in.ndjson", content)};
+  opts.chunk_size = 64 * 1024;
+  const std::string expected = merged(opts);
+  ASSERT_EQ(expected, content);
+
+  // The file is open and mapped: its data stays until the merge lets go of it.
+  opts.progress_interval_seconds = 0;
+  opts.on_progress = [&](const progress&) { std::filesystem::remove(opts.inputs[0]); };
+  EXPECT_EQ(merged(opts), expected);
+  EXPECT_FALSE(std::filesystem::exists(opts.inputs[0]));
+}
+
+TEST(library_faults_test, an_input_that_vanished_before_it_was_opened_is_an_io_error) {
+  temp_dir dir;
+  const std::string link = dir.file("link.ndjson");
+  std::filesystem::create_symlink(dir.write("in.ndjson", records(1)), link);
+  std::filesystem::remove(dir.file("in.ndjson"));
+  options opts;
+  opts.inputs = {link};
+  EXPECT_TRUE(fails_with_io_error([&] { merged(opts); },
+                                  link + ": cannot open: No such file or directory"));
+}
+
+TEST(library_faults_test, an_unreadable_input_is_an_io_error_naming_it) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root reads every file";
+  temp_dir dir;
+  options opts;
+  opts.inputs = {dir.write("secret.ndjson", records(1))};
+  std::filesystem::permissions(opts.inputs[0], std::filesystem::perms::none);
+  EXPECT_TRUE(fails_with_io_error([&] { merged(opts); },
+                                  opts.inputs[0] + ": cannot open: Permission denied"));
+}
+
+}  // namespace
+}  // namespace mergepipe
