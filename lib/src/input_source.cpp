@@ -114,6 +114,13 @@ void input_source::commit_stream_bytes(std::size_t new_size) {
   committed_ = grow;
 }
 
+void input_source::release(std::uint64_t begin, std::uint64_t end) noexcept {
+  if (!mapped_) return;
+  std::uint64_t first = begin / page_size * page_size;
+  std::uint64_t last = std::min<std::uint64_t>(end, size_) / page_size * page_size;
+  if (first < last) ::madvise(data_ + first, last - first, MADV_DONTNEED);
+}
+
 void input_source::check_unchanged() const {
   if (!mapped_) return;
   struct stat st {};

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -63,6 +64,28 @@ void add_counts(report& total, const report& more) {
   total.stages.merge += more.stages.merge;
   total.stages.finish += more.stages.finish;
 }
+
+// Gives back the memory of each mapped input up to the last winner written from it.
+class pages_behind_writer {
+ public:
+  explicit pages_behind_writer(const std::vector<std::unique_ptr<detail::input_source>>& sources)
+      : sources_(&sources), marks_(sources.size(), 0) {}
+
+  void operator()(const detail::winner& last) {
+    for (std::size_t i = 0; i < sources_->size(); ++i) {
+      detail::input_source& in = *(*sources_)[i];
+      if (last.data < in.data() || last.data >= in.data() + in.size()) continue;
+      auto offset = static_cast<std::uint64_t>(last.data - in.data());
+      in.release(marks_[i], offset);
+      marks_[i] = std::max(marks_[i], offset);
+      return;
+    }
+  }
+
+ private:
+  const std::vector<std::unique_ptr<detail::input_source>>* sources_;
+  std::vector<std::uint64_t> marks_;
+};
 
 }  // namespace
 
@@ -148,7 +171,9 @@ class merger::impl {
     result.output_records = winners.live.size();
     // Rejects first: if their file cannot be written, nothing has reached `out` yet.
     if (last && rejects_ != nullptr) rejects_->finish();
-    context_->execute([&] { detail::write_winners(winners.live, out, context_->tokens()); });
+    context_->execute([&] {
+      detail::write_winners(winners.live, out, context_->tokens(), release_behind());
+    });
     for (const auto& s : sources_) s->check_unchanged();  // winners are read from the inputs
     out.finish();
     result.stages.finish += seconds_since(started);
@@ -174,6 +199,13 @@ class merger::impl {
     for (auto& table : tables_) tables.push_back(table.get());
     context_->execute([&] { detail::fold_tables(tables, context_->tokens()); });
     tables_.resize(1);
+  }
+
+  // In input order the winners are written as their inputs are laid out: the pages behind
+  // the last one written are read no more. In key order they are read in no useful order.
+  std::function<void(const detail::winner&)> release_behind() {
+    if (context_->opts().order != output_order::input) return {};
+    return pages_behind_writer(sources_);
   }
 
   void clear() {

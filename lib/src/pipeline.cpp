@@ -69,6 +69,7 @@ class pass {
       : context_(context), opts_(context.opts()), sources_(sources), rejects_(rejects) {
     for (const placed_source& s : sources_) {
       inputs_.push_back({s.source.get(), s.begin, s.end});
+      released_.push_back(s.begin);
       locators_.emplace_back(s.source->data());
       std::uint64_t size = s.source->known_size();
       total_bytes_ += std::min(size, s.end) - std::min(size, s.begin);
@@ -176,6 +177,10 @@ class pass {
     if (c->fatal) {
       throw error(errc::bad_input, c->fatal->reason, locate(c->file, c->fatal->offset));
     }
+    // This chunk and all before it are parsed: their pages are read no more until the
+    // winners are written, so the mapped input does not stay resident all at once.
+    inputs_[c->file].source->release(released_[c->file], c->end);
+    released_[c->file] = c->end;
   }
 
   // Lines and columns count within the source; the offset is the input's.
@@ -225,6 +230,7 @@ class pass {
   reject_sink* rejects_;
   std::vector<reader_input> inputs_;
   std::vector<line_locator> locators_;
+  std::vector<std::uint64_t> released_;  // per input: memory given back up to here
   std::uint64_t total_bytes_ = 0;
   chunk_pool pool_;
   chunk_reader reader_{inputs_, opts_.chunk_size, pool_};

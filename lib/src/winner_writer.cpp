@@ -42,7 +42,8 @@ void minify_block(const std::vector<winner>& winners, minified_block& block) {
 
 }  // namespace
 
-void write_winners(const std::vector<winner>& winners, record_sink& out, unsigned tokens) {
+void write_winners(const std::vector<winner>& winners, record_sink& out, unsigned tokens,
+                   const std::function<void(const winner&)>& written) {
   // A ring of `tokens` blocks suffices: the last stage is serial in order, so block i is
   // written before block i + tokens can be started.
   std::vector<minified_block> ring(tokens);
@@ -79,6 +80,7 @@ void write_winners(const std::vector<winner>& winners, record_sink& out, unsigne
                    out.write(std::string_view(block->bytes).substr(start, end - start));
                    start = end;
                  }
+                 if (written) written(winners[block->first + block->count - 1]);
                });
   });
   pipeline_scope edges(&done);

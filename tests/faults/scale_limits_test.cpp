@@ -82,4 +82,30 @@ TEST_F(scale_limits_test, ten_million_distinct_keys) {
   EXPECT_LT(r.max_rss_kib, 4L << 20);
 }
 
+// A mapped input is given back as it is read and as its winners are written: memory follows
+// the keys, not the input size (SPEC 2).
+TEST_F(scale_limits_test, a_large_input_with_few_keys_does_not_stay_resident) {
+  constexpr std::size_t size = std::size_t{256} << 20;
+  {
+    std::ofstream in(dir_.file("in.ndjson"), std::ios::binary);
+    std::string block;
+    for (std::size_t i = 0, written = 0; written < size; ++i) {
+      block += R"({"id":)" + std::to_string(i % 1000) + R"(,"seq":)" + std::to_string(i) +
+               R"(,"pad":"................................................................"})" +
+               "\n";
+      if (block.size() > (1 << 20)) {
+        in << block;
+        written += block.size();
+        block.clear();
+      }
+    }
+  }
+  for (const char* order : {"input", "key"}) {
+    SCOPED_TRACE(order);
+    child_exit r = run({"-o", "out.ndjson", "--order", order, "in.ndjson"});
+    ASSERT_EQ(r.exit_code, 0) << read_file(dir_.file("err"));
+    EXPECT_LT(r.max_rss_kib, 64L << 10) << "of a " << (size >> 20) << " MiB input";
+  }
+}
+
 }  // namespace
