@@ -8,6 +8,7 @@ packages=(
   libtbb-dev libsimdjson-dev libspdlog-dev libfmt-dev libcli11-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   librandom123-dev gnuplot-nox
+  redis-server libhiredis-dev
   llvm clang libclang-rt-14-dev
 )
 

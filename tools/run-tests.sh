@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds and runs every test: a warnings-as-errors release build (unit, CLI, install and
-# limit tests), then the unit and CLI tests again under AddressSanitizer+UBSan and under
+# Builds and runs every test: a warnings-as-errors release build (unit, CLI, install, limit
+# and distributed-mode tests; the latter start their own redis-server), then the unit, CLI
+# and distributed tests again under AddressSanitizer+UBSan, the unit and CLI tests under
 # ThreadSanitizer, then every fuzz target for a minute. Build trees: build/, build-asan/,
 # build-tsan/, build-fuzz/. Warnings are errors in the release build only: instrumented builds
 # provoke GCC's false positives inside libstdc++. Tests labelled `long` (a 5 GB input) are
@@ -18,13 +19,13 @@ configure_and_test() {
     --timeout 600
 }
 
-echo "== release build: unit, CLI, install and limit tests"
-configure_and_test build 'unit|cli|install|limits' '' -DCMAKE_BUILD_TYPE=Release \
+echo "== release build: unit, CLI, install, limit and distributed tests"
+configure_and_test build 'unit|cli|install|limits|cluster' '' -DCMAKE_BUILD_TYPE=Release \
   -DMERGEPIPE_WERROR=ON -DMERGEPIPE_BUILD_BENCH=ON
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  configure_and_test build-asan 'unit|cli' '' -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  configure_and_test build-asan 'unit|cli|cluster' '' -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMERGEPIPE_SANITIZE=address,undefined
 
 # sumbench's methods are oneTBB's and libstdc++'s parallel algorithms themselves: their

@@ -13,25 +13,15 @@ CLI::CheckedTransformer choices(const std::map<std::string, Enum>& names) {
   return CLI::CheckedTransformer(names, CLI::ignore_case);
 }
 
-void report_usage_error(const std::string& message) {
-  fmt::print(stderr, "mergepipe: {} (see mergepipe --help)\n", message);
-}
-
 }  // namespace
 
-parse_result parse_command_line(int argc, char** argv) {
-  parse_result result;
-  cli_options& cli = result.options;
-  options& opts = cli.merge;
+void report_usage_error(const std::string& message, const std::string& command) {
+  fmt::print(stderr, "mergepipe: {} (see {} --help)\n", message, command);
+}
 
-  CLI::App app{"mergepipe: the latest record for every key, from JSON array or NDJSON files"};
-  app.set_version_flag("--version", version_string);
-
-  app.add_option("inputs", opts.inputs, "Input files, merged as one stream in order; - is stdin")
-      ->type_name("FILE...");
-  app.add_option("-o,--output", cli.output, "Output file (default: standard output)")
-      ->type_name("FILE");
-  app.add_option("--format", cli.format, "Output format: ndjson or array")
+void add_result_options(CLI::App& app, options& opts, output_format& format,
+                        result_option_text& text) {
+  app.add_option("--format", format, "Output format: ndjson or array")
       ->transform(choices<output_format>(
           {{"ndjson", output_format::ndjson}, {"array", output_format::array}}))
       ->default_str("ndjson");
@@ -39,8 +29,7 @@ parse_result parse_command_line(int argc, char** argv) {
       ->transform(
           choices<output_order>({{"input", output_order::input}, {"key", output_order::key}}))
       ->default_str("input");
-  std::string key = "id";
-  app.add_option("--key", key,
+  app.add_option("--key", text.key,
                  "Key field(s): name, JSON Pointer (/a/b), or a,b for a composite key")
       ->default_str("id");
   app.add_option("--ts", opts.timestamp_field, "Timestamp field; \"\" for input order only")
@@ -53,10 +42,32 @@ parse_result parse_command_line(int argc, char** argv) {
       ->default_str("s");
   app.add_option("--ts-format", opts.timestamp_format,
                  "strptime-style format for string timestamps, e.g. %m/%d/%Y");
-  std::vector<std::string> deletes;
-  app.add_option("--delete-when", deletes, "FIELD=VALUE marking delete records (repeatable)")
+  app.add_option("--delete-when", text.deletes, "FIELD=VALUE marking delete records (repeatable)")
       ->type_name("FIELD=VALUE")
       ->allow_extra_args(false);  // one value per use: a following word is an input file
+}
+
+void apply_result_options(const result_option_text& text, options& opts) {
+  opts.key = parse_key_list(text.key);
+  for (const std::string& rule : text.deletes) opts.delete_rules.push_back(parse_delete_rule(rule));
+}
+
+parse_result parse_command_line(int argc, char** argv) {
+  parse_result result;
+  cli_options& cli = result.options;
+  options& opts = cli.merge;
+
+  CLI::App app{"mergepipe: the latest record for every key, from JSON array or NDJSON files"};
+  app.set_version_flag("--version", version_string);
+  app.footer(
+      "Distributed mode over Redis: mergepipe submit|worker|status --help (docs/scaling-out.md)");
+
+  app.add_option("inputs", opts.inputs, "Input files, merged as one stream in order; - is stdin")
+      ->type_name("FILE...");
+  app.add_option("-o,--output", cli.output, "Output file (default: standard output)")
+      ->type_name("FILE");
+  result_option_text text;
+  add_result_options(app, opts, cli.format, text);
   app.add_option("--on-error", opts.on_error, "Bad records: fail (stop, exit 1) or skip")
       ->transform(
           choices<error_policy>({{"fail", error_policy::fail}, {"skip", error_policy::skip}}))
@@ -80,8 +91,7 @@ parse_result parse_command_line(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
-    opts.key = parse_key_list(key);
-    for (const std::string& rule : deletes) opts.delete_rules.push_back(parse_delete_rule(rule));
+    apply_result_options(text, opts);
     if (!chunk_size.empty()) opts.chunk_size = parse_size(chunk_size);
     if (!cli.rejects.empty() && opts.on_error != error_policy::skip) {
       throw error(errc::usage, "--rejects needs --on-error skip");

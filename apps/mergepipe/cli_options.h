@@ -1,10 +1,32 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "mergepipe/mergepipe.h"
 
+namespace CLI {
+class App;
+}
+
 namespace mergepipe::cli {
+
+/// Options that CLI11 reads as text and the library parses afterwards.
+struct result_option_text {
+  std::string key = "id";
+  std::vector<std::string> deletes;
+};
+
+/// Adds the options that change the result (--key, --ts, --ts-unit, --ts-format,
+/// --delete-when, --order, --format), shared by the plain command and `submit`.
+void add_result_options(CLI::App& app, options& opts, output_format& format,
+                        result_option_text& text);
+
+/// Parses the key list and delete rules into `opts`; throws `mergepipe::error` (usage).
+void apply_result_options(const result_option_text& text, options& opts);
+
+/// Prints a usage error the way every subcommand does.
+void report_usage_error(const std::string& message, const std::string& command = "mergepipe");
 
 /// Everything the command line decides: the library's options plus what only the CLI does.
 struct cli_options {

@@ -1,5 +1,6 @@
 // mergepipe: command-line front end. Parses options, sets up logging and the output files,
 // runs mergepipe::merge and maps its errors to exit codes: 1 bad input, 2 usage, 3 I/O.
+// `mergepipe submit|worker|status` are the distributed mode (cluster/commands.h).
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -9,28 +10,17 @@
 #include <optional>
 
 #include "cli_options.h"
+#include "cluster/commands.h"
+#include "exit_codes.h"
 #include "mergepipe/mergepipe.h"
 
 namespace {
 
 using mergepipe::cli::cli_options;
 
-constexpr int exit_bad_input = 1;
-constexpr int exit_usage = 2;
-constexpr int exit_io = 3;
-
-int exit_code_for(mergepipe::errc code) {
-  switch (code) {
-    case mergepipe::errc::bad_input:
-      return exit_bad_input;
-    case mergepipe::errc::usage:
-      return exit_usage;
-    case mergepipe::errc::io:
-    case mergepipe::errc::ok:
-      break;
-  }
-  return exit_io;
-}
+using mergepipe::cli::exit_code_for;
+using mergepipe::cli::exit_io;
+using mergepipe::cli::exit_usage;
 
 std::optional<std::pair<dev_t, ino_t>> file_identity(const std::string& path) {
   struct stat st {};
@@ -109,6 +99,9 @@ int run(cli_options& cli) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && mergepipe::cluster::is_command(argv[1])) {
+    return mergepipe::cluster::run_command(argc - 1, argv + 1);
+  }
   mergepipe::cli::parse_result parsed = mergepipe::cli::parse_command_line(argc, argv);
   if (parsed.exit_now) return parsed.exit_code;
   try {

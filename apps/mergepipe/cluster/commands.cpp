@@ -1,0 +1,132 @@
+#include "commands.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstring>
+
+#include "../cli_options.h"
+#include "../exit_codes.h"
+#include "job_status.h"
+#include "job_wait.h"
+#include "keys.h"
+#include "redis_client.h"
+#include "submit.h"
+#include "worker.h"
+
+namespace mergepipe::cluster {
+namespace {
+
+constexpr const char* redis_help =
+    "Redis URL redis://[[user]:password@]host[:port][/db]; the password may also come from "
+    "MERGEPIPE_REDIS_PASSWORD";
+
+void add_submit_options(CLI::App& app, submit_args& args, cli::result_option_text& text) {
+  app.add_option("--redis", args.redis_url, redis_help)->required();
+  app.add_option("--job", args.job, "Job name: letters, digits, '.', '_', '-'")->required();
+  app.add_option("--storage", args.storage,
+                 "Directory for partial results, at the same path on every worker host")
+      ->required();
+  app.add_option("-o,--output", args.output, "Output file, at the same path on every worker host")
+      ->required();
+  app.add_option("inputs", args.inputs, "Input files, at the same paths on every worker host")
+      ->type_name("FILE...")
+      ->required();
+  app.add_option("--pieces-mb", args.pieces_mb, "Map task size in MiB (fractions allowed)")
+      ->default_str("64");
+  app.add_option("--buckets", args.buckets, "Reduce tasks (key partitions)")->default_str("4");
+  app.add_option("--max-attempts", args.max_attempts, "Attempts per task before it is given up")
+      ->default_str("3");
+  app.add_flag("--wait", args.wait, "Wait for the job; exit with its exit code");
+  cli::add_result_options(app, args.merge, args.format, text);
+}
+
+void add_worker_options(CLI::App& app, worker_args& args) {
+  app.add_option("--redis", args.redis_url, redis_help)->required();
+  app.add_option("--job", args.job, "Serve only this job and leave when it ends");
+  app.add_option("--name", args.name, "Consumer name (default: host name and process id)");
+  app.add_option("--visibility-timeout", args.visibility_timeout,
+                 "Seconds without a heartbeat before other workers reclaim a task "
+                 "(the same on every worker)")
+      ->default_str("60");
+}
+
+struct status_args {
+  std::string redis_url;
+  std::string job;
+  bool json = false;
+};
+
+void add_status_options(CLI::App& app, status_args& args) {
+  app.add_option("--redis", args.redis_url, redis_help)->required();
+  app.add_option("--job", args.job, "Job name")->required();
+  app.add_flag("--json", args.json, "Print one JSON object");
+}
+
+int show_status(const status_args& args) {
+  check_job_name(args.job);
+  connection redis(parse_redis_url(args.redis_url), std::chrono::milliseconds(0));
+  std::optional<job_status> s = read_status(redis, args.job);
+  if (!s) throw error(errc::usage, fmt::format("no job {} in Redis", args.job));
+  fmt::print("{}", args.json ? to_json(*s) : to_text(*s));
+  if (s->state != "failed") return 0;
+  if (!args.json) fmt::print(stderr, "mergepipe: JOB {} FAILED: {}\n", args.job, s->reason);
+  return s->exit_code != 0 ? s->exit_code : cli::exit_io;
+}
+
+}  // namespace
+
+bool is_command(const char* word) {
+  return std::strcmp(word, "submit") == 0 || std::strcmp(word, "worker") == 0 ||
+         std::strcmp(word, "status") == 0;
+}
+
+int run_command(int argc, char** argv) {
+  // A write to a connection Redis closed must fail, not kill the process.
+  ::signal(SIGPIPE, SIG_IGN);
+  std::string command = std::string("mergepipe ") + argv[0];
+  CLI::App app;
+  app.name(command);
+  submit_args submit;
+  cli::result_option_text text;
+  worker_args worker;
+  status_args status;
+  if (std::strcmp(argv[0], "submit") == 0) {
+    app.description("Queue a merge as map, reduce and collect tasks for workers (Redis Streams)");
+    add_submit_options(app, submit, text);
+  } else if (std::strcmp(argv[0], "worker") == 0) {
+    app.description("Run tasks of distributed merges until SIGTERM/SIGINT");
+    add_worker_options(app, worker);
+  } else {
+    app.description("Show a distributed merge's progress, queue and workers");
+    add_status_options(app, status);
+  }
+  try {
+    app.parse(argc, argv);
+    cli::apply_result_options(text, submit.merge);
+  } catch (const CLI::CallForHelp&) {
+    fmt::print("{}", app.help());
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    cli::report_usage_error(e.what(), command);
+    return cli::exit_usage;
+  } catch (const error& e) {
+    cli::report_usage_error(e.what(), command);
+    return cli::exit_usage;
+  }
+  try {
+    if (std::strcmp(argv[0], "submit") == 0) return submit_job(submit);
+    if (std::strcmp(argv[0], "worker") == 0) return run_worker(worker);
+    return show_status(status);
+  } catch (const error& e) {
+    fmt::print(stderr, "{}: {}\n", command, e.what());
+    return cli::exit_code_for(e.code());
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "{}: internal error: {}\n", command, e.what());
+    return cli::exit_io;
+  }
+}
+
+}  // namespace mergepipe::cluster

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "mergepipe/options.h"
+#include "mergepipe/sink.h"
+
+namespace mergepipe::cluster {
+
+/// Everything a worker needs to run any task of a job, stored in the job's Redis hash at
+/// submit time and never changed afterwards.
+struct job_spec {
+  std::string name;
+  std::string submit_id;            ///< Random: tells a repeated submit from another one.
+  std::vector<std::string> inputs;  ///< Absolute paths, in input order.
+  options merge;                    ///< Only the options that change the result are kept.
+  output_format format = output_format::ndjson;
+  std::string output;   ///< Absolute path of the final output.
+  std::string storage;  ///< Absolute path of the job's directory for partial results.
+  std::uint32_t buckets = 4;
+  std::uint32_t max_attempts = 3;
+  std::uint64_t map_total = 0;
+  std::uint64_t bytes_total = 0;
+
+  /// Field/value pairs for HSET.
+  [[nodiscard]] std::vector<std::string> to_fields() const;
+  /// Reads the fields written by `to_fields`; throws `mergepipe::error` (io) when one is
+  /// missing or malformed.
+  static job_spec from_fields(const std::map<std::string, std::string>& fields);
+
+  /// Partial result of map task `piece` for `bucket`.
+  [[nodiscard]] std::string map_output(std::uint64_t piece, std::uint32_t bucket) const;
+  /// Partial result of reduce task `bucket`.
+  [[nodiscard]] std::string reduce_output(std::uint32_t bucket) const;
+};
+
+/// Names of the option values, as on the command line.
+const char* name_of(timestamp_unit unit);
+const char* name_of(output_order order);
+const char* name_of(output_format format);
+
+}  // namespace mergepipe::cluster

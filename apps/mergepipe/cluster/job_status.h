@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "redis_client.h"
+
+namespace mergepipe::cluster {
+
+/// A job's state as Redis holds it, with the queue numbers an autoscaler reads.
+struct job_status {
+  std::string job;
+  std::string state;  ///< running, done or failed.
+  std::string phase;  ///< map, reduce, collect, done or failed.
+  std::string reason;
+  std::string failed_task;
+  int exit_code = 0;
+  std::string output;
+  std::uint64_t map_done = 0, map_total = 0;
+  std::uint64_t reduce_done = 0, reduce_total = 0;
+  std::uint64_t collect_done = 0;
+  std::uint64_t bytes_done = 0, bytes_total = 0;
+  std::uint64_t output_records = 0;
+  std::string stream, group, dead_stream;
+  long long lag = -1;     ///< Entries not yet delivered to any worker; -1 when Redis cannot tell.
+  long long pending = 0;  ///< Delivered, not yet acknowledged.
+  long long dead_letters = 0;
+  std::vector<std::pair<std::string, std::string>> workers;  ///< Live workers: name, task or idle.
+};
+
+/// Reads the status of `job`; nothing when there is no such job.
+std::optional<job_status> read_status(connection& redis, const std::string& job);
+
+/// Human-readable lines.
+std::string to_text(const job_status& s);
+/// One JSON object.
+std::string to_json(const job_status& s);
+
+}  // namespace mergepipe::cluster

@@ -1,0 +1,107 @@
+#include "scripts.h"
+
+namespace mergepipe::cluster::scripts {
+
+const lua_script create_job{R"lua(
+local spec, tasks, running = KEYS[1], KEYS[2], KEYS[3]
+local existing = redis.call('HGET', spec, 'submit_id')
+if existing then
+  if existing == ARGV[2] then return 0 end
+  return -1
+end
+if redis.call('EXISTS', tasks) == 1 then return -1 end
+local i = 5
+local fields_end = 5 + tonumber(ARGV[4]) * 2
+while i < fields_end do
+  redis.call('HSET', spec, ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+redis.call('HSET', spec, 'state', 'running', 'phase', 'map', 'map_done', '0', 'reduce_done', '0',
+           'collect_done', '0', 'bytes_done', '0', 'submitted_ms', ARGV[3])
+redis.call('XGROUP', 'CREATE', tasks, 'mergepipe-workers', '0', 'MKSTREAM')
+local piece = 0
+while i + 3 <= #ARGV do
+  redis.call('XADD', tasks, '*', 'kind', 'map', 'task', 'map:' .. piece, 'piece', tostring(piece),
+             'input', ARGV[i], 'path', ARGV[i + 1], 'begin', ARGV[i + 2], 'end', ARGV[i + 3])
+  piece = piece + 1
+  i = i + 4
+end
+redis.call('SADD', running, ARGV[1])
+return 1
+)lua"};
+
+const lua_script complete_task{R"lua(
+local spec, tasks, done, running = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local group, id, task, kind = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+redis.call('XACK', tasks, group, id)
+if redis.call('HGET', spec, 'state') ~= 'running' then return 0 end
+if redis.call('HSETNX', done, task, id) == 0 then return 0 end
+local n = redis.call('HINCRBY', spec, kind .. '_done', 1)
+local buckets = tonumber(redis.call('HGET', spec, 'buckets'))
+if kind == 'map' then
+  redis.call('HINCRBY', spec, 'bytes_done', ARGV[5])
+  if n == tonumber(redis.call('HGET', spec, 'map_total')) then
+    for b = 0, buckets - 1 do
+      redis.call('XADD', tasks, '*', 'kind', 'reduce', 'task', 'reduce:' .. b,
+                 'bucket', tostring(b))
+    end
+    redis.call('HSET', spec, 'phase', 'reduce')
+  end
+elseif kind == 'reduce' then
+  if n == buckets then
+    redis.call('XADD', tasks, '*', 'kind', 'collect', 'task', 'collect')
+    redis.call('HSET', spec, 'phase', 'collect')
+  end
+else
+  redis.call('HSET', spec, 'state', 'done', 'phase', 'done', 'exit_code', '0',
+             'output_records', ARGV[8], 'finished_ms', ARGV[7])
+  redis.call('SREM', running, ARGV[6])
+end
+return 1
+)lua"};
+
+const lua_script fail_task{R"lua(
+local spec, tasks, dead, failures = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local done, running = KEYS[5], KEYS[6]
+local group, id, task, reason, code, fatal = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+redis.call('XACK', tasks, group, id)
+if redis.call('HGET', spec, 'state') ~= 'running' then return 'ignored' end
+-- A repeat of a completed task may fail for want of files already cleaned up; a fatal error
+-- (an invalid task, bad input) fails the job all the same.
+if fatal ~= '1' and redis.call('HEXISTS', done, task) == 1 then return 'ignored' end
+local n
+if redis.call('HSETNX', failures, 'entry:' .. id, '1') == 1 then
+  n = redis.call('HINCRBY', failures, task, 1)
+else
+  n = tonumber(redis.call('HGET', failures, task) or '0')
+end
+redis.call('HSET', failures, task .. ':last_error', reason)
+local fields = {}
+for i = 10, #ARGV do fields[#fields + 1] = ARGV[i] end
+local max = tonumber(redis.call('HGET', spec, 'max_attempts'))
+if fatal == '1' or n >= max then
+  local why = reason
+  if fatal ~= '1' then
+    why = 'task ' .. task .. ' failed ' .. n .. ' times; last error: ' .. reason
+  end
+  redis.call('XADD', dead, '*', 'reason', why, 'exit_code', code, 'entry', id,
+             'consumer', ARGV[9], unpack(fields))
+  redis.call('HSET', spec, 'state', 'failed', 'phase', 'failed', 'reason', why, 'exit_code', code,
+             'failed_task', task, 'finished_ms', ARGV[8])
+  redis.call('SREM', running, ARGV[7])
+  return 'dead'
+end
+redis.call('XADD', tasks, '*', unpack(fields))
+return 'retry'
+)lua"};
+
+const lua_script heartbeat{R"lua(
+local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)
+if p[1] and p[1][2] == ARGV[2] then
+  redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3], 'JUSTID')
+  return 1
+end
+return 0
+)lua"};
+
+}  // namespace mergepipe::cluster::scripts

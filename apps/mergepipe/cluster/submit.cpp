@@ -1,0 +1,117 @@
+#include "submit.h"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <random>
+
+#include "job_spec.h"
+#include "job_wait.h"
+#include "keys.h"
+#include "mergepipe/error.h"
+#include "mergepipe/pieces.h"
+#include "redis_client.h"
+#include "scripts.h"
+
+namespace mergepipe::cluster {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string absolute_input(const std::string& path) {
+  if (path == "-") throw error(errc::usage, "distributed jobs cannot read standard input");
+  std::error_code ec;
+  fs::path canonical = fs::canonical(path, ec);
+  if (ec) throw error(errc::io, fmt::format("{}: {}", path, ec.message()));
+  return canonical.string();
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa {
+  }, sb{};
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+std::string random_id() {
+  std::random_device device;
+  return fmt::format("{:016x}{:08x}", (std::uint64_t{device()} << 32) | device(), device());
+}
+
+}  // namespace
+
+int submit_job(const submit_args& args) {
+  check_job_name(args.job);
+  redis_endpoint where = parse_redis_url(args.redis_url);
+  if (args.inputs.empty()) throw error(errc::usage, "submit needs at least one input file");
+  if (!(args.pieces_mb > 0)) throw error(errc::usage, "--pieces-mb must be positive");
+  if (args.buckets == 0 || args.max_attempts == 0) {
+    throw error(errc::usage, "--buckets and --max-attempts must be at least 1");
+  }
+
+  job_spec spec;
+  spec.name = args.job;
+  spec.submit_id = random_id();
+  for (const std::string& input : args.inputs) spec.inputs.push_back(absolute_input(input));
+  spec.merge.key = args.merge.key;
+  spec.merge.timestamp_field = args.merge.timestamp_field;
+  spec.merge.ts_unit = args.merge.ts_unit;
+  spec.merge.timestamp_format = args.merge.timestamp_format;
+  spec.merge.delete_rules = args.merge.delete_rules;
+  spec.merge.order = args.merge.order;
+  spec.format = args.format;
+  spec.output = fs::absolute(args.output).lexically_normal().string();
+  for (const std::string& input : spec.inputs) {
+    if (same_file(input, spec.output)) {
+      throw error(errc::usage, fmt::format("output file {} is also an input", args.output));
+    }
+  }
+  if (!fs::is_directory(fs::path(spec.output).parent_path())) {
+    throw error(errc::io, fmt::format("{}: the output's directory does not exist", args.output));
+  }
+  spec.storage = (fs::absolute(args.storage).lexically_normal() / args.job).string();
+  std::error_code ec;
+  fs::create_directories(spec.storage, ec);
+  if (ec) throw error(errc::io, fmt::format("{}: {}", spec.storage, ec.message()));
+  spec.buckets = args.buckets;
+  spec.max_attempts = args.max_attempts;
+
+  auto piece_size = static_cast<std::uint64_t>(args.pieces_mb * 1024 * 1024);
+  std::vector<piece> pieces = cut_into_pieces(spec.inputs, std::max<std::uint64_t>(piece_size, 1));
+  spec.map_total = pieces.size();
+  for (const piece& p : pieces) spec.bytes_total += p.end - p.begin;
+
+  std::vector<std::string> fields = spec.to_fields();
+  std::vector<std::string> argv = {
+      args.job, spec.submit_id,
+      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count()),
+      std::to_string(fields.size() / 2)};
+  argv.insert(argv.end(), fields.begin(), fields.end());
+  for (const piece& p : pieces) {
+    argv.insert(argv.end(), {std::to_string(p.input), spec.inputs[p.input], std::to_string(p.begin),
+                             std::to_string(p.end)});
+  }
+  job_keys keys(args.job);
+  connection redis(where, std::chrono::milliseconds(0));  // unreachable now: say so at once
+  // A reply lost with the connection is sent again: the submit id makes that harmless.
+  redis.keep_trying_for(std::chrono::seconds(10));
+  if (redis.eval(scripts::create_job, {keys.spec, keys.tasks, running_jobs}, argv).as_integer() <
+      0) {
+    throw error(errc::usage, fmt::format("job {} already exists on redis://{}: pick another name",
+                                         args.job, where.display()));
+  }
+  fmt::print(stderr,
+             "mergepipe: job {} submitted: {} map task(s) over {:.1f} MB, {} bucket(s); stream {}, "
+             "group {}\n",
+             args.job, spec.map_total, static_cast<double>(spec.bytes_total) / 1e6, spec.buckets,
+             keys.tasks, group);
+  if (!args.wait) return 0;
+  redis.keep_trying_for(std::chrono::seconds(60));  // a Redis restart while waiting
+  return wait_for_job(redis, args.job);
+}
+
+}  // namespace mergepipe::cluster

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "mergepipe/options.h"
+#include "mergepipe/sink.h"
+
+namespace mergepipe::cluster {
+
+struct submit_args {
+  std::string redis_url;
+  std::string job;
+  std::string storage;
+  std::string output;
+  std::vector<std::string> inputs;
+  options merge;  ///< The options that change the result.
+  output_format format = output_format::ndjson;
+  double pieces_mb = 64;  ///< Piece size in MiB; fractions allowed.
+  std::uint32_t buckets = 4;
+  std::uint32_t max_attempts = 3;
+  bool wait = false;
+};
+
+/// Cuts the inputs into pieces and queues one map task per piece; with `wait`, waits for the
+/// job and returns its exit code (0 done, 1 bad input, 3 I/O). Throws `mergepipe::error`.
+int submit_job(const submit_args& args);
+
+}  // namespace mergepipe::cluster

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "job_spec.h"
+
+namespace mergepipe::cluster {
+
+/// One unit of work from a job's task stream.
+struct task {
+  enum class type { map, reduce, collect };
+  type kind = type::map;
+  std::string id;  ///< "map:3", "reduce:1", "collect": the name its result is recorded under.
+  std::uint64_t piece = 0;
+  std::uint32_t input = 0;
+  std::string path;
+  std::uint64_t begin = 0;
+  std::uint64_t end = 0;
+  std::uint32_t bucket = 0;
+};
+
+/// Reads a task from its stream entry's fields and checks it against the job: the input index
+/// must be in the job's list, the path must be that input's, the byte range must lie inside
+/// the file, the piece and bucket numbers inside the job's counts. Throws `mergepipe::error`:
+/// `bad_input` with the reason for a task that must not run, `io` when the file cannot be
+/// examined.
+task parse_task(const std::map<std::string, std::string>& fields, const job_spec& spec);
+
+/// What a task did, for the job's counters.
+struct task_result {
+  std::uint64_t bytes = 0;           ///< Input bytes merged (map tasks).
+  std::uint64_t output_records = 0;  ///< Records written (the collect task).
+};
+
+/// Runs `t` with the library on every core: a map task merges its piece and saves it in
+/// `spec.buckets` partial files, a reduce task merges one bucket of every map task, the
+/// collect task merges the reduce results into the job's output. Running a task again
+/// writes the same files. Throws `mergepipe::error`.
+task_result run_task(const task& t, const job_spec& spec);
+
+/// Removes the job's partial files once its output is written.
+void remove_partials(const job_spec& spec);
+
+}  // namespace mergepipe::cluster

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <string>
+
+namespace mergepipe::cluster {
+
+struct worker_args {
+  std::string redis_url;
+  std::string job;   ///< Serve only this job, and leave when it ends; empty: every running job.
+  std::string name;  ///< Consumer name; empty: host name and process id.
+  double visibility_timeout = 60;  ///< Seconds without a heartbeat before others reclaim a task.
+};
+
+/// Takes tasks from the job streams and runs them until SIGTERM or SIGINT (the task in hand
+/// is finished and acknowledged first) or, with a job named, until that job ends. Returns the
+/// exit code; throws `mergepipe::error` when Redis stays unreachable.
+int run_worker(const worker_args& args);
+
+}  // namespace mergepipe::cluster

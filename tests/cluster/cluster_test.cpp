@@ -1,0 +1,444 @@
+// The distributed mode end to end: a redis-server of the test's own, `mergepipe submit`,
+// workers that join late, die, are stopped, or lose Redis for a while, and poisoned tasks.
+// Every run's output must equal the single-machine command's, byte for byte.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+
+#include "cli/cli_runner.h"
+#include "cluster/keys.h"
+#include "cluster/redis_url.h"
+#include "cluster/scripts.h"
+#include "cluster/task.h"
+#include "cluster_harness.h"
+#include "mergepipe/error.h"
+#include "record_generator.h"
+
+namespace mergepipe::cluster_testing {
+namespace {
+
+using cli_testing::run_mergepipe;
+using cli_testing::temp_dir;
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+class cluster_test : public ::testing::Test {
+ protected:
+  void SetUp() override { start_redis(); }
+
+  void start_redis(const std::string& password = {}) {
+    std::filesystem::create_directories(dir_.file("redis"));
+    redis_.emplace(dir_.file("redis"), password);
+    db_.emplace(redis_->endpoint(), 10s);
+  }
+
+  // NDJSON and arrays (pretty and compact), updates of the same keys across files, deletes.
+  std::vector<std::string> write_inputs() {
+    auto join = [](const std::vector<testing::generated_record>& records, bool array, bool pretty) {
+      std::string out = array ? "[" : "";
+      for (std::size_t i = 0; i < records.size(); ++i) {
+        if (array && i > 0) out += pretty ? ",\n" : ",";
+        out += pretty ? testing::pretty(records[i].json) : records[i].json;
+        if (!array) out += "\n";
+      }
+      return out + (array ? "]\n" : "");
+    };
+    return {dir_.write("a.ndjson", join(testing::generate_records(1, 600, 150), false, false)),
+            dir_.write("b.json", join(testing::generate_records(2, 300, 150), true, true)),
+            dir_.write("c.ndjson", join(testing::generate_records(3, 400, 150), false, false)),
+            dir_.write("d.json", join(testing::generate_records(4, 300, 150), true, false))};
+  }
+
+  std::vector<std::string> submit_args(const std::string& job, const std::string& output,
+                                       const std::vector<std::string>& inputs,
+                                       const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"submit",
+                                     "--redis",
+                                     redis_->url(),
+                                     "--job",
+                                     job,
+                                     "--storage",
+                                     dir_.file("storage"),
+                                     "--pieces-mb",
+                                     "0.03",
+                                     "--buckets",
+                                     "3",
+                                     "--delete-when",
+                                     "op=d",
+                                     "-o",
+                                     output};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.insert(args.end(), inputs.begin(), inputs.end());
+    return args;
+  }
+
+  // What one machine writes for the same inputs and options.
+  std::string single_machine(const std::vector<std::string>& inputs,
+                             const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"--delete-when", "op=d"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.insert(args.end(), inputs.begin(), inputs.end());
+    cli_testing::cli_result r = run_mergepipe(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_FALSE(r.out.empty());
+    return r.out;
+  }
+
+  process& start(const std::vector<std::string>& args, const std::string& log,
+                 const std::vector<std::string>& env = {}) {
+    std::vector<std::string> argv = {MERGEPIPE_CLI_PATH};
+    argv.insert(argv.end(), args.begin(), args.end());
+    processes_.push_back(std::make_unique<process>(argv, dir_.file(log), env));
+    return *processes_.back();
+  }
+
+  process& worker(const std::string& name, const std::vector<std::string>& env = {},
+                  const std::string& job = "") {
+    std::vector<std::string> args = {
+        "worker", "--redis", redis_->url(), "--name", name, "--visibility-timeout", "2"};
+    if (!job.empty()) args.insert(args.end(), {"--job", job});
+    return start(args, name + ".log", env);
+  }
+
+  std::string field(const std::string& job, const std::string& name) {
+    cluster::reply r = db_->command({"HGET", cluster::job_keys(job).spec, name});
+    return r.is_nil() ? std::string() : r.str();
+  }
+
+  long long number(const std::string& job, const std::string& name) {
+    std::string text = field(job, name);
+    return text.empty() ? 0 : std::stoll(text);
+  }
+
+  long long pending(const std::string& job) {
+    cluster::reply r = db_->command({"XPENDING", cluster::job_keys(job).tasks, cluster::group});
+    return r.at(0).as_integer();
+  }
+
+  static void wait_until(const std::function<bool()>& ready, std::chrono::seconds limit,
+                         const std::string& what) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!ready()) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        throw std::runtime_error("timed out waiting until " + what);
+      }
+      std::this_thread::sleep_for(20ms);
+    }
+  }
+
+  void wait_for_state(const std::string& job, const std::string& state) {
+    wait_until([&] { return field(job, "state") == state; }, 60s, "job " + job + " is " + state);
+  }
+
+  temp_dir dir_;
+  std::optional<redis_server> redis_;
+  std::optional<cluster::connection> db_;
+  std::vector<std::unique_ptr<process>> processes_;  // killed before the server
+};
+
+TEST_F(cluster_test, three_workers_match_the_single_machine_output) {
+  std::vector<std::string> inputs = write_inputs();
+  for (int w = 1; w <= 3; ++w) worker("w" + std::to_string(w), {}, "plain");
+  cli_testing::cli_result r =
+      run_mergepipe(submit_args("plain", dir_.file("plain.ndjson"), inputs, {"--wait"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("job plain done"), std::string::npos) << r.err;
+  EXPECT_EQ(read_file(dir_.file("plain.ndjson")), single_machine(inputs));
+  for (auto& p : processes_) EXPECT_EQ(p->wait(10s), 0) << p->log();  // they leave with the job
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("storage/plain")));  // partials removed
+
+  // Key order and array output go through the partial files too.
+  std::vector<std::string> keyed = {"--order", "key", "--format", "array"};
+  processes_.clear();
+  for (int w = 1; w <= 3; ++w) worker("k" + std::to_string(w), {}, "keyed");
+  r = run_mergepipe(submit_args("keyed", dir_.file("keyed.json"), inputs,
+                                {"--wait", "--order", "key", "--format", "array"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_file(dir_.file("keyed.json")), single_machine(inputs, keyed));
+}
+
+TEST_F(cluster_test, a_killed_workers_task_is_reclaimed_after_the_visibility_timeout) {
+  std::vector<std::string> inputs = write_inputs();
+  process& doomed = worker("doomed", {"MERGEPIPE_TEST_TASK_DELAY_MS=60000"}, "reclaim");
+  ASSERT_EQ(run_mergepipe(submit_args("reclaim", dir_.file("out.ndjson"), inputs)).exit_code, 0);
+  wait_until([&] { return pending("reclaim") == 1; }, 20s, "the doomed worker holds a task");
+  process& rescuer = worker("rescuer", {}, "reclaim");
+  // The heartbeat keeps the task with its owner while it lives.
+  std::this_thread::sleep_for(3s);
+  EXPECT_EQ(pending("reclaim"), 1);
+  EXPECT_EQ(rescuer.log().find("reclaimed"), std::string::npos);
+  EXPECT_EQ(field("reclaim", "state"), "running");
+  doomed.signal(SIGKILL);
+  wait_for_state("reclaim", "done");
+  EXPECT_NE(rescuer.log().find("reclaimed map:"), std::string::npos) << rescuer.log();
+  EXPECT_EQ(read_file(dir_.file("out.ndjson")), single_machine(inputs));
+}
+
+TEST_F(cluster_test, a_late_worker_joins_and_status_shows_the_queue) {
+  std::vector<std::string> inputs = write_inputs();
+  ASSERT_EQ(run_mergepipe(submit_args("late", dir_.file("out.ndjson"), inputs)).exit_code, 0);
+  long long maps = std::stoll(field("late", "map_total"));
+  ASSERT_GT(maps, 8);
+  cli_testing::cli_result s =
+      run_mergepipe({"status", "--redis", redis_->url(), "--job", "late", "--json"});
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  EXPECT_NE(s.out.find("\"lag\":" + std::to_string(maps) + ","), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("\"pending\":0,"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("\"stream\":\"mergepipe:job:late:tasks\""), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("\"group\":\"mergepipe-workers\""), std::string::npos) << s.out;
+
+  worker("early", {"MERGEPIPE_TEST_TASK_DELAY_MS=100"});  // serves every job
+  wait_until([&] { return number("late", "map_done") >= 2; }, 20s, "two maps are done");
+  worker("late-comer");
+  wait_for_state("late", "done");
+  EXPECT_NE(processes_.back()->log().find("late map:"), std::string::npos);
+  EXPECT_EQ(read_file(dir_.file("out.ndjson")), single_machine(inputs));
+  s = run_mergepipe({"status", "--redis", redis_->url(), "--job", "late"});
+  EXPECT_EQ(s.exit_code, 0) << s.err;
+  EXPECT_NE(s.out.find("job late: done"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("workers    2 live"), std::string::npos) << s.out;
+}
+
+TEST_F(cluster_test, a_redis_restart_loses_no_task) {
+  std::vector<std::string> inputs = write_inputs();
+  for (const char* name : {"r1", "r2"})
+    worker(name, {"MERGEPIPE_TEST_TASK_DELAY_MS=150"}, "restart");
+  process& submitter =
+      start(submit_args("restart", dir_.file("out.ndjson"), inputs, {"--wait"}), "submit.log");
+  wait_until([&] { return number("restart", "map_done") >= 3; }, 30s, "three maps are done");
+  ASSERT_EQ(field("restart", "state"), "running");
+  redis_->stop();
+  std::this_thread::sleep_for(1s);
+  redis_->start();
+  ASSERT_EQ(submitter.wait(60s), 0) << submitter.log();
+  EXPECT_EQ(read_file(dir_.file("out.ndjson")), single_machine(inputs));
+  EXPECT_EQ(field("restart", "map_done"), field("restart", "map_total"));
+}
+
+TEST_F(cluster_test, a_poisoned_task_is_dead_lettered_and_fails_the_job) {
+  std::vector<std::string> inputs = write_inputs();
+  process& submitter =
+      start(submit_args("poison", dir_.file("out.ndjson"), inputs, {"--wait"}), "submit.log");
+  wait_until([&] { return field("poison", "state") == "running"; }, 20s, "the job exists");
+  cluster::job_keys keys("poison");
+  db_->command({"XADD", keys.tasks, "*", "kind", "map", "task", "map:0", "piece", "0", "input",
+                "99", "path", "/etc/passwd", "begin", "0", "end", "10"});
+  worker("victim", {}, "poison");
+  EXPECT_EQ(submitter.wait(30s), 1) << submitter.log();
+  EXPECT_NE(submitter.log().find("JOB poison FAILED"), std::string::npos) << submitter.log();
+  EXPECT_NE(submitter.log().find("input 99 is outside the job"), std::string::npos);
+  EXPECT_EQ(db_->command({"XLEN", keys.dead}).as_integer(), 1);
+  cli_testing::cli_result s =
+      run_mergepipe({"status", "--redis", redis_->url(), "--job", "poison"});
+  EXPECT_EQ(s.exit_code, 1);
+  EXPECT_NE(s.out.find("FAILED (exit code 1) in task map:0: invalid task"), std::string::npos)
+      << s.out;
+  EXPECT_NE(s.err.find("JOB poison FAILED"), std::string::npos) << s.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("out.ndjson")));
+  EXPECT_EQ(processes_.back()->wait(10s), 0);  // the worker leaves the failed job
+}
+
+TEST_F(cluster_test, an_io_error_is_retried_then_dead_lettered) {
+  std::string input = dir_.write("gone.ndjson", "{\"id\":1}\n");
+  ASSERT_EQ(
+      run_mergepipe(submit_args("gone", dir_.file("out.ndjson"), {input}, {"--max-attempts", "2"}))
+          .exit_code,
+      0);
+  std::filesystem::remove(input);
+  worker("w", {}, "gone");
+  wait_for_state("gone", "failed");
+  EXPECT_EQ(field("gone", "exit_code"), "3");
+  EXPECT_NE(field("gone", "reason").find("task map:0 failed 2 times; last error: "),
+            std::string::npos)
+      << field("gone", "reason");
+  EXPECT_NE(field("gone", "reason").find("No such file or directory"), std::string::npos);
+  cli_testing::cli_result r =
+      run_mergepipe({"status", "--redis", redis_->url(), "--job", "gone", "--json"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.out.find("\"state\":\"failed\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"dead_letters\":1,"), std::string::npos) << r.out;
+}
+
+TEST_F(cluster_test, a_task_that_keeps_killing_its_workers_is_given_up) {
+  std::string input = dir_.write("one.ndjson", "{\"id\":1}\n");
+  ASSERT_EQ(run_mergepipe(submit_args("crashy", dir_.file("out.ndjson"), {input})).exit_code, 0);
+  // As if three workers had taken the task and died: delivered 3 times, idle for long.
+  cluster::job_keys keys("crashy");
+  cluster::reply entry = db_->command(
+      {"XREADGROUP", "GROUP", cluster::group, "ghost", "COUNT", "1", "STREAMS", keys.tasks, ">"});
+  std::string id = entry.at(0).at(1).at(0).at(0).str();
+  db_->command({"XCLAIM", keys.tasks, cluster::group, "ghost", "0", id, "IDLE", "600000",
+                "RETRYCOUNT", "3"});
+  worker("w", {}, "crashy");
+  wait_for_state("crashy", "failed");
+  EXPECT_NE(field("crashy", "reason").find("task map:0 was started 3 times without finishing"),
+            std::string::npos)
+      << field("crashy", "reason");
+  EXPECT_EQ(db_->command({"XLEN", keys.dead}).integer, 1);
+}
+
+TEST_F(cluster_test, sigterm_lets_a_busy_worker_finish_its_task) {
+  std::string input = dir_.write("one.ndjson", "{\"id\":1}\n{\"id\":2}\n");
+  process& busy = worker("busy", {"MERGEPIPE_TEST_TASK_DELAY_MS=1500"}, "term");
+  ASSERT_EQ(run_mergepipe(submit_args("term", dir_.file("out.ndjson"), {input})).exit_code, 0);
+  wait_until([&] { return pending("term") == 1; }, 20s, "the worker holds a task");
+  busy.signal(SIGTERM);
+  EXPECT_EQ(busy.wait(20s), 0) << busy.log();
+  EXPECT_EQ(field("term", "map_done"), "1");
+  EXPECT_EQ(pending("term"), 0);
+  EXPECT_NE(busy.log().find("term map:0: done"), std::string::npos) << busy.log();
+}
+
+TEST_F(cluster_test, a_password_is_required_and_checked) {
+  processes_.clear();
+  db_.reset();
+  redis_.reset();
+  start_redis("s3cret:/@x");
+  std::vector<std::string> inputs = write_inputs();
+  std::string escaped =
+      "redis://:s3cret%3A%2F%40x@127.0.0.1:" + std::to_string(redis_->endpoint().port);
+  std::vector<std::string> args = submit_args("auth", dir_.file("out.ndjson"), inputs, {"--wait"});
+  args[2] = escaped;
+  start({"worker", "--redis", redis_->url(false), "--job", "auth"}, "w.log",
+        {"MERGEPIPE_REDIS_PASSWORD=s3cret:/@x"});
+  cli_testing::cli_result r = run_mergepipe(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_file(dir_.file("out.ndjson")), single_machine(inputs));
+
+  std::string url = redis_->url(false);
+  r = run_mergepipe({"status", "--redis", url.insert(8, ":wrong@"), "--job", "auth"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("refused the login: WRONGPASS"), std::string::npos) << r.err;
+  r = run_mergepipe({"status", "--redis", redis_->url(false), "--job", "auth"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("requires a password"), std::string::npos) << r.err;
+}
+
+TEST_F(cluster_test, an_unreachable_redis_is_an_io_error) {
+  std::string url = "redis://127.0.0.1:" + std::to_string(free_port());
+  cli_testing::cli_result r = run_mergepipe({"status", "--redis", url, "--job", "x"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("cannot connect to Redis at 127.0.0.1:"), std::string::npos) << r.err;
+  r = run_mergepipe({"status", "--redis", redis_->url(), "--job", "nope"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no job nope"), std::string::npos) << r.err;
+}
+
+TEST_F(cluster_test, a_heartbeat_never_takes_back_a_reclaimed_task) {
+  const std::string stream = "hb:tasks";
+  db_->command({"XGROUP", "CREATE", stream, cluster::group, "0", "MKSTREAM"});
+  std::string id = db_->command({"XADD", stream, "*", "kind", "map"}).str();
+  db_->command({"XREADGROUP", "GROUP", cluster::group, "a", "COUNT", "1", "STREAMS", stream, ">"});
+  EXPECT_EQ(db_->eval(cluster::scripts::heartbeat, {stream}, {cluster::group, "a", id}).integer, 1);
+  db_->command({"XCLAIM", stream, cluster::group, "b", "0", id});
+  EXPECT_EQ(db_->eval(cluster::scripts::heartbeat, {stream}, {cluster::group, "a", id}).integer, 0);
+  cluster::reply owner = db_->command({"XPENDING", stream, cluster::group, "-", "+", "10"});
+  ASSERT_EQ(owner.elements.size(), 1U);
+  EXPECT_EQ(owner.at(0).at(1).str(), "b");
+}
+
+TEST_F(cluster_test, a_task_completed_twice_counts_once) {
+  std::string input = dir_.write("one.ndjson", "{\"id\":1}\n");
+  ASSERT_EQ(run_mergepipe(submit_args("twice", dir_.file("out.ndjson"), {input})).exit_code, 0);
+  cluster::job_keys keys("twice");
+  cluster::reply entry = db_->command(
+      {"XREADGROUP", "GROUP", cluster::group, "t", "COUNT", "1", "STREAMS", keys.tasks, ">"});
+  std::string id = entry.at(0).at(1).at(0).at(0).str();
+  auto complete = [&] {
+    return db_
+        ->eval(cluster::scripts::complete_task,
+               {keys.spec, keys.tasks, keys.done, cluster::running_jobs},
+               {cluster::group, id, "map:0", "map", "9", "twice", "0", "0"})
+        .integer;
+  };
+  EXPECT_EQ(complete(), 1);
+  EXPECT_EQ(complete(), 0);
+  EXPECT_EQ(field("twice", "map_done"), "1");
+  EXPECT_EQ(field("twice", "bytes_done"), "9");
+  EXPECT_EQ(db_->command({"XLEN", keys.tasks}).integer, 1 + 3);  // the map and 3 reduce tasks
+}
+
+// Task checks, without Redis: what a worker refuses to run.
+class task_check : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    spec_.inputs = {dir_.write("in.ndjson", "{\"id\":1}\n")};
+    spec_.map_total = 1;
+    spec_.buckets = 2;
+  }
+
+  std::string rejection(const std::map<std::string, std::string>& fields) {
+    try {
+      cluster::parse_task(fields, spec_);
+    } catch (const error& e) {
+      EXPECT_EQ(e.code(), errc::bad_input);
+      return e.what();
+    }
+    return "accepted";
+  }
+
+  std::map<std::string, std::string> map_task() {
+    return {{"kind", "map"},           {"task", "map:0"}, {"piece", "0"}, {"input", "0"},
+            {"path", spec_.inputs[0]}, {"begin", "0"},    {"end", "9"}};
+  }
+
+  temp_dir dir_;
+  cluster::job_spec spec_;
+};
+
+TEST_F(task_check, accepts_the_tasks_of_its_job) {
+  EXPECT_EQ(rejection(map_task()), "accepted");
+  EXPECT_EQ(rejection({{"kind", "reduce"}, {"task", "reduce:1"}, {"bucket", "1"}}), "accepted");
+  EXPECT_EQ(rejection({{"kind", "collect"}, {"task", "collect"}}), "accepted");
+}
+
+TEST_F(task_check, rejects_inputs_paths_and_ranges_outside_the_job) {
+  auto t = map_task();
+  t["input"] = "99";
+  EXPECT_EQ(rejection(t), "invalid task: input 99 is outside the job (it has 1)");
+  t = map_task();
+  t["path"] = "/etc/passwd";
+  EXPECT_NE(rejection(t).find("path /etc/passwd is not input 0 of the job"), std::string::npos);
+  t = map_task();
+  t["end"] = "10";
+  EXPECT_NE(rejection(t).find("byte range 0-10 is outside"), std::string::npos);
+  t = map_task();
+  t["begin"] = "-1";
+  EXPECT_NE(rejection(t).find("field 'begin' is not a number"), std::string::npos);
+  t = map_task();
+  t["task"] = "map:7";
+  EXPECT_NE(rejection(t).find("should be named 'map:0'"), std::string::npos);
+  EXPECT_NE(rejection({{"kind", "reduce"}, {"task", "reduce:2"}, {"bucket", "2"}})
+                .find("bucket 2 is outside the job"),
+            std::string::npos);
+  EXPECT_NE(rejection({{"kind", "drop"}, {"task", "x"}}).find("unknown kind 'drop'"),
+            std::string::npos);
+  EXPECT_NE(rejection({{"kind", "map"}}).find("no field 'task'"), std::string::npos);
+}
+
+TEST(redis_url, parses_host_port_db_and_credentials) {
+  cluster::redis_endpoint ep = cluster::parse_redis_url("redis://u:p%40ss@db.example:7000/3");
+  EXPECT_EQ(ep.host, "db.example");
+  EXPECT_EQ(ep.port, 7000);
+  EXPECT_EQ(ep.db, 3);
+  EXPECT_EQ(ep.user, "u");
+  EXPECT_EQ(ep.password, "p@ss");
+  EXPECT_EQ(ep.display(), "db.example:7000/3");
+  ep = cluster::parse_redis_url("redis://[::1]:6380");
+  EXPECT_EQ(ep.host, "::1");
+  EXPECT_EQ(ep.port, 6380);
+  ep = cluster::parse_redis_url("redis://localhost");
+  EXPECT_EQ(ep.port, 6379);
+  EXPECT_THROW(cluster::parse_redis_url("http://localhost"), error);
+  EXPECT_THROW(cluster::parse_redis_url("redis://h:99999"), error);
+  EXPECT_THROW(cluster::parse_redis_url("redis://h/x"), error);
+}
+
+}  // namespace
+}  // namespace mergepipe::cluster_testing
