@@ -25,7 +25,8 @@ using mergepipe::detail::winner;
 // A candidate whose `data` tells the test which offer it was.
 candidate make(const char* label, std::uint32_t file, std::uint64_t offset,
                bool is_delete = false) {
-  return {order_stamp{false, {}, file, offset}, label, std::char_traits<char>::length(label),
+  return {order_stamp{.ts = {}, .offset = offset, .file = file, .has_timestamp = false}, label,
+          std::char_traits<char>::length(label),
           is_delete};
 }
 
@@ -46,8 +47,8 @@ struct snapshot {
 };
 
 std::vector<winner> live_winners(const merge_table& table) {
-  std::vector<winner> winners;
-  table.collect_live_winners(winners);
+  std::vector<winner> winners(table.size() - table.deleted());
+  table.collect_live_winners(winners.begin());
   return winners;
 }
 

@@ -41,6 +41,8 @@ struct chunk {
   std::vector<parsed_record> records;
   std::string keys;  ///< Encoded keys of `records`, back to back.
   std::vector<bad_record> bad;
+  std::vector<std::uint8_t> shards;     ///< Merge stage: the table shard of each record.
+  std::vector<std::uint32_t> by_shard;  ///< Merge stage: record indices grouped by shard.
 
   void reset() {
     items.clear();

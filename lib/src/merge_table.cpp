@@ -1,18 +1,45 @@
 #include "merge_table.h"
 
+#include <algorithm>
+#include <cstring>
+
 namespace mergepipe::detail {
 
 void merge_table::absorb(merge_table& other) {
-  if (other.map_.size() > map_.size()) map_.swap(other.map_);
-  for (auto& [key, value] : other.map_) offer(key, value);
+  if (other.map_.size() > map_.size()) {
+    map_.swap(other.map_);
+    arena_.swap(other.arena_);
+    std::swap(arena_next_, other.arena_next_);
+    std::swap(arena_left_, other.arena_left_);
+  }
+  for (auto& [key, value] : other.map_) offer(std::string_view(key.data(), key.size()), value);
   other.map_.clear();
+  other.arena_.clear();
+  other.arena_next_ = nullptr;
+  other.arena_left_ = 0;
 }
 
-void merge_table::collect_live_winners(std::vector<winner>& out) const {
-  out.reserve(out.size() + map_.size());
+absl::string_view merge_table::keep(std::string_view key) {
+  // Blocks of 64 KiB amortise the allocations; a longer key gets a block of its own.
+  constexpr std::size_t block_size = std::size_t{64} << 10;
+  if (key.size() > arena_left_) {
+    std::size_t size = std::max(block_size, key.size());
+    arena_.push_back(std::make_unique_for_overwrite<char[]>(size));
+    arena_next_ = arena_.back().get();
+    arena_left_ = size;
+  }
+  char* at = arena_next_;
+  if (!key.empty()) std::memcpy(at, key.data(), key.size());
+  arena_next_ += key.size();
+  arena_left_ -= key.size();
+  return {at, key.size()};
+}
+
+void merge_table::collect_live_winners(std::vector<winner>::iterator out) const {
   for (const auto& [key, value] : map_) {
     if (value.is_delete) continue;
-    out.push_back({key, value.stamp.file, value.stamp.offset, value.data, value.size});
+    *out++ = {std::string_view(key.data(), key.size()), value.stamp.file, value.stamp.offset,
+              value.data, value.size};
   }
 }
 

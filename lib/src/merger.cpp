@@ -172,7 +172,7 @@ class merger::impl {
     // Rejects first: if their file cannot be written, nothing has reached `out` yet.
     if (last && rejects_ != nullptr) rejects_->finish();
     context_->execute([&] {
-      detail::write_winners(winners.live, out, context_->tokens(), release_behind());
+      detail::write_winners(winners.live, winners.order, out, context_->tokens(), release_behind());
     });
     for (const auto& s : sources_) s->check_unchanged();  // winners are read from the inputs
     out.finish();

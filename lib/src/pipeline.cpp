@@ -82,9 +82,7 @@ class pass {
     context_.execute([&] { run_pipeline(context_.tokens()); });
 
     pass_result result;
-    for (sharded_merge_table& local : tables_) {
-      result.tables.push_back(std::make_unique<sharded_merge_table>(std::move(local)));
-    }
+    result.tables.push_back(std::move(table_));
     report& counts = result.counts;
     counts.files = sources_.size();
     counts.bytes = reader_.bytes_read();
@@ -198,27 +196,49 @@ class pass {
                                     std::string_view(c.data + bad.offset, bad.size)});
   }
 
-  // --- Stage 4 (parallel): latest per key, in per-thread tables. ---
+  // --- Stage 4 (parallel): latest per key, in one table shared by all threads. ---
 
   void merge_chunk(chunk* c) {
     {
       stage_clock::scope timing(merge_clock_);
-      sharded_merge_table& table = tables_.local();
       const std::vector<parsed_record>& records = c->records;
       auto key_of = [c](const parsed_record& r) {
         return std::string_view(c->keys).substr(r.key_begin, r.key_size);
       };
-      // Most offers miss the cache (the tables outgrow it): ask for the slot a few records
-      // ahead so that the memory is on its way when that record's turn comes.
-      constexpr std::size_t prefetch_distance = 4;
-      const position at = sources_[c->file].at;
+      // The chunk's records, grouped by shard, so that each shard's lock is taken once.
+      std::vector<std::uint32_t>& by_shard = c->by_shard;
+      std::array<std::uint32_t, sharded_merge_table::shard_count + 1> starts{};
+      c->shards.resize(records.size());
       for (std::size_t i = 0; i < records.size(); ++i) {
-        if (i + prefetch_distance < records.size())
-          table.prefetch(key_of(records[i + prefetch_distance]));
-        const parsed_record& r = records[i];
-        order_stamp stamp{r.fields.has_timestamp, r.fields.ts, at.input, at.offset + r.offset};
-        table.offer(key_of(r),
-                    candidate{stamp, c->data + r.offset, r.size, r.fields.is_delete});
+        c->shards[i] = static_cast<std::uint8_t>(sharded_merge_table::shard_of(key_of(records[i])));
+        ++starts[c->shards[i] + 1];
+      }
+      for (std::size_t s = 0; s < sharded_merge_table::shard_count; ++s) starts[s + 1] += starts[s];
+      by_shard.resize(records.size());
+      std::array<std::uint32_t, sharded_merge_table::shard_count> next{};
+      std::copy(starts.begin(), starts.end() - 1, next.begin());
+      for (std::size_t i = 0; i < records.size(); ++i) {
+        by_shard[next[c->shards[i]]++] = static_cast<std::uint32_t>(i);
+      }
+
+      const position at = sources_[c->file].at;
+      for (std::size_t s = 0; s < sharded_merge_table::shard_count; ++s) {
+        if (starts[s] == starts[s + 1]) continue;
+        merge_table& shard = table_->shard(s);
+        std::lock_guard hold(table_->lock(s));
+        // Most offers miss the cache (the tables outgrow it): ask for the slot a few
+        // records ahead so that the memory is on its way when that record's turn comes.
+        constexpr std::size_t prefetch_distance = 4;
+        for (std::uint32_t k = starts[s]; k < starts[s + 1]; ++k) {
+          if (k + prefetch_distance < starts[s + 1])
+            shard.prefetch(key_of(records[by_shard[k + prefetch_distance]]));
+          const parsed_record& r = records[by_shard[k]];
+          order_stamp stamp{.ts = r.fields.ts,
+                            .offset = at.offset + r.offset,
+                            .file = at.input,
+                            .has_timestamp = r.fields.has_timestamp};
+          shard.offer(key_of(r), candidate{stamp, c->data + r.offset, r.size, r.fields.is_delete});
+        }
       }
     }
     pool_.release(c);
@@ -234,7 +254,7 @@ class pass {
   std::uint64_t total_bytes_ = 0;
   chunk_pool pool_;
   chunk_reader reader_{inputs_, opts_.chunk_size, pool_};
-  tbb::enumerable_thread_specific<sharded_merge_table> tables_;
+  std::unique_ptr<sharded_merge_table> table_ = std::make_unique<sharded_merge_table>();
   std::uint64_t records_ = 0;
   std::uint64_t bad_records_ = 0;
   stage_clock read_clock_, parse_clock_, order_clock_, merge_clock_;

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "key_encoding.h"
+#include "mergepipe/error.h"
 #include "tsan_annotations.h"
 
 namespace mergepipe::detail {
@@ -16,10 +17,10 @@ namespace {
 
 constexpr std::size_t shards = sharded_merge_table::shard_count;
 
-struct shard_result {
-  std::vector<winner> live;
-  std::uint64_t size = 0;
-  std::uint64_t deleted = 0;
+// Where one shard's winners lie in the combined vector.
+struct shard_run {
+  std::size_t begin = 0;
+  std::size_t end = 0;
 };
 
 bool before(const winner& a, const winner& b, output_order order) noexcept {
@@ -27,25 +28,24 @@ bool before(const winner& a, const winner& b, output_order order) noexcept {
   return std::tie(a.file, a.offset) < std::tie(b.file, b.offset);
 }
 
-// A k-way merge of the sorted shards: 64 runs cost 6 comparisons per winner.
-std::vector<winner> merge_sorted(std::array<shard_result, shards>& results, output_order order) {
-  std::size_t total = 0;
-  for (const shard_result& r : results) total += r.live.size();
-  std::vector<winner> merged;
-  merged.reserve(total);
-  using head = std::pair<std::size_t, std::size_t>;  // (shard, index in shard)
-  auto later = [&](const head& a, const head& b) {
-    return before(results[b.first].live[b.second], results[a.first].live[a.second], order);
-  };
+// A k-way merge of the sorted runs, as indices: 64 runs cost 6 comparisons per winner, and
+// the winners themselves are not copied again.
+std::vector<std::uint32_t> merge_runs(const std::vector<winner>& live,
+                                      const std::array<shard_run, shards>& runs,
+                                      output_order order) {
+  std::vector<std::uint32_t> merged;
+  merged.reserve(live.size());
+  using head = std::pair<std::size_t, std::size_t>;  // (index in live, end of its run)
+  auto later = [&](const head& a, const head& b) { return before(live[b.first], live[a.first], order); };
   std::priority_queue<head, std::vector<head>, decltype(later)> heads(later);
-  for (std::size_t s = 0; s < shards; ++s) {
-    if (!results[s].live.empty()) heads.push({s, 0});
+  for (const shard_run& run : runs) {
+    if (run.begin < run.end) heads.push({run.begin, run.end});
   }
   while (!heads.empty()) {
-    auto [s, i] = heads.top();
+    auto [i, end] = heads.top();
     heads.pop();
-    merged.push_back(results[s].live[i]);
-    if (i + 1 < results[s].live.size()) heads.push({s, i + 1});
+    merged.push_back(static_cast<std::uint32_t>(i));
+    if (i + 1 < end) heads.push({i + 1, end});
   }
   return merged;
 }
@@ -93,25 +93,33 @@ void fold_tables(const std::vector<sharded_merge_table*>& tables, unsigned token
 
 combined_winners combine_tables(const std::vector<sharded_merge_table*>& tables, output_order order,
                                 unsigned tokens) {
-  std::array<shard_result, shards> results;
-  if (!tables.empty()) {
-    for_each_shard(tokens, [&](std::size_t s) {
-      fold_shard(tables, s);
-      const merge_table& folded = tables[0]->shard(s);
-      shard_result& r = results[s];
-      r.size = folded.size();
-      r.deleted = folded.deleted();
-      folded.collect_live_winners(r.live);
-      std::sort(r.live.begin(), r.live.end(),
-                [order](const winner& a, const winner& b) { return before(a, b, order); });
-    });
-  }
   combined_winners combined;
-  for (const shard_result& r : results) {
-    combined.distinct_keys += r.size;
-    combined.deleted += r.deleted;
+  if (tables.empty()) return combined;
+  // Fold and count first, so that every shard's winners can go straight to their place in
+  // one vector: the winners are the largest thing left in memory, and are held once.
+  std::array<std::uint64_t, shards> deleted{};
+  for_each_shard(tokens, [&](std::size_t s) {
+    fold_shard(tables, s);
+    deleted[s] = tables[0]->shard(s).deleted();
+  });
+  std::array<shard_run, shards> runs;
+  std::size_t total = 0;
+  for (std::size_t s = 0; s < shards; ++s) {
+    std::size_t size = tables[0]->shard(s).size();
+    combined.distinct_keys += size;
+    combined.deleted += deleted[s];
+    runs[s] = {total, total + size - deleted[s]};
+    total = runs[s].end;
   }
-  combined.live = merge_sorted(results, order);
+  if (total > UINT32_MAX) throw error(errc::usage, "more than 2^32 distinct keys to write");
+  combined.live.resize(total);
+  for_each_shard(tokens, [&](std::size_t s) {
+    auto first = combined.live.begin() + static_cast<std::ptrdiff_t>(runs[s].begin);
+    tables[0]->shard(s).collect_live_winners(first);
+    std::sort(first, combined.live.begin() + static_cast<std::ptrdiff_t>(runs[s].end),
+              [order](const winner& a, const winner& b) { return before(a, b, order); });
+  });
+  combined.order = merge_runs(combined.live, runs, order);
   return combined;
 }
 

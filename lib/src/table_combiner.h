@@ -10,7 +10,8 @@ namespace mergepipe::detail {
 
 /// What combining the per-thread tables found.
 struct combined_winners {
-  std::vector<winner> live;  ///< Winners that are not delete markers, in output order.
+  std::vector<winner> live;          ///< Winners that are not delete markers.
+  std::vector<std::uint32_t> order;  ///< Indices into `live`, in output order.
   std::uint64_t distinct_keys = 0;
   std::uint64_t deleted = 0;
 };

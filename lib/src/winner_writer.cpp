@@ -23,11 +23,12 @@ struct minified_block {
   std::vector<std::size_t> ends;
 };
 
-void minify_block(const std::vector<winner>& winners, minified_block& block) {
+void minify_block(const std::vector<winner>& winners, const std::vector<std::uint32_t>& order,
+                  minified_block& block) {
   block.bytes.clear();
   block.ends.clear();
   for (std::size_t i = block.first; i < block.first + block.count; ++i) {
-    const winner& w = winners[i];
+    const winner& w = winners[order[i]];
     std::size_t start = block.bytes.size();
     // simdjson's minify writes whole SIMD blocks: leave it room past the record.
     block.bytes.resize(start + w.size + input_padding);
@@ -42,7 +43,8 @@ void minify_block(const std::vector<winner>& winners, minified_block& block) {
 
 }  // namespace
 
-void write_winners(const std::vector<winner>& winners, record_sink& out, unsigned tokens,
+void write_winners(const std::vector<winner>& winners, const std::vector<std::uint32_t>& order,
+                   record_sink& out, unsigned tokens,
                    const std::function<void(const winner&)>& written) {
   // A ring of `tokens` blocks suffices: the last stage is serial in order, so block i is
   // written before block i + tokens can be started.
@@ -54,13 +56,13 @@ void write_winners(const std::vector<winner>& winners, record_sink& out, unsigne
                tbb::filter_mode::serial_in_order,
                [&](tbb::flow_control& fc) -> minified_block* {
                  stage_scope scope(nullptr, &next, &done);
-                 if (next >= winners.size()) {
+                 if (next >= order.size()) {
                    fc.stop();
                    return nullptr;
                  }
                  minified_block& block = ring[next / records_per_block % tokens];
                  block.first = next;
-                 block.count = std::min(records_per_block, winners.size() - next);
+                 block.count = std::min(records_per_block, order.size() - next);
                  next += block.count;
                  happens_before(&block);
                  return &block;
@@ -69,7 +71,8 @@ void write_winners(const std::vector<winner>& winners, record_sink& out, unsigne
                                                               [&](minified_block* block) {
                                                                 stage_scope scope(block, nullptr,
                                                                                   &done);
-                                                                minify_block(winners, *block);
+                                                                minify_block(winners, order,
+                                                                             *block);
                                                                 return block;
                                                               }) &
            tbb::make_filter<minified_block*, void>(
@@ -80,7 +83,7 @@ void write_winners(const std::vector<winner>& winners, record_sink& out, unsigne
                    out.write(std::string_view(block->bytes).substr(start, end - start));
                    start = end;
                  }
-                 if (written) written(winners[block->first + block->count - 1]);
+                 if (written) written(winners[order[block->first + block->count - 1]]);
                });
   });
   pipeline_scope edges(&done);

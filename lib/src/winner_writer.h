@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <vector>
 
@@ -8,11 +9,12 @@
 
 namespace mergepipe::detail {
 
-/// Writes the winners, already in output order, to `out`, minified. Minifying runs in
+/// Writes `winners[order[0]]`, `winners[order[1]]`, ... to `out`, minified. Minifying runs in
 /// parallel; `out` is called from one thread at a time, in order. After each run of records
 /// written, `written` (if set) is called, from the same thread, with the last of them. Must
 /// run inside the merge's task arena.
-void write_winners(const std::vector<winner>& winners, record_sink& out, unsigned tokens,
+void write_winners(const std::vector<winner>& winners, const std::vector<std::uint32_t>& order,
+                   record_sink& out, unsigned tokens,
                    const std::function<void(const winner&)>& written = {});
 
 }  // namespace mergepipe::detail
