@@ -61,6 +61,9 @@ void write_winners(const std::vector<winner>& winners, const std::vector<std::ui
                    return nullptr;
                  }
                  minified_block& block = ring[next / records_per_block % tokens];
+                 // The slot's previous block has left the last stage: the pipeline lets no
+                 // more than `tokens` blocks be in flight.
+                 happens_after(&block);
                  block.first = next;
                  block.count = std::min(records_per_block, order.size() - next);
                  next += block.count;
