@@ -114,11 +114,14 @@ void input_source::commit_stream_bytes(std::size_t new_size) {
   committed_ = grow;
 }
 
-void input_source::release(std::uint64_t begin, std::uint64_t end) noexcept {
-  if (!mapped_) return;
+bool input_source::release(std::uint64_t begin, std::uint64_t end) noexcept {
+  // Each call costs a TLB flush on every core: give memory back in runs of some size.
+  constexpr std::uint64_t least = std::uint64_t{8} << 20;
+  if (!mapped_ || end < begin + least) return false;
   std::uint64_t first = begin / page_size * page_size;
   std::uint64_t last = std::min<std::uint64_t>(end, size_) / page_size * page_size;
   if (first < last) ::madvise(data_ + first, last - first, MADV_DONTNEED);
+  return true;
 }
 
 void input_source::check_unchanged() const {

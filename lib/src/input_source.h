@@ -52,8 +52,9 @@ class input_source {
   /// Gives back the memory of a mapped file's pages from the one holding byte `begin` up to,
   /// not including, the one holding byte `end`: pages that are no longer being read. Reading
   /// them again later maps them again from the page cache, so this only keeps the resident
-  /// memory low. Does nothing for other inputs, whose bytes exist nowhere else.
-  void release(std::uint64_t begin, std::uint64_t end) noexcept;
+  /// memory low. Does nothing for other inputs, whose bytes exist nowhere else, nor for runs
+  /// of less than a few megabytes (each call costs a TLB flush): returns whether it did.
+  bool release(std::uint64_t begin, std::uint64_t end) noexcept;
 
   /// Throws mergepipe::error (errc::io) naming the file if a mapped file shrank or could not be
   /// read while mapped: then some of the bytes read were zeros, not the file's.

@@ -76,8 +76,7 @@ class pages_behind_writer {
       detail::input_source& in = *(*sources_)[i];
       if (last.data < in.data() || last.data >= in.data() + in.size()) continue;
       auto offset = static_cast<std::uint64_t>(last.data - in.data());
-      in.release(marks_[i], offset);
-      marks_[i] = std::max(marks_[i], offset);
+      if (offset > marks_[i] && in.release(marks_[i], offset)) marks_[i] = offset;
       return;
     }
   }

@@ -177,8 +177,7 @@ class pass {
     }
     // This chunk and all before it are parsed: their pages are read no more until the
     // winners are written, so the mapped input does not stay resident all at once.
-    inputs_[c->file].source->release(released_[c->file], c->end);
-    released_[c->file] = c->end;
+    if (inputs_[c->file].source->release(released_[c->file], c->end)) released_[c->file] = c->end;
   }
 
   // Lines and columns count within the source; the offset is the input's.
