@@ -20,6 +20,7 @@
 
 #include "cli_runner.h"
 #include "faults/child_process.h"
+#include "faults/file_size_limit.h"
 
 namespace {
 
@@ -28,6 +29,7 @@ using mergepipe::cli_testing::lines_of;
 using mergepipe::cli_testing::read_file;
 using mergepipe::cli_testing::run_mergepipe;
 using mergepipe::cli_testing::temp_dir;
+using mergepipe::fault_testing::file_size_limit;
 using mergepipe::fault_testing::spawn;
 using mergepipe::fault_testing::wait_for;
 using namespace std::chrono_literals;
@@ -90,29 +92,6 @@ TEST_F(cli_faults_test, a_full_device_exits_3_naming_it) {
   EXPECT_TRUE(fails_with(run({"--on-error", "skip", "--rejects", "/dev/full", "bad.ndjson"}), 3,
                          "/dev/full"));
 }
-
-// Lowers the file size limit of this process and of the runs it starts, so that writing a
-// regular file fails midway with EFBIG as on a full disk (SIGXFSZ ignored, as a server would).
-class file_size_limit {
- public:
-  explicit file_size_limit(rlim_t bytes) {
-    ::getrlimit(RLIMIT_FSIZE, &saved_);
-    rlimit lower = saved_;
-    lower.rlim_cur = bytes;
-    ::setrlimit(RLIMIT_FSIZE, &lower);
-    saved_handler_ = ::signal(SIGXFSZ, SIG_IGN);
-  }
-  ~file_size_limit() {
-    ::setrlimit(RLIMIT_FSIZE, &saved_);
-    ::signal(SIGXFSZ, saved_handler_);
-  }
-  file_size_limit(const file_size_limit&) = delete;
-  file_size_limit& operator=(const file_size_limit&) = delete;
-
- private:
-  rlimit saved_{};
-  sighandler_t saved_handler_ = SIG_DFL;
-};
 
 TEST_F(cli_faults_test, a_write_that_fails_midway_exits_3_and_leaves_the_old_file) {
   write("in.ndjson", records(50000));  // 4 MB of output

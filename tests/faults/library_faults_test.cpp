@@ -11,12 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "faults/file_size_limit.h"
 #include "mergepipe/mergepipe.h"
 #include "test_files.h"
 
 namespace mergepipe {
 namespace {
-
+using fault_testing::file_size_limit;
 using testing::read_file;
 using testing::temp_dir;
 
@@ -85,29 +86,6 @@ TEST(library_faults_test, a_full_device_is_an_io_error_naming_it) {
       "/dev/full"));
   EXPECT_EQ(written, 0u) << "the rejects are written before the output";
 }
-
-// Lowers the file size limit of this process, so that writing a regular file fails midway
-// with EFBIG as on a full disk (SIGXFSZ ignored, as a server would).
-class file_size_limit {
- public:
-  explicit file_size_limit(rlim_t bytes) {
-    ::getrlimit(RLIMIT_FSIZE, &saved_);
-    rlimit lower = saved_;
-    lower.rlim_cur = bytes;
-    ::setrlimit(RLIMIT_FSIZE, &lower);
-    saved_handler_ = ::signal(SIGXFSZ, SIG_IGN);
-  }
-  ~file_size_limit() {
-    ::setrlimit(RLIMIT_FSIZE, &saved_);
-    ::signal(SIGXFSZ, saved_handler_);
-  }
-  file_size_limit(const file_size_limit&) = delete;
-  file_size_limit& operator=(const file_size_limit&) = delete;
-
- private:
-  rlimit saved_{};
-  sighandler_t saved_handler_ = SIG_DFL;
-};
 
 TEST(library_faults_test, a_write_that_fails_midway_leaves_the_old_file_and_no_temporary) {
   temp_dir dir;
