@@ -17,6 +17,7 @@
 
 namespace mergepipe {
 namespace {
+
 using fault_testing::file_size_limit;
 using testing::read_file;
 using testing::temp_dir;
