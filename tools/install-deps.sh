@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages mergepipe builds, tests and benchmarks with.
+# Installs the Debian 12 packages mergepipe builds, tests and benchmarks with, or, given
+# package names, just those (bench/peers/run.sh installs the peers so).
 # Idempotent: packages already present are skipped, so a second run is quick.
 set -euo pipefail
 
-packages=(
+packages=("$@")
+((${#packages[@]})) || packages=(
   build-essential cmake ninja-build pkg-config git python3
   libtbb-dev libsimdjson-dev libspdlog-dev libfmt-dev libcli11-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev

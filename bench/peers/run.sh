@@ -55,18 +55,7 @@ cd "$root"
 log() { printf '%s\n' "$*" >&2; }
 
 # --- 1. peers --------------------------------------------------------------------------------
-apt_packages=(hyperfine jq gojq miller sqlite3 time gnuplot-nox python3)
-missing=()
-for p in "${apt_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  sudo=""
-  [[ $(id -u) -eq 0 ]] || sudo="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+tools/install-deps.sh hyperfine jq gojq miller sqlite3 time gnuplot-nox python3
 # nodejs-polars lists its native package as an optional dependency, which npm skips on Node 20
 # (it asks for Node 22); package.json names it directly.
 if [[ ! -d $here/node_modules/nodejs-polars-linux-x64-gnu || ! -d $here/node_modules/@duckdb/node-api ]]; then
