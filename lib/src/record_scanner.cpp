@@ -20,15 +20,6 @@ namespace od = simdjson::ondemand;
 constexpr int max_nesting = 1024;
 constexpr std::size_t initial_capacity = 1 << 16;  // grows with the largest record seen
 
-// A field value captured for a slot during the walk. Views stay valid until the next
-// document: unescaped strings live in the parser's string buffer, numbers in the input.
-struct captured {
-  bool present = false;
-  od::json_type type = od::json_type::null;
-  std::string_view text;  // unescaped string, or the raw number token
-  bool boolean = false;
-};
-
 const char* type_name(od::json_type type) noexcept {
   switch (type) {
     case od::json_type::array:
@@ -85,7 +76,7 @@ std::string describe_failure(simdjson::error_code code, const char* data, std::s
 }
 
 // Appends a captured scalar in key encoding; false for an object or array.
-bool append_scalar(std::string& out, const captured& value) {
+bool append_scalar(std::string& out, const captured_field& value) {
   switch (value.type) {
     case od::json_type::string:
       append_string(out, value.text);
@@ -117,10 +108,8 @@ std::string_view trim_token(std::string_view token) noexcept {
 // it visits) and captures the selected fields on the way, in one pass over simdjson's index.
 class record_scanner::walker {
  public:
-  explicit walker(const record_rules& rules)
-      : nodes_(rules.selector.nodes()),
-        captures_(static_cast<std::size_t>(rules.selector.slot_count())),
-        visited_(nodes_.size()) {
+  walker(const record_rules& rules, std::vector<captured_field>& captures)
+      : nodes_(rules.selector.nodes()), captures_(captures), visited_(nodes_.size()) {
     parser_.threaded = false;  // Debian's build would start a thread per document stream.
     // simdjson counts one level more than we do and indexes its stack by depth: give it room
     // past our own limit, which the walk enforces before descending.
@@ -129,7 +118,7 @@ class record_scanner::walker {
   }
 
   simdjson::error_code run(const char* data, std::size_t size, std::string& reason) {
-    for (captured& c : captures_) c = captured{};
+    std::fill(captures_.begin(), captures_.end(), captured_field{});
     std::fill(visited_.begin(), visited_.end(), char{0});
     od::document doc;
     if (auto code = parser_.iterate(data, size, size + input_padding).get(doc)) {
@@ -159,8 +148,6 @@ class record_scanner::walker {
     }
     return simdjson::SUCCESS;
   }
-
-  [[nodiscard]] const captured& slot(int index) const noexcept { return captures_[index]; }
 
  private:
   int child_for(int node, std::string_view token) noexcept {
@@ -220,7 +207,7 @@ class record_scanner::walker {
   simdjson::error_code walk_value(od::value& value, int node, int depth) {
     od::json_type type;
     if (auto code = value.type().get(type)) return code;
-    captured* capture =
+    captured_field* capture =
         node >= 0 && nodes_[node].slot >= 0 ? &captures_[nodes_[node].slot] : nullptr;
     if (capture != nullptr) {
       capture->present = true;
@@ -285,19 +272,22 @@ class record_scanner::walker {
 
   od::parser parser_;
   const std::vector<field_selector::node>& nodes_;
-  std::vector<captured> captures_;
+  std::vector<captured_field>& captures_;
   std::vector<char> visited_;
 };
 
 record_scanner::record_scanner(const record_rules& rules)
-    : rules_(rules), walker_(std::make_unique<walker>(rules)) {}
+    : rules_(rules),
+      captures_(static_cast<std::size_t>(rules.selector.slot_count())),
+      tape_(rules.selector),
+      walker_(std::make_unique<walker>(rules, captures_)) {}
 
 record_scanner::~record_scanner() = default;
 
 bool record_scanner::scan(const char* data, std::size_t size, std::string& key,
                           record_fields& out) {
   reason_.clear();
-  if (walker_->run(data, size, reason_)) return false;
+  if (!tape_.capture(data, size, captures_) && walker_->run(data, size, reason_)) return false;
   std::size_t key_start = key.size();
   if (!extract(key, out)) {
     key.resize(key_start);
@@ -308,7 +298,7 @@ bool record_scanner::scan(const char* data, std::size_t size, std::string& key,
 
 bool record_scanner::extract(std::string& key, record_fields& out) {
   for (std::size_t part = 0; part < rules_.key_slots.size(); ++part) {
-    const captured& value = walker_->slot(rules_.key_slots[part]);
+    const captured_field& value = slot(rules_.key_slots[part]);
     const std::string& name = rules_.key_names[part];
     if (!value.present) {
       reason_ = "missing key field \"" + name + "\"";
@@ -324,7 +314,7 @@ bool record_scanner::extract(std::string& key, record_fields& out) {
   out.has_timestamp = false;
   out.ts = timestamp{};
   if (rules_.timestamp_slot >= 0) {
-    const captured& value = walker_->slot(rules_.timestamp_slot);
+    const captured_field& value = slot(rules_.timestamp_slot);
     if (value.present && value.type != od::json_type::null) {
       bool parsed = false;
       if (value.type == od::json_type::string) {
@@ -348,7 +338,7 @@ bool record_scanner::extract(std::string& key, record_fields& out) {
 
   out.is_delete = false;
   for (const record_rules::delete_match& rule : rules_.deletes) {
-    const captured& value = walker_->slot(rule.slot);
+    const captured_field& value = slot(rule.slot);
     if (!value.present) continue;
     scratch_.clear();
     if (!append_scalar(scratch_, value)) continue;

@@ -3,8 +3,11 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "captured_field.h"
 #include "record_rules.h"
+#include "tape_scanner.h"
 #include "timestamp.h"
 
 namespace mergepipe::detail {
@@ -39,7 +42,11 @@ class record_scanner {
   // Builds the key and fields from what the walk captured.
   bool extract(std::string& key, record_fields& out);
 
+  [[nodiscard]] const captured_field& slot(int index) const noexcept { return captures_[index]; }
+
   const record_rules& rules_;
+  std::vector<captured_field> captures_;  // filled by whichever scan answered
+  tape_scanner tape_;
   std::unique_ptr<walker> walker_;
   std::string reason_;
   std::string scratch_;
