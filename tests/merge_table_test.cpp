@@ -26,8 +26,7 @@ using mergepipe::detail::winner;
 candidate make(const char* label, std::uint32_t file, std::uint64_t offset,
                bool is_delete = false) {
   return {order_stamp{.ts = {}, .offset = offset, .file = file, .has_timestamp = false}, label,
-          std::char_traits<char>::length(label),
-          is_delete};
+          std::char_traits<char>::length(label), is_delete};
 }
 
 candidate make(const char* label, timestamp ts, std::uint32_t file, std::uint64_t offset,
@@ -133,6 +132,22 @@ TEST(merge_table_test, keys_are_compared_as_bytes) {
   EXPECT_EQ(winner_of(table, ""), "empty");
 }
 
+TEST(merge_table_test, keys_held_in_the_slot_and_in_the_arena_stay_apart) {
+  const std::string fifteen(15, 'k');  // the most a slot holds itself
+  const std::string sixteen(16, 'k');
+  merge_table table;
+  table.offer(fifteen, make("15", 0, 0));
+  table.offer(sixteen, make("16", 0, 1));
+  table.offer(sixteen + "k", make("17", 0, 2));
+  for (int i = 0; i < 1000; ++i)
+    table.offer("filler" + std::to_string(i), make("f", 0, 3));  // regrows
+  table.offer(sixteen, make("16 again", 0, 4));
+  EXPECT_EQ(table.size(), 1003U);
+  EXPECT_EQ(winner_of(table, fifteen), "15");
+  EXPECT_EQ(winner_of(table, sixteen), "16 again");
+  EXPECT_EQ(winner_of(table, sixteen + "k"), "17");
+}
+
 // Random offers over a few keys: ties in timestamps, missing timestamps, deletes.
 std::vector<std::pair<std::string, candidate>> random_offers(std::uint64_t seed,
                                                              std::size_t count) {
@@ -140,7 +155,9 @@ std::vector<std::pair<std::string, candidate>> random_offers(std::uint64_t seed,
   std::mt19937_64 rng(seed);
   std::vector<std::pair<std::string, candidate>> offers;
   for (std::size_t i = 0; i < count; ++i) {
-    std::string key = "key" + std::to_string(rng() % 40);
+    // Keys of 4 to 20 bytes: held in the slot up to 15 bytes, in the arena beyond.
+    std::uint64_t n = rng() % 40;
+    std::string key = "key" + std::to_string(n) + std::string(n % 4 * 5, 'x');
     auto file = static_cast<std::uint32_t>(rng() % 3);
     // Positions are unique in real input; random order, so ties go either way.
     std::uint64_t offset = rng() % 1000 * 1000 + i;

@@ -12,14 +12,15 @@ void merge_table::absorb(merge_table& other) {
     std::swap(arena_next_, other.arena_next_);
     std::swap(arena_left_, other.arena_left_);
   }
-  for (auto& [key, value] : other.map_) offer(std::string_view(key.data(), key.size()), value);
+  for (auto& [key, value] : other.map_) offer(key.view(), value);
   other.map_.clear();
   other.arena_.clear();
   other.arena_next_ = nullptr;
   other.arena_left_ = 0;
 }
 
-absl::string_view merge_table::keep(std::string_view key) {
+table_key merge_table::keep(std::string_view key) {
+  if (key.size() <= table_key::inline_capacity) return table_key::in_place(key);
   // Blocks of 64 KiB amortise the allocations; a longer key gets a block of its own.
   constexpr std::size_t block_size = std::size_t{64} << 10;
   if (key.size() > arena_left_) {
@@ -32,14 +33,13 @@ absl::string_view merge_table::keep(std::string_view key) {
   if (!key.empty()) std::memcpy(at, key.data(), key.size());
   arena_next_ += key.size();
   arena_left_ -= key.size();
-  return {at, key.size()};
+  return table_key::elsewhere({at, key.size()});
 }
 
 void merge_table::collect_live_winners(std::vector<winner>::iterator out) const {
   for (const auto& [key, value] : map_) {
     if (value.is_delete) continue;
-    *out++ = {std::string_view(key.data(), key.size()), value.stamp.file, value.stamp.offset,
-              value.data, value.size};
+    *out++ = {key.view(), value.stamp.file, value.stamp.offset, value.data, value.size};
   }
 }
 

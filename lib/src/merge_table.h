@@ -7,11 +7,12 @@
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <tuple>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "timestamp.h"
@@ -52,6 +53,68 @@ struct winner {
   std::uint64_t size = 0;
 };
 
+/// An encoded key as a table slot holds it: up to 15 bytes in the slot itself (numbers and
+/// short strings, most keys), a longer one as a view of a copy in the table's arena. A probe
+/// then compares against bytes the slot's cache line already brought, instead of missing the
+/// cache a second time on the arena.
+class table_key {
+ public:
+  static constexpr std::size_t inline_capacity = 15;
+
+  /// Holds `key` in place; it must fit `inline_capacity`.
+  static table_key in_place(std::string_view key) noexcept {
+    table_key k;
+    std::memcpy(k.bytes_.data(), key.data(), key.size());
+    k.inline_size_ = static_cast<std::uint8_t>(key.size());
+    return k;
+  }
+
+  /// Refers to `key`, which must outlive the table key.
+  static table_key elsewhere(std::string_view key) noexcept {
+    table_key k;
+    const char* data = key.data();
+    std::uint64_t size = key.size();
+    std::memcpy(k.bytes_.data(), &data, sizeof data);
+    std::memcpy(k.bytes_.data() + sizeof data, &size, sizeof size - 1);  // keys < 2^56 bytes
+    k.inline_size_ = elsewhere_mark;
+    return k;
+  }
+
+  [[nodiscard]] std::string_view view() const noexcept {
+    if (inline_size_ != elsewhere_mark) return {bytes_.data(), inline_size_};
+    const char* data = nullptr;
+    std::uint64_t size = 0;
+    std::memcpy(&data, bytes_.data(), sizeof data);
+    std::memcpy(&size, bytes_.data() + sizeof data, sizeof size - 1);
+    return {data, size};
+  }
+
+ private:
+  static constexpr std::uint8_t elsewhere_mark = 0xFF;
+  std::array<char, inline_capacity> bytes_;
+  std::uint8_t inline_size_ = 0;
+};
+
+/// Hashes a key the same whether it is a probe (a view) or held by a slot.
+struct table_key_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view key) const noexcept {
+    // Debian's abseil has its own string_view type; its hash takes that.
+    return absl::Hash<absl::string_view>{}(absl::string_view(key.data(), key.size()));
+  }
+  std::size_t operator()(const table_key& key) const noexcept { return (*this)(key.view()); }
+};
+
+struct table_key_eq {
+  using is_transparent = void;
+  static std::string_view view(std::string_view key) noexcept { return key; }
+  static std::string_view view(const table_key& key) noexcept { return key.view(); }
+  template <typename A, typename B>
+  bool operator()(const A& a, const B& b) const noexcept {
+    return view(a) == view(b);
+  }
+};
+
 /// Latest candidate per encoded key. The rule (greater stamp wins) is associative and
 /// commutative, so tables can be filled in any order and combined at the end. Keys are kept
 /// in an arena of the table's own, so that a slot holds only a view of its key.
@@ -59,16 +122,12 @@ class merge_table {
  public:
   /// Keeps `c` for `key` if its stamp is greater than the one held.
   void offer(std::string_view key, const candidate& c) {
-    // Debian's abseil has its own string_view type; its hash takes that.
-    auto it = map_.lazy_emplace(absl::string_view(key.data(), key.size()),
-                                [&](const auto& construct) { construct(keep(key), c); });
+    auto it = map_.lazy_emplace(key, [&](const auto& construct) { construct(keep(key), c); });
     if (it->second.stamp < c.stamp) it->second = c;
   }
 
   /// Starts loading the slot of `key` into the cache.
-  void prefetch(std::string_view key) const {
-    map_.prefetch(absl::string_view(key.data(), key.size()));
-  }
+  void prefetch(std::string_view key) const { map_.prefetch(key); }
 
   /// Moves every entry of `other` into this table, by the same rule.
   void absorb(merge_table& other);
@@ -78,7 +137,7 @@ class merge_table {
   /// Calls `fn(key, candidate)` for every entry, in no particular order.
   template <typename Fn>
   void for_each(Fn fn) const {
-    for (const auto& [key, value] : map_) fn(std::string_view(key.data(), key.size()), value);
+    for (const auto& [key, value] : map_) fn(key.view(), value);
   }
 
   /// Writes the winners that are not delete markers from `out` on (there must be room for
@@ -89,10 +148,10 @@ class merge_table {
   [[nodiscard]] std::size_t deleted() const noexcept;
 
  private:
-  // A copy of `key` in the arena, which never moves what it holds.
-  absl::string_view keep(std::string_view key);
+  // `key` in place, or a copy in the arena (which never moves what it holds).
+  table_key keep(std::string_view key);
 
-  absl::flat_hash_map<absl::string_view, candidate> map_;
+  absl::flat_hash_map<table_key, candidate, table_key_hash, table_key_eq> map_;
   std::vector<std::unique_ptr<char[]>> arena_;
   char* arena_next_ = nullptr;
   std::size_t arena_left_ = 0;
@@ -123,9 +182,7 @@ class sharded_merge_table {
   }
 
   /// The top bits of the key's hash: the tables inside use the low bits for their slots.
-  static std::size_t shard_of(std::string_view key) noexcept {
-    return absl::Hash<absl::string_view>{}(absl::string_view(key.data(), key.size())) >> 58;
-  }
+  static std::size_t shard_of(std::string_view key) noexcept { return table_key_hash{}(key) >> 58; }
 
  private:
   std::array<merge_table, shard_count> shards_;
