@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,8 @@ class output_file {
   bool committed_ = false;
   bool direct_ = false;  // not a regular file: no temporary file, no rename
   std::string buffer_;
+  std::uint64_t written_ = 0;      // bytes handed to the temporary file
+  std::uint64_t written_back_ = 0;  // bytes whose write-back to the disk has been started
 };
 
 }  // namespace mergepipe::detail
