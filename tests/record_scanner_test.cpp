@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "key_encoding.h"
 #include "mergepipe/error.h"
 #include "mergepipe/options.h"
+#include "record_generator.h"
 #include "record_rules.h"
 #include "timestamp.h"
 
@@ -558,8 +560,7 @@ TEST(record_scanner_test, exponents_of_many_digits_are_valid_within_a_double) {
   }
   for (const char* number : {"1e0000000000000000000400", "1.8e308", "1e99999999999999999999"}) {
     std::string record = std::string(R"({"id":1,"x":)") + number + "}";
-    EXPECT_EQ(reason_of(record), "invalid JSON: malformed number or number out of range")
-        << record;
+    EXPECT_EQ(reason_of(record), "invalid JSON: malformed number or number out of range") << record;
   }
   EXPECT_EQ(key_of(R"({"id":1e0000000000000000000001})"), key_of(R"({"id":10})"));
 }
@@ -581,8 +582,8 @@ TEST(record_scanner_test, invalid_escape_is_rejected_anywhere) {
 
 TEST(record_scanner_test, a_string_value_followed_by_a_colon_is_rejected) {
   // An unread string value must still be consumed, or `"b":` reads as a field name.
-  for (const char* record : {R"({"id":1,"a":"b":c}})", R"({"id":1,"a":"b":"c"})",
-                             R"({"id":1,"a":["x":1]})"}) {
+  for (const char* record :
+       {R"({"id":1,"a":"b":c}})", R"({"id":1,"a":"b":"c"})", R"({"id":1,"a":["x":1]})"}) {
     EXPECT_FALSE(harness().scan(record).ok) << record;
   }
   EXPECT_TRUE(harness().scan(R"({"id":1,"a":"b","c":"d"})").ok);
@@ -808,6 +809,42 @@ TEST(record_scanner_test, invalid_rules_are_usage_errors) {
   bad_format.timestamp_format = "%Q";
   EXPECT_EQ(code_of(bad_format), errc::usage);
   EXPECT_EQ(code_of(make_options({"id"}, "", {"op=d"})), errc::ok);
+}
+
+// The tape answers most records and the walk the rest: on generated records (keys spelled
+// as integers, decimals and escapes), their pretty-printed forms and damaged copies, the
+// scanner must answer exactly as the walk alone does.
+TEST(record_scanner_test, the_tape_and_the_walk_agree) {
+  const options opts = make_options({"id", "/nested/x/y/3"}, "updated_at", {"op=d", "n=7"});
+  const record_rules rules = record_rules::compile(opts);
+  record_scanner both(rules);
+  record_scanner walk_only(rules, /*use_tape=*/false);
+  std::mt19937_64 rng(7);
+  std::size_t good = 0;
+  for (const auto& generated : mergepipe::testing::generate_records(11, 3000, 40)) {
+    std::vector<std::string> variants{generated.json, mergepipe::testing::pretty(generated.json)};
+    std::string damaged = generated.json;
+    damaged[rng() % damaged.size()] = "{}[]\",:0e-. \x01"[rng() % 14];
+    variants.push_back(damaged);
+    for (const std::string& record : variants) {
+      std::string buffer = record + std::string(input_padding, '\0');
+      std::string key_both, key_walk;
+      record_fields fields_both, fields_walk;
+      bool ok_both = both.scan(buffer.data(), record.size(), key_both, fields_both);
+      bool ok_walk = walk_only.scan(buffer.data(), record.size(), key_walk, fields_walk);
+      ASSERT_EQ(ok_both, ok_walk) << record;
+      if (!ok_both) {
+        EXPECT_EQ(both.reason(), walk_only.reason()) << record;
+        continue;
+      }
+      ++good;
+      EXPECT_EQ(key_both, key_walk) << record;
+      EXPECT_EQ(fields_both.has_timestamp, fields_walk.has_timestamp) << record;
+      EXPECT_EQ(fields_both.ts, fields_walk.ts) << record;
+      EXPECT_EQ(fields_both.is_delete, fields_walk.is_delete) << record;
+    }
+  }
+  EXPECT_GT(good, 6000U);  // both forms of every generated record, and some damaged ones
 }
 
 }  // namespace

@@ -276,18 +276,20 @@ class record_scanner::walker {
   std::vector<char> visited_;
 };
 
-record_scanner::record_scanner(const record_rules& rules)
+record_scanner::record_scanner(const record_rules& rules, bool use_tape)
     : rules_(rules),
       captures_(static_cast<std::size_t>(rules.selector.slot_count())),
-      tape_(rules.selector),
-      walker_(std::make_unique<walker>(rules, captures_)) {}
+      walker_(std::make_unique<walker>(rules, captures_)) {
+  if (use_tape) tape_.emplace(rules.selector);
+}
 
 record_scanner::~record_scanner() = default;
 
 bool record_scanner::scan(const char* data, std::size_t size, std::string& key,
                           record_fields& out) {
   reason_.clear();
-  if (!tape_.capture(data, size, captures_) && walker_->run(data, size, reason_)) return false;
+  bool captured = tape_ && tape_->capture(data, size, captures_);
+  if (!captured && walker_->run(data, size, reason_)) return false;
   std::size_t key_start = key.size();
   if (!extract(key, out)) {
     key.resize(key_start);

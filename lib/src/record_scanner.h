@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,9 @@ struct record_fields {
 /// so the good path allocates nothing once warm.
 class record_scanner {
  public:
-  explicit record_scanner(const record_rules& rules);
+  /// Without `use_tape`, every record takes the On-Demand walk: the reference that the
+  /// tape's answers are checked against.
+  explicit record_scanner(const record_rules& rules, bool use_tape = true);
   ~record_scanner();
   record_scanner(const record_scanner&) = delete;
   record_scanner& operator=(const record_scanner&) = delete;
@@ -46,7 +49,7 @@ class record_scanner {
 
   const record_rules& rules_;
   std::vector<captured_field> captures_;  // filled by whichever scan answered
-  tape_scanner tape_;
+  std::optional<tape_scanner> tape_;
   std::unique_ptr<walker> walker_;
   std::string reason_;
   std::string scratch_;
