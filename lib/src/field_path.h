@@ -1,5 +1,7 @@
 #pragma once
 
+#include <charconv>
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,9 +31,41 @@ class field_selector {
   /// All nodes; node 0 is the root (the record object itself).
   [[nodiscard]] const std::vector<node>& nodes() const noexcept { return nodes_; }
 
+  /// The child of `node` (-1: none) named `token` that the record being scanned has not
+  /// matched yet, marked in `matched` (one flag per node, cleared per record); -1 if there is
+  /// none. Of duplicate field names the first counts.
+  [[nodiscard]] int match_field(int node, std::string_view token,
+                                std::vector<char>& matched) const noexcept;
+
+  /// The same for element `index` of an array: its token is the index in plain decimal.
+  [[nodiscard]] int match_element(int node, std::size_t index,
+                                  std::vector<char>& matched) const noexcept;
+
  private:
   std::vector<node> nodes_{node{}};
   int slot_count_ = 0;
 };
+
+// Inline: every field of every record comes through here.
+inline int field_selector::match_field(int node, std::string_view token,
+                                       std::vector<char>& matched) const noexcept {
+  if (node < 0) return -1;
+  for (int child : nodes_[node].children) {
+    if (nodes_[child].token == token && !matched[child]) {
+      matched[child] = 1;
+      return child;
+    }
+  }
+  return -1;
+}
+
+inline int field_selector::match_element(int node, std::size_t index,
+                                         std::vector<char>& matched) const noexcept {
+  if (node < 0 || nodes_[node].children.empty()) return -1;
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, index);
+  return match_field(node, std::string_view(digits, static_cast<std::size_t>(end - digits)),
+                     matched);
+}
 
 }  // namespace mergepipe::detail

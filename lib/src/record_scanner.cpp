@@ -2,7 +2,6 @@
 
 #include <simdjson.h>
 
-#include <charconv>
 #include <cstring>
 #include <new>
 #include <vector>
@@ -109,7 +108,10 @@ std::string_view trim_token(std::string_view token) noexcept {
 class record_scanner::walker {
  public:
   walker(const record_rules& rules, std::vector<captured_field>& captures)
-      : nodes_(rules.selector.nodes()), captures_(captures), visited_(nodes_.size()) {
+      : selector_(rules.selector),
+        nodes_(rules.selector.nodes()),
+        captures_(captures),
+        visited_(nodes_.size()) {
     parser_.threaded = false;  // Debian's build would start a thread per document stream.
     // simdjson counts one level more than we do and indexes its stack by depth: give it room
     // past our own limit, which the walk enforces before descending.
@@ -150,17 +152,6 @@ class record_scanner::walker {
   }
 
  private:
-  int child_for(int node, std::string_view token) noexcept {
-    if (node < 0) return -1;
-    for (int child : nodes_[node].children) {
-      if (nodes_[child].token == token && !visited_[child]) {
-        visited_[child] = 1;  // Of duplicate field names the first counts.
-        return child;
-      }
-    }
-    return -1;
-  }
-
   simdjson::error_code walk_object(od::object& object, int node, int depth) {
     for (auto field : object) {
       if (field.error()) return field.error();
@@ -169,7 +160,9 @@ class record_scanner::walker {
       od::field& current = field.value_unsafe();
       std::string_view key;
       if (auto code = field_name(current, key)) return code;
-      if (auto code = walk_value(current.value(), child_for(node, key), depth)) return code;
+      if (auto code =
+              walk_value(current.value(), selector_.match_field(node, key, visited_), depth))
+        return code;
     }
     return simdjson::SUCCESS;
   }
@@ -191,12 +184,7 @@ class record_scanner::walker {
     std::size_t index = 0;
     for (auto element : array) {
       if (element.error()) return element.error();
-      int child = -1;
-      if (node >= 0 && !nodes_[node].children.empty()) {
-        char digits[24];
-        auto [end, ec] = std::to_chars(digits, digits + sizeof digits, index);
-        child = child_for(node, std::string_view(digits, end - digits));
-      }
+      int child = selector_.match_element(node, index, visited_);
       if (auto code = walk_value(element.value_unsafe(), child, depth)) return code;
       ++index;
     }
@@ -271,6 +259,7 @@ class record_scanner::walker {
   }
 
   od::parser parser_;
+  const field_selector& selector_;
   const std::vector<field_selector::node>& nodes_;
   std::vector<captured_field>& captures_;
   std::vector<char> visited_;

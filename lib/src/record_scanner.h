@@ -42,7 +42,7 @@ class record_scanner {
 
  private:
   class walker;
-  // Builds the key and fields from what the walk captured.
+  // Builds the key and fields from what the scan captured.
   bool extract(std::string& key, record_fields& out);
 
   [[nodiscard]] const captured_field& slot(int index) const noexcept { return captures_[index]; }

@@ -41,7 +41,8 @@ std::string_view write_integer(Integer value, std::array<char, 24>& buffer) noex
 }  // namespace
 
 tape_scanner::tape_scanner(const field_selector& selector)
-    : nodes_(selector.nodes()),
+    : selector_(selector),
+      nodes_(selector.nodes()),
       visited_(nodes_.size()),
       number_text_(static_cast<std::size_t>(selector.slot_count())) {
   if (parser_.allocate(initial_capacity, tape_max_depth) != simdjson::SUCCESS)
@@ -57,16 +58,6 @@ bool tape_scanner::capture(const char* data, std::size_t size, std::vector<captu
   return capture_value(root, 0, slots);
 }
 
-int tape_scanner::child_for(int node, std::string_view token) noexcept {
-  for (int child : nodes_[node].children) {
-    if (nodes_[child].token == token && !visited_[child]) {
-      visited_[child] = 1;  // Of duplicate field names the first counts, as in the walk.
-      return child;
-    }
-  }
-  return -1;
-}
-
 bool tape_scanner::capture_value(dom::element value, int node, std::vector<captured_field>& slots) {
   const field_selector::node& here = nodes_[node];
   if (here.slot >= 0 && !capture_scalar(value, here.slot, slots[here.slot])) return false;
@@ -77,7 +68,7 @@ bool tape_scanner::capture_value(dom::element value, int node, std::vector<captu
     // The tape is valid throughout: stop once every selected field is found.
     std::size_t left = here.children.size();
     for (dom::key_value_pair field : object) {
-      int child = child_for(node, field.key);
+      int child = selector_.match_field(node, field.key, visited_);
       if (child < 0) continue;
       if (!capture_value(field.value, child, slots)) return false;
       if (--left == 0) break;
@@ -85,8 +76,7 @@ bool tape_scanner::capture_value(dom::element value, int node, std::vector<captu
   } else if (value.get_array().get(array) == simdjson::SUCCESS) {
     std::size_t index = 0;
     for (dom::element element : array) {
-      std::array<char, 24> digits;
-      int child = child_for(node, write_integer(index++, digits));
+      int child = selector_.match_element(node, index++, visited_);
       if (child >= 0 && !capture_value(element, child, slots)) return false;
     }
   }

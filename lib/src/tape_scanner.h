@@ -29,11 +29,11 @@ class tape_scanner {
  private:
   bool capture_value(simdjson::dom::element value, int node, std::vector<captured_field>& slots);
   bool capture_scalar(simdjson::dom::element value, int slot, captured_field& out);
-  int child_for(int node, std::string_view token) noexcept;
 
   simdjson::dom::parser parser_;
+  const field_selector& selector_;
   const std::vector<field_selector::node>& nodes_;
-  std::vector<char> visited_;
+  std::vector<char> visited_;                      // fields matched in the current record
   std::vector<std::array<char, 24>> number_text_;  // per slot: an integer written back as text
 };
 
