@@ -11,7 +11,7 @@
 #include <optional>
 #include <vector>
 
-#include "chunker.h"
+#include "read/chunker.h"
 #include "sample_records.h"
 
 namespace {

@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "key_encoding.h"
+#include "parse/key_encoding.h"
 
 namespace {
 

@@ -12,8 +12,8 @@
 #include <string>
 
 #include "mergepipe/options.h"
-#include "record_rules.h"
-#include "record_scanner.h"
+#include "parse/record_rules.h"
+#include "parse/record_scanner.h"
 #include "sample_records.h"
 
 namespace {

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "timestamp.h"
+#include "parse/timestamp.h"
 
 namespace {
 

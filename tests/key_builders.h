@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "key_encoding.h"
+#include "parse/key_encoding.h"
 
 namespace mergepipe::testing {
 

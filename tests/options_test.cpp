@@ -10,11 +10,11 @@
 #include <string_view>
 #include <vector>
 
-#include "field_path.h"
+#include "parse/field_path.h"
 #include "key_builders.h"
-#include "key_encoding.h"
+#include "parse/key_encoding.h"
 #include "mergepipe/error.h"
-#include "record_rules.h"
+#include "parse/record_rules.h"
 
 namespace {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "chunker.h"
-#include "record_scanner.h"
+#include "read/chunker.h"
+#include "parse/record_scanner.h"
 
 namespace mergepipe::detail {
 

@@ -9,10 +9,10 @@
 
 #include "mergepipe/error.h"
 #include "mergepipe/merge.h"
-#include "partial_file.h"
+#include "partial/partial_file.h"
 #include "pipeline.h"
-#include "table_combiner.h"
-#include "winner_writer.h"
+#include "merge/table_combiner.h"
+#include "write/winner_writer.h"
 
 namespace mergepipe {
 namespace {

@@ -8,12 +8,12 @@
 #include <chrono>
 
 #include "chunk.h"
-#include "chunk_parser.h"
-#include "chunk_reader.h"
-#include "line_locator.h"
+#include "parse/chunk_parser.h"
+#include "read/chunk_reader.h"
+#include "order/line_locator.h"
 #include "mergepipe/error.h"
 #include "tsan_annotations.h"
-#include "unchanged_inputs.h"
+#include "read/unchanged_inputs.h"
 
 namespace mergepipe::detail {
 namespace {

@@ -9,14 +9,14 @@
 #include <optional>
 #include <vector>
 
-#include "input_source.h"
-#include "merge_table.h"
+#include "read/input_source.h"
+#include "merge/merge_table.h"
 #include "mergepipe/options.h"
 #include "mergepipe/report.h"
 #include "mergepipe/sink.h"
 #include "mergepipe/source.h"
-#include "record_rules.h"
-#include "record_scanner.h"
+#include "parse/record_rules.h"
+#include "parse/record_scanner.h"
 
 namespace mergepipe::detail {
 

@@ -1,6 +1,6 @@
 // A memory-mapped input that shrinks while it is read: the guard turns the bus error into
 // zeros and a flag, and the merge into an I/O error naming the file, never a crash.
-#include "mapping_guard.h"
+#include "read/mapping_guard.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "input_source.h"
+#include "read/input_source.h"
 #include "mergepipe/mergepipe.h"
 #include "test_files.h"
 

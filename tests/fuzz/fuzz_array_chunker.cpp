@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "chunker.h"
-#include "element_scanner.h"
+#include "read/chunker.h"
+#include "read/element_scanner.h"
 #include "fuzz_support.h"
 
 namespace {

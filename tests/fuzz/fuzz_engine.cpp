@@ -19,13 +19,13 @@
 #include <string_view>
 #include <vector>
 
-#include "chunker.h"
+#include "read/chunker.h"
 #include "fuzz_support.h"
-#include "key_encoding.h"
+#include "parse/key_encoding.h"
 #include "mergepipe/mergepipe.h"
 #include "record_generator.h"
-#include "record_rules.h"
-#include "record_scanner.h"
+#include "parse/record_rules.h"
+#include "parse/record_scanner.h"
 #include "reference_merge.h"
 
 namespace {

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "chunker.h"
+#include "read/chunker.h"
 #include "fuzz_support.h"
 
 namespace {

@@ -14,7 +14,7 @@
 
 #include "fuzz_support.h"
 #include "mergepipe/error.h"
-#include "timestamp.h"
+#include "parse/timestamp.h"
 
 namespace {
 

@@ -1,0 +1,52 @@
+#include "merge/merge_table.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace mergepipe::detail {
+
+void merge_table::absorb(merge_table& other) {
+  if (other.map_.size() > map_.size()) {
+    map_.swap(other.map_);
+    arena_.swap(other.arena_);
+    std::swap(arena_next_, other.arena_next_);
+    std::swap(arena_left_, other.arena_left_);
+  }
+  for (auto& [key, value] : other.map_) offer(key.view(), value);
+  other.map_.clear();
+  other.arena_.clear();
+  other.arena_next_ = nullptr;
+  other.arena_left_ = 0;
+}
+
+table_key merge_table::keep(std::string_view key) {
+  if (key.size() <= table_key::inline_capacity) return table_key::in_place(key);
+  // Blocks of 64 KiB amortise the allocations; a longer key gets a block of its own.
+  constexpr std::size_t block_size = std::size_t{64} << 10;
+  if (key.size() > arena_left_) {
+    std::size_t size = std::max(block_size, key.size());
+    arena_.push_back(std::make_unique_for_overwrite<char[]>(size));
+    arena_next_ = arena_.back().get();
+    arena_left_ = size;
+  }
+  char* at = arena_next_;
+  if (!key.empty()) std::memcpy(at, key.data(), key.size());
+  arena_next_ += key.size();
+  arena_left_ -= key.size();
+  return table_key::elsewhere({at, key.size()});
+}
+
+void merge_table::collect_live_winners(std::vector<winner>::iterator out) const {
+  for (const auto& [key, value] : map_) {
+    if (value.is_delete) continue;
+    *out++ = {key.view(), value.stamp.file, value.stamp.offset, value.data, value.size};
+  }
+}
+
+std::size_t merge_table::deleted() const noexcept {
+  std::size_t count = 0;
+  for (const auto& entry : map_) count += entry.second.is_delete ? 1 : 0;
+  return count;
+}
+
+}  // namespace mergepipe::detail

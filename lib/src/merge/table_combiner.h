@@ -1,0 +1,29 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "merge/merge_table.h"
+#include "mergepipe/options.h"
+
+namespace mergepipe::detail {
+
+/// What combining the per-thread tables found.
+struct combined_winners {
+  std::vector<winner> live;          ///< Winners that are not delete markers.
+  std::vector<std::uint32_t> order;  ///< Indices into `live`, in output order.
+  std::uint64_t distinct_keys = 0;
+  std::uint64_t deleted = 0;
+};
+
+/// Folds every table into the first, shard by shard in parallel; the others are left empty.
+/// Must run inside the merge's task arena.
+void fold_tables(const std::vector<sharded_merge_table*>& tables, unsigned tokens);
+
+/// Folds every table into the first, shard by shard in parallel, sorts each shard's
+/// live winners in output order (input position, or key), and merges the sorted shards.
+/// Must run inside the merge's task arena.
+combined_winners combine_tables(const std::vector<sharded_merge_table*>& tables, output_order order,
+                                unsigned tokens);
+
+}  // namespace mergepipe::detail

@@ -1,0 +1,56 @@
+#include "parse/record_rules.h"
+
+#include <simdjson.h>
+
+#include "parse/key_encoding.h"
+#include "mergepipe/error.h"
+
+namespace mergepipe::detail {
+
+std::string encode_rule_value(const std::string& value) {
+  std::string encoded;
+  if (value == "null") {
+    append_null(encoded);
+  } else if (value == "true" || value == "false") {
+    append_bool(encoded, value == "true");
+  } else if (append_number(encoded, value)) {
+    // A JSON number, compared by exact value.
+  } else if (value.size() >= 2 && value.front() == '"') {
+    simdjson::dom::parser parser;
+    std::string_view text;
+    if (parser.parse(simdjson::padded_string(value)).get_string().get(text) == simdjson::SUCCESS) {
+      append_string(encoded, text);
+    } else {
+      append_string(encoded, value);
+    }
+  } else {
+    append_string(encoded, value);
+  }
+  return encoded;
+}
+
+record_rules record_rules::compile(const options& opts) {
+  if (opts.key.empty()) throw error(errc::usage, "no key field given");
+  record_rules rules{.selector = {},
+                     .key_slots = {},
+                     .key_names = opts.key,
+                     .timestamp_slot = -1,
+                     .timestamp_name = opts.timestamp_field,
+                     .timestamps = timestamp_parser(opts.ts_unit, opts.timestamp_format),
+                     .deletes = {}};
+  for (const std::string& part : opts.key) {
+    if (part.empty()) throw error(errc::usage, "empty key field name");
+    rules.key_slots.push_back(rules.selector.add(parse_field_path(part)));
+  }
+  if (!opts.timestamp_field.empty()) {
+    rules.timestamp_slot = rules.selector.add(parse_field_path(opts.timestamp_field));
+  }
+  for (const delete_rule& rule : opts.delete_rules) {
+    if (rule.field.empty()) throw error(errc::usage, "delete rule with an empty field name");
+    rules.deletes.push_back(
+        {rules.selector.add(parse_field_path(rule.field)), encode_rule_value(rule.value)});
+  }
+  return rules;
+}
+
+}  // namespace mergepipe::detail

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "parse/field_path.h"
+#include "mergepipe/options.h"
+#include "parse/timestamp.h"
+
+namespace mergepipe::detail {
+
+/// What to extract from every record, compiled once per merge from the options and then
+/// shared read-only by all scanning threads.
+struct record_rules {
+  /// A delete rule whose value is already in key encoding.
+  struct delete_match {
+    int slot = -1;
+    std::string encoded_value;
+  };
+
+  field_selector selector;
+  std::vector<int> key_slots;          ///< One per key part, in order.
+  std::vector<std::string> key_names;  ///< The key parts as the user wrote them.
+  int timestamp_slot = -1;             ///< -1 without a timestamp field.
+  std::string timestamp_name;
+  timestamp_parser timestamps;
+  std::vector<delete_match> deletes;
+
+  /// Compiles the rules; throws mergepipe::error (errc::usage) for invalid options.
+  static record_rules compile(const options& opts);
+};
+
+/// Encodes a delete-rule VALUE: a JSON scalar when it is one, else the plain string.
+std::string encode_rule_value(const std::string& value);
+
+}  // namespace mergepipe::detail

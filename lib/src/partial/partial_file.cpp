@@ -1,0 +1,169 @@
+#include "partial/partial_file.h"
+
+#include <bit>
+#include <cstring>
+
+#include "mergepipe/error.h"
+#include "write/output_file.h"
+
+// A partial file: a magic line, a header of fixed-width fields, the entries, and a trailer
+// that repeats the entry count, so that a truncated file is told from a complete one.
+// Integers are little-endian, as on every machine this runs on.
+static_assert(std::endian::native == std::endian::little, "partial files are little-endian");
+
+namespace mergepipe::detail {
+namespace {
+
+constexpr std::string_view magic = "mergepipe partial 1\n";
+constexpr std::string_view trailer_magic = "end\n";
+constexpr std::uint8_t has_timestamp_flag = 1;
+constexpr std::uint8_t delete_flag = 2;
+
+// 64-bit FNV-1a: small, fixed, the same everywhere (absl::Hash is seeded per process).
+std::uint64_t fnv1a(std::string_view bytes, std::uint64_t hash = 14695981039346656037ull) {
+  for (unsigned char c : bytes) hash = (hash ^ c) * 1099511628211ull;
+  return hash;
+}
+
+template <typename T>
+void put(std::string& out, T value) {
+  char bytes[sizeof(T)];
+  std::memcpy(bytes, &value, sizeof(T));
+  out.append(bytes, sizeof(T));
+}
+
+// Reads fixed-width fields and byte runs from a file, failing on any overrun.
+class reader {
+ public:
+  reader(const input_source& file) : file_(file) {}
+
+  template <typename T>
+  T get() {
+    T value;
+    std::memcpy(&value, take(sizeof(T)), sizeof(T));
+    return value;
+  }
+
+  const char* take(std::uint64_t n) {
+    if (n > file_.size() - pos_) corrupt("ends early");
+    const char* at = file_.data() + pos_;
+    pos_ += n;
+    return at;
+  }
+
+  [[nodiscard]] std::uint64_t position() const noexcept { return pos_; }
+
+  [[noreturn]] void corrupt(const std::string& why) const {
+    throw error(errc::bad_input, "not a complete mergepipe partial file: " + why,
+                location{file_.name(), 0, 0, pos_});
+  }
+
+ private:
+  const input_source& file_;
+  std::uint64_t pos_ = 0;
+};
+
+}  // namespace
+
+std::uint64_t rules_fingerprint(const options& opts) {
+  std::string text;  // every field length-prefixed, so that no two option sets spell alike
+  auto field = [&](std::string_view value) {
+    put(text, static_cast<std::uint64_t>(value.size()));
+    text.append(value);
+  };
+  for (const std::string& part : opts.key) field(part);
+  field(opts.timestamp_field);
+  field(opts.timestamp_format);
+  put(text, static_cast<std::uint8_t>(opts.ts_unit));
+  for (const delete_rule& rule : opts.delete_rules) {
+    field(rule.field);
+    field(rule.value);
+  }
+  return fnv1a(text);
+}
+
+std::uint32_t bucket_of(std::string_view key, std::uint32_t buckets) noexcept {
+  return static_cast<std::uint32_t>(fnv1a(key) % buckets);
+}
+
+void save_partial(const sharded_merge_table& table, const std::vector<std::string>& paths,
+                  std::uint64_t fingerprint, const partial_counts& counts) {
+  if (paths.empty()) throw error(errc::usage, "a partial merge needs at least one bucket file");
+  auto buckets = static_cast<std::uint32_t>(paths.size());
+  std::vector<std::string> bodies(buckets);
+  std::vector<std::uint64_t> entries(buckets, 0);
+  for (std::size_t s = 0; s < sharded_merge_table::shard_count; ++s) {
+    table.shard(s).for_each([&](std::string_view key, const candidate& c) {
+      std::uint32_t b = bucket_of(key, buckets);
+      std::string& out = bodies[b];
+      std::uint8_t flags = (c.stamp.has_timestamp ? has_timestamp_flag : 0) |
+                           (c.is_delete ? delete_flag : 0);
+      put(out, flags);
+      put(out, c.stamp.ts.seconds);
+      put(out, c.stamp.ts.nanos);
+      put(out, c.stamp.file);
+      put(out, c.stamp.offset);
+      put(out, static_cast<std::uint64_t>(key.size()));
+      put(out, c.size);
+      out.append(key);
+      out.append(c.data, c.size);
+      ++entries[b];
+    });
+  }
+  for (std::uint32_t b = 0; b < buckets; ++b) {
+    std::string head(magic);
+    put(head, fingerprint);
+    const partial_counts& carried = b == 0 ? counts : partial_counts{};
+    put(head, carried.records);
+    put(head, carried.bad_records);
+    put(head, carried.bytes);
+    put(head, carried.files);
+    std::string tail(trailer_magic);
+    put(tail, entries[b]);
+    output_file file(paths[b]);
+    file.write(head);
+    file.write(bodies[b]);
+    file.write(tail);
+    file.commit();
+  }
+}
+
+partial_counts load_partial(const input_source& file, std::uint64_t fingerprint,
+                            sharded_merge_table& table) {
+  reader in(file);
+  if (std::string_view(in.take(magic.size()), magic.size()) != magic) in.corrupt("no header");
+  if (in.get<std::uint64_t>() != fingerprint) {
+    throw error(errc::usage, file.name() +
+                                 ": saved by a merge with other key, timestamp or delete options");
+  }
+  partial_counts counts;
+  counts.records = in.get<std::uint64_t>();
+  counts.bad_records = in.get<std::uint64_t>();
+  counts.bytes = in.get<std::uint64_t>();
+  counts.files = in.get<std::uint64_t>();
+  std::uint64_t entries = 0;
+  const std::uint64_t tail_size = trailer_magic.size() + sizeof(std::uint64_t);
+  while (file.size() - in.position() > tail_size) {
+    auto flags = in.get<std::uint8_t>();
+    candidate c;
+    c.stamp.has_timestamp = (flags & has_timestamp_flag) != 0;
+    c.is_delete = (flags & delete_flag) != 0;
+    c.stamp.ts.seconds = in.get<std::int64_t>();
+    c.stamp.ts.nanos = in.get<std::uint32_t>();
+    c.stamp.file = in.get<std::uint32_t>();
+    c.stamp.offset = in.get<std::uint64_t>();
+    auto key_size = in.get<std::uint64_t>();
+    c.size = in.get<std::uint64_t>();
+    std::string_view key(in.take(key_size), key_size);
+    c.data = in.take(c.size);
+    table.offer(key, c);
+    ++entries;
+  }
+  if (std::string_view(in.take(trailer_magic.size()), trailer_magic.size()) != trailer_magic ||
+      in.get<std::uint64_t>() != entries) {
+    in.corrupt("entry count does not match");
+  }
+  return counts;
+}
+
+}  // namespace mergepipe::detail

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "read/input_source.h"
+#include "merge/merge_table.h"
+#include "mergepipe/options.h"
+
+namespace mergepipe::detail {
+
+/// Counts that travel with a saved partial merge, so that the final report adds up.
+struct partial_counts {
+  std::uint64_t records = 0;
+  std::uint64_t bad_records = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t files = 0;
+};
+
+/// A fingerprint of the options that decide what a record's key, stamp and tombstone are:
+/// partial merges may only be combined when they agree.
+std::uint64_t rules_fingerprint(const options& opts);
+
+/// The bucket of `key` among `buckets`: the same on every machine and in every process.
+std::uint32_t bucket_of(std::string_view key, std::uint32_t buckets) noexcept;
+
+/// Writes every entry of `table` (delete markers included, with their stamps) into
+/// `paths.size()` files by `bucket_of`, each atomically; `counts` go with the first.
+void save_partial(const sharded_merge_table& table, const std::vector<std::string>& paths,
+                  std::uint64_t fingerprint, const partial_counts& counts);
+
+/// Reads a file written by `save_partial` into `table`. Candidates point into `file`, which
+/// must outlive the table. Throws mergepipe::error: bad_input for a file that is not a
+/// complete partial, usage when its fingerprint differs from `fingerprint`.
+partial_counts load_partial(const input_source& file, std::uint64_t fingerprint,
+                            sharded_merge_table& table);
+
+}  // namespace mergepipe::detail

@@ -1,0 +1,172 @@
+#include "read/input_source.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <istream>
+#include <string>
+
+#include "mergepipe/error.h"
+
+namespace mergepipe::detail {
+namespace {
+
+constexpr std::size_t page_size = 4096;
+
+std::size_t round_up_to_page(std::size_t n) { return (n + page_size - 1) / page_size * page_size; }
+
+[[noreturn]] void throw_io(const std::string& name, const std::string& what, int err) {
+  throw error(errc::io, name + ": " + what + ": " + std::strerror(err));
+}
+
+}  // namespace
+
+input_source::input_source(const std::string& path, std::string display_name)
+    : name_(std::move(display_name)) {
+  if (path == "-") {
+    fd_ = STDIN_FILENO;
+  } else {
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) throw_io(name_, "cannot open", errno);
+    owns_fd_ = true;
+  }
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) throw_io(name_, "cannot stat", errno);
+  if (S_ISDIR(st.st_mode)) throw_io(name_, "cannot read", EISDIR);
+  device_ = st.st_dev;
+  inode_ = st.st_ino;
+  if (S_ISREG(st.st_mode)) {
+    map_regular_file(static_cast<std::size_t>(st.st_size));
+  } else {
+    reserve_stream_buffer();
+  }
+}
+
+input_source::input_source(std::string_view bytes, std::string display_name)
+    : name_(std::move(display_name)) {
+  reserved_ = round_up_to_page(bytes.size() + input_padding);
+  void* region = ::mmap(nullptr, reserved_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                        -1, 0);
+  if (region == MAP_FAILED) throw_io(name_, "cannot allocate memory for the input", errno);
+  data_ = static_cast<char*>(region);
+  std::memcpy(data_, bytes.data(), bytes.size());
+  size_ = bytes.size();
+  complete_ = true;
+}
+
+input_source::input_source(std::istream& in, std::string display_name)
+    : name_(std::move(display_name)), stream_(&in) {
+  reserve_stream_buffer();
+}
+
+input_source::~input_source() {
+  guard_.unwatch();
+  if (data_ != nullptr) ::munmap(data_, reserved_);
+  if (owns_fd_) ::close(fd_);
+}
+
+// Reserves size + padding bytes of zeroed anonymous memory, then maps the file over its
+// start: the padding simdjson reads past the last record is ours, never past the mapping.
+void input_source::map_regular_file(std::size_t file_size) {
+  mapped_ = true;
+  complete_ = true;
+  size_ = file_size;
+  reserved_ = round_up_to_page(file_size + input_padding);
+  void* region = ::mmap(nullptr, reserved_, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (region == MAP_FAILED) throw_io(name_, "cannot reserve memory", errno);
+  data_ = static_cast<char*>(region);
+  if (file_size == 0) return;
+  void* file = ::mmap(region, file_size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd_, 0);
+  if (file == MAP_FAILED) throw_io(name_, "cannot map", errno);
+  guard_.watch(region, file_size);
+  ::madvise(region, file_size, MADV_SEQUENTIAL);
+}
+
+// Streams keep every byte (records are referenced, not copied), so the buffer must never
+// move: reserve a large address range once and commit it as input arrives.
+void input_source::reserve_stream_buffer() {
+  constexpr std::size_t sizes[] = {std::size_t{1} << 40, std::size_t{1} << 36,
+                                   std::size_t{1} << 32};
+  for (std::size_t want : sizes) {
+    void* region =
+        ::mmap(nullptr, want, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (region != MAP_FAILED) {
+      data_ = static_cast<char*>(region);
+      reserved_ = want;
+      return;
+    }
+  }
+  throw_io(name_, "cannot reserve memory for the input", ENOMEM);
+}
+
+void input_source::commit_stream_bytes(std::size_t new_size) {
+  std::size_t need = round_up_to_page(new_size + input_padding);
+  if (need <= committed_) return;
+  if (need > reserved_) throw error(errc::io, name_ + ": input larger than the reserved buffer");
+  std::size_t grow = std::max(need, std::min(reserved_, committed_ * 2));
+  if (::mprotect(data_, grow, PROT_READ | PROT_WRITE) != 0)
+    throw_io(name_, "cannot grow the input buffer", errno);
+  committed_ = grow;
+}
+
+bool input_source::release(std::uint64_t begin, std::uint64_t end) noexcept {
+  // Each call costs a TLB flush on every core: give memory back in runs of some size.
+  constexpr std::uint64_t least = std::uint64_t{8} << 20;
+  if (!mapped_ || end < begin + least) return false;
+  std::uint64_t first = begin / page_size * page_size;
+  std::uint64_t last = std::min<std::uint64_t>(end, size_) / page_size * page_size;
+  if (first < last) ::madvise(data_ + first, last - first, MADV_DONTNEED);
+  return true;
+}
+
+void input_source::check_unchanged() const {
+  if (!mapped_) return;
+  struct stat st {};
+  if (::fstat(fd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) < size_) {
+    throw error(errc::io, name_ + ": changed while being read: it shrank from " +
+                              std::to_string(size_) + " to " + std::to_string(st.st_size) +
+                              " bytes");
+  }
+  if (guard_.faulted()) {
+    throw error(errc::io, name_ + ": changed while being read: part of the mapped file " +
+                              "could not be read (bus error)");
+  }
+}
+
+std::size_t input_source::read_more(std::size_t min_bytes) {
+  if (complete_) return 0;
+  std::size_t added = 0;
+  while (added < min_bytes) {
+    commit_stream_bytes(size_ + std::max<std::size_t>(min_bytes - added, 1 << 16));
+    std::size_t room = committed_ - input_padding - size_;
+    std::size_t n = read_into(data_ + size_, room);
+    if (n == 0) {
+      complete_ = true;
+      break;
+    }
+    size_ += n;
+    added += n;
+  }
+  return added;
+}
+
+// Up to `room` bytes from the file descriptor or the stream; 0 at the end of the input.
+std::size_t input_source::read_into(char* to, std::size_t room) {
+  if (stream_ != nullptr) {
+    stream_->read(to, static_cast<std::streamsize>(room));
+    if (stream_->bad()) throw error(errc::io, name_ + ": read failed");
+    return static_cast<std::size_t>(stream_->gcount());
+  }
+  for (;;) {
+    ssize_t n = ::read(fd_, to, room);
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno != EINTR) throw_io(name_, "read failed", errno);
+  }
+}
+
+}  // namespace mergepipe::detail

@@ -1,0 +1,84 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+
+#include "read/mapping_guard.h"
+
+namespace mergepipe::detail {
+
+/// Bytes simdjson may read past the end of a record (SIMDJSON_PADDING); kept readable after
+/// every input so that records can be parsed in place.
+inline constexpr std::size_t input_padding = 64;
+
+/// One input, opened up front and read into a stable, contiguous, padded buffer: regular
+/// files are memory-mapped; bytes in memory are copied; pipes, terminals and `std::istream`s
+/// are read in blocks into a reserved address range that grows without moving, so views into
+/// it stay valid until the source dies.
+class input_source {
+ public:
+  /// Opens `path` ("-" is standard input). `display_name` is used in messages.
+  /// Throws mergepipe::error (errc::io) naming the file when it cannot be opened or mapped.
+  input_source(const std::string& path, std::string display_name);
+  /// Copies `bytes`.
+  input_source(std::string_view bytes, std::string display_name);
+  /// Reads `in` as it is needed; `in` must outlive the reading.
+  input_source(std::istream& in, std::string display_name);
+  ~input_source();
+  input_source(const input_source&) = delete;
+  input_source& operator=(const input_source&) = delete;
+
+  /// Start of the bytes read so far; stable for the source's lifetime.
+  [[nodiscard]] const char* data() const noexcept { return data_; }
+  /// Bytes available so far.
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  /// True once every byte of the input is available.
+  [[nodiscard]] bool complete() const noexcept { return complete_; }
+  /// Total size when known up front (mapped files), else 0.
+  [[nodiscard]] std::uint64_t known_size() const noexcept { return complete_ ? size_ : 0; }
+  /// Name for messages ("<stdin>" for standard input).
+  [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  /// Device and inode of the opened file, to refuse an output that is an input.
+  [[nodiscard]] std::uint64_t device() const noexcept { return device_; }
+  [[nodiscard]] std::uint64_t inode() const noexcept { return inode_; }
+
+  /// Reads at least `min_bytes` more (fewer at end of input). Returns the bytes added;
+  /// 0 means the input is complete. Throws mergepipe::error (errc::io) on a read error.
+  std::size_t read_more(std::size_t min_bytes);
+
+  /// Gives back the memory of a mapped file's pages from the one holding byte `begin` up to,
+  /// not including, the one holding byte `end`: pages that are no longer being read. Reading
+  /// them again later maps them again from the page cache, so this only keeps the resident
+  /// memory low. Does nothing for other inputs, whose bytes exist nowhere else, nor for runs
+  /// of less than a few megabytes (each call costs a TLB flush): returns whether it did.
+  bool release(std::uint64_t begin, std::uint64_t end) noexcept;
+
+  /// Throws mergepipe::error (errc::io) naming the file if a mapped file shrank or could not be
+  /// read while mapped: then some of the bytes read were zeros, not the file's.
+  void check_unchanged() const;
+
+ private:
+  void map_regular_file(std::size_t file_size);
+  void reserve_stream_buffer();
+  void commit_stream_bytes(std::size_t new_size);
+  std::size_t read_into(char* to, std::size_t room);
+
+  std::string name_;
+  int fd_ = -1;
+  bool owns_fd_ = false;
+  std::istream* stream_ = nullptr;
+  bool mapped_ = false;
+  bool complete_ = false;
+  char* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t reserved_ = 0;   // address space reserved (mapping length)
+  std::size_t committed_ = 0;  // readable and writable prefix of a stream buffer
+  std::uint64_t device_ = 0;
+  std::uint64_t inode_ = 0;
+  mapping_guard guard_;  // a mapped file that shrinks reads as zeros instead of killing us
+};
+
+}  // namespace mergepipe::detail

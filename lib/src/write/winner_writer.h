@@ -1,0 +1,20 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "merge/merge_table.h"
+#include "mergepipe/sink.h"
+
+namespace mergepipe::detail {
+
+/// Writes `winners[order[0]]`, `winners[order[1]]`, ... to `out`, minified. Minifying runs in
+/// parallel; `out` is called from one thread at a time, in order. After each run of records
+/// written, `written` (if set) is called, from the same thread, with the last of them. Must
+/// run inside the merge's task arena.
+void write_winners(const std::vector<winner>& winners, const std::vector<std::uint32_t>& order,
+                   record_sink& out, unsigned tokens,
+                   const std::function<void(const winner&)>& written = {});
+
+}  // namespace mergepipe::detail

@@ -1,0 +1,226 @@
+// Distributed building blocks: files cut into pieces, pieces merged anywhere, partial merges
+// saved by key bucket and merged back all give the bytes of one merge of the whole input.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <random>
+
+#include "mergepipe/mergepipe.h"
+#include "partial/partial_file.h"
+#include "record_generator.h"
+#include "test_files.h"
+
+namespace {
+
+using mergepipe::merger;
+using mergepipe::source;
+using mergepipe::testing::generate_records;
+using mergepipe::testing::temp_dir;
+
+std::string as_ndjson(std::uint64_t seed, std::size_t count) {
+  std::string text = "\xEF\xBB\xBF";  // a BOM, which only the first piece sees
+  for (const auto& r : generate_records(seed, count, count / 3)) text += r.json + "\n";
+  return text;
+}
+
+std::string as_array(std::uint64_t seed, std::size_t count, const char* separator) {
+  std::string text = "[";
+  for (const auto& r : generate_records(seed, count, count / 3)) {
+    text += (text.size() > 1 ? separator : "") + r.json;
+  }
+  return text + "]\n";
+}
+
+mergepipe::options base_options() {
+  mergepipe::options opts;
+  opts.delete_rules = {mergepipe::parse_delete_rule("op=d")};
+  opts.threads = 2;
+  opts.chunk_size = 2048;
+  return opts;
+}
+
+std::string merged_text(merger& m) {
+  std::string text;
+  mergepipe::callback_sink out([&](std::string_view record) {
+    text.append(record);
+    text += '\n';
+  });
+  m.finish(out);
+  return text;
+}
+
+class pieces_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    inputs_ = {dir_.write("a.ndjson", as_ndjson(1, 400)),
+               dir_.write("b.json", as_array(2, 300, ",")),      // one line
+               dir_.write("c.json", as_array(3, 300, ",\n  ")),  // a record per line
+               dir_.write("empty.ndjson", "")};
+    mergepipe::options opts = base_options();
+    opts.inputs = inputs_;
+    mergepipe::callback_sink out([&](std::string_view record) {
+      expected_.append(record);
+      expected_ += '\n';
+    });
+    mergepipe::merge(opts, out);
+    ASSERT_GT(expected_.size(), 1000u);
+  }
+
+  temp_dir dir_;
+  std::vector<std::string> inputs_;
+  std::string expected_;
+};
+
+TEST_F(pieces_test, pieces_cover_every_byte_once_in_order) {
+  for (std::uint64_t size : {1u, 777u, 1u << 30}) {
+    std::vector<mergepipe::piece> pieces = mergepipe::cut_into_pieces(inputs_, size);
+    for (std::uint32_t i = 0; i < inputs_.size(); ++i) {
+      std::uint64_t expected_begin = 0;
+      for (const mergepipe::piece& p : pieces) {
+        if (p.input != i) continue;
+        EXPECT_EQ(p.begin, expected_begin);
+        EXPECT_GE(p.end, p.begin);
+        expected_begin = p.end;
+      }
+      EXPECT_EQ(expected_begin, std::filesystem::file_size(inputs_[i])) << inputs_[i];
+    }
+  }
+  EXPECT_GT(mergepipe::cut_into_pieces(inputs_, 777).size(), 20u);
+}
+
+TEST_F(pieces_test, pieces_merged_in_any_order_give_the_merge_result) {
+  for (std::uint64_t size : {1u, 777u, 5000u}) {
+    std::vector<mergepipe::piece> pieces = mergepipe::cut_into_pieces(inputs_, size);
+    std::shuffle(pieces.begin(), pieces.end(), std::mt19937(static_cast<unsigned>(size)));
+    merger m(base_options());
+    for (const mergepipe::piece& p : pieces) {
+      m.add(source::file_range(inputs_[p.input], p.begin, p.end), {.input = p.input});
+    }
+    EXPECT_EQ(merged_text(m), expected_) << "pieces of " << size << " bytes";
+  }
+}
+
+// What distributed workers do: map each piece and save it by key bucket, reduce each
+// bucket over all pieces, then collect the buckets into the output.
+TEST_F(pieces_test, saved_partials_mapped_reduced_and_collected_give_the_merge_result) {
+  constexpr std::uint32_t buckets = 3;
+  std::vector<mergepipe::piece> pieces = mergepipe::cut_into_pieces(inputs_, 3000);
+  std::uint64_t records = 0;
+  for (std::size_t t = 0; t < pieces.size(); ++t) {
+    merger map(base_options());
+    const mergepipe::piece& p = pieces[t];
+    map.add(source::file_range(inputs_[p.input], p.begin, p.end), {.input = p.input});
+    records += map.progress_report().records;
+    std::vector<std::string> paths;
+    for (std::uint32_t b = 0; b < buckets; ++b) {
+      paths.push_back(dir_.file("map-" + std::to_string(t) + "-" + std::to_string(b)));
+    }
+    map.save_partial(paths);
+  }
+  std::vector<std::string> reduced;
+  for (std::uint32_t b = 0; b < buckets; ++b) {
+    merger reduce(base_options());
+    for (std::size_t t = pieces.size(); t-- > 0;) {
+      reduce.add_partial(dir_.file("map-" + std::to_string(t) + "-" + std::to_string(b)));
+    }
+    reduced.push_back(dir_.file("reduce-" + std::to_string(b)));
+    reduce.save_partial({reduced.back()});
+  }
+  merger collect(base_options());
+  for (const std::string& path : reduced) collect.add_partial(path);
+  EXPECT_EQ(collect.progress_report().records, records);
+  EXPECT_EQ(merged_text(collect), expected_);
+}
+
+TEST_F(pieces_test, a_partial_added_twice_changes_nothing) {
+  merger m(base_options());
+  m.add({source::file(inputs_[0]), source::file(inputs_[1]), source::file(inputs_[2])});
+  m.save_partial({dir_.file("all")});
+  merger twice(base_options());
+  twice.add_partial(dir_.file("all"));
+  twice.add_partial(dir_.file("all"));
+  EXPECT_EQ(merged_text(twice), expected_);
+}
+
+TEST_F(pieces_test, a_damaged_partial_is_bad_input) {
+  merger m(base_options());
+  m.add(source::file(inputs_[0]), {});
+  m.save_partial({dir_.file("part")});
+  std::string bytes = mergepipe::testing::read_file(dir_.file("part"));
+  for (std::string damaged : {bytes.substr(0, bytes.size() - 1), bytes.substr(0, bytes.size() / 2),
+                              "x" + bytes.substr(1), std::string()}) {
+    std::string path = dir_.write("damaged", damaged);
+    merger reader(base_options());
+    try {
+      reader.add_partial(path);
+      FAIL() << "a damaged partial of " << damaged.size() << " bytes was read";
+    } catch (const mergepipe::error& e) {
+      EXPECT_EQ(e.code(), mergepipe::errc::bad_input) << e.what();
+    }
+  }
+}
+
+TEST_F(pieces_test, a_partial_of_other_options_is_refused) {
+  merger m(base_options());
+  m.add(source::file(inputs_[0]), {});
+  m.save_partial({dir_.file("part")});
+  mergepipe::options other = base_options();
+  other.timestamp_field = "created_at";
+  merger reader(other);
+  try {
+    reader.add_partial(dir_.file("part"));
+    FAIL() << "a partial with another timestamp field was merged";
+  } catch (const mergepipe::error& e) {
+    EXPECT_EQ(e.code(), mergepipe::errc::usage);
+  }
+}
+
+TEST_F(pieces_test, a_range_outside_the_file_is_refused) {
+  merger m(base_options());
+  auto size = std::filesystem::file_size(inputs_[0]);
+  for (auto [begin, end] : {std::pair<std::uint64_t, std::uint64_t>{0, size + 1}, {10, 5}}) {
+    try {
+      m.add(source::file_range(inputs_[0], begin, end), {});
+      FAIL() << "range [" << begin << ", " << end << ") was read";
+    } catch (const mergepipe::error& e) {
+      EXPECT_EQ(e.code(), mergepipe::errc::usage);
+    }
+  }
+}
+
+TEST(cut_into_pieces, an_array_that_cannot_be_delimited_is_located) {
+  temp_dir dir;
+  std::string path = dir.write("bad.json", "[\n{\"id\":1},\n{\"id\":\"2}\n");
+  try {
+    mergepipe::cut_into_pieces({path}, 4);
+    FAIL() << "an unterminated string was cut";
+  } catch (const mergepipe::error& e) {
+    EXPECT_EQ(e.code(), mergepipe::errc::bad_input);
+    EXPECT_EQ(e.where().file, path);
+    EXPECT_EQ(e.where().line, 3u);
+    EXPECT_EQ(e.where().offset, 12u);
+  }
+}
+
+TEST(cut_into_pieces, standard_input_and_zero_size_are_usage_errors) {
+  for (auto [paths, size] : {std::pair{std::vector<std::string>{"-"}, std::uint64_t{10}},
+                             std::pair{std::vector<std::string>{}, std::uint64_t{0}}}) {
+    try {
+      mergepipe::cut_into_pieces(paths, size);
+      FAIL() << "accepted";
+    } catch (const mergepipe::error& e) {
+      EXPECT_EQ(e.code(), mergepipe::errc::usage);
+    }
+  }
+}
+
+TEST(bucket_of, is_fixed_for_every_machine_and_process) {
+  // FNV-1a 64 of the encoded key, modulo the bucket count: pinned, since workers on
+  // different machines must agree.
+  EXPECT_EQ(mergepipe::detail::bucket_of("", 1000), 14695981039346656037ull % 1000);
+  EXPECT_EQ(mergepipe::detail::bucket_of("a", 1u << 31), 0xaf63dc4c8601ec8cull % (1u << 31));
+}
+
+}  // namespace
