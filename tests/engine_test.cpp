@@ -5,6 +5,7 @@
 
 #include <tuple>
 
+#include "engine_inputs.h"
 #include "mergepipe/mergepipe.h"
 #include "record_generator.h"
 #include "reference_merge.h"
@@ -12,45 +13,14 @@
 
 namespace {
 
+using mergepipe::testing::collected_rejects;
 using mergepipe::testing::generate_records;
 using mergepipe::testing::generated_record;
+using mergepipe::testing::input_layout;
 using mergepipe::testing::reference_merge;
+using mergepipe::testing::run_merge;
+using mergepipe::testing::serialize;
 using mergepipe::testing::temp_dir;
-
-enum class layout { ndjson, array_compact, array_lines, array_pretty };
-
-std::string serialize(const std::vector<generated_record>& records, std::size_t from,
-                      std::size_t to, layout how) {
-  std::string text = how == layout::ndjson ? "" : "[";
-  for (std::size_t i = from; i < to; ++i) {
-    switch (how) {
-      case layout::ndjson:
-        text += records[i].json + "\n";
-        break;
-      case layout::array_compact:
-        text += (i > from ? "," : "") + records[i].json;
-        break;
-      case layout::array_lines:
-        text += (i > from ? ",\n" : "\n") + records[i].json;
-        break;
-      case layout::array_pretty:
-        text += (i > from ? ",\n  " : "\n  ") + mergepipe::testing::pretty(records[i].json);
-        break;
-    }
-  }
-  if (how != layout::ndjson) text += "\n]\n";
-  return text;
-}
-
-std::string run_merge(mergepipe::options opts) {
-  std::string out;
-  mergepipe::callback_sink sink([&](std::string_view record) {
-    out.append(record);
-    out += '\n';
-  });
-  mergepipe::merge(opts, sink);
-  return out;
-}
 
 mergepipe::options options_for(std::vector<std::string> inputs) {
   mergepipe::options opts;
@@ -59,7 +29,7 @@ mergepipe::options options_for(std::vector<std::string> inputs) {
   return opts;
 }
 
-class engine_layout_test : public ::testing::TestWithParam<layout> {};
+class engine_layout_test : public ::testing::TestWithParam<input_layout> {};
 
 TEST_P(engine_layout_test, matches_reference_in_one_file_and_split_across_two) {
   temp_dir dir;
@@ -79,8 +49,8 @@ TEST_P(engine_layout_test, matches_reference_in_one_file_and_split_across_two) {
 }
 
 INSTANTIATE_TEST_SUITE_P(layouts, engine_layout_test,
-                         ::testing::Values(layout::ndjson, layout::array_compact,
-                                           layout::array_lines, layout::array_pretty));
+                         ::testing::Values(input_layout::ndjson, input_layout::array_compact,
+                                           input_layout::array_lines, input_layout::array_pretty));
 
 // threads x chunk size x tokens: the result never changes.
 class engine_determinism_test
@@ -90,9 +60,10 @@ class engine_determinism_test
     dir_ = new temp_dir;
     records_ = new std::vector<generated_record>(generate_records(7, 6000, 1500));
     expected_ = new std::string(reference_merge(*records_));
-    ndjson_ = dir_->write("in.ndjson", serialize(*records_, 0, records_->size(), layout::ndjson));
-    array_ =
-        dir_->write("in.json", serialize(*records_, 0, records_->size(), layout::array_compact));
+    ndjson_ =
+        dir_->write("in.ndjson", serialize(*records_, 0, records_->size(), input_layout::ndjson));
+    array_ = dir_->write("in.json",
+                         serialize(*records_, 0, records_->size(), input_layout::array_compact));
   }
   static void TearDownTestSuite() {
     delete dir_;
@@ -133,20 +104,13 @@ TEST(engine_test, record_larger_than_chunk_size_grows_its_chunk) {
   EXPECT_EQ(run_merge(opts), "{\"id\":1,\"v\":\"" + big + "\"}\n{\"id\":2}\n");
 }
 
-// Collects rejects in memory.
-struct collected_rejects : mergepipe::reject_sink {
-  std::vector<std::string> lines;
-  void write(const mergepipe::rejected_record& r) override {
-    lines.push_back(mergepipe::reject_to_json(r));
-  }
-};
-
 TEST(engine_test, first_bad_record_in_input_order_is_reported_at_every_thread_count) {
   temp_dir dir;
   auto records = generate_records(3, 4000, 500);
   records[1500].json = "{\"no_id\":1}";
   records[3900].json = "{\"id\":1,\"updated_at\":\"yesterday\"}";
-  std::string path = dir.write("bad.ndjson", serialize(records, 0, records.size(), layout::ndjson));
+  std::string path =
+      dir.write("bad.ndjson", serialize(records, 0, records.size(), input_layout::ndjson));
   for (unsigned threads : {1u, 2u, 8u}) {
     mergepipe::options opts = options_for({path});
     opts.threads = threads;
@@ -220,7 +184,7 @@ TEST(engine_test, report_counts_superseded_and_deleted) {
 TEST(engine_test, progress_reports_growing_byte_counts_of_the_known_total) {
   temp_dir dir;
   auto records = generate_records(5, 2000, 300);
-  std::string input = serialize(records, 0, records.size(), layout::ndjson);
+  std::string input = serialize(records, 0, records.size(), input_layout::ndjson);
   mergepipe::options opts = options_for({dir.write("in", input)});
   opts.chunk_size = 4096;
   opts.progress_interval_seconds = 0;

@@ -81,6 +81,11 @@ parse_result parse_command_line(int argc, char** argv) {
   app.add_option("--chunk-size", chunk_size, "Target chunk size, e.g. 64K, 8M (default 1M)");
   app.add_option("--tokens", opts.tokens, "Chunks in flight (default: 4 per thread)")
       ->check(CLI::PositiveNumber);
+  std::string layout;
+  app.add_option("--pipeline", layout,
+                 "Steps grouped into filters: read cut parse stamp order merge in order, | "
+                 "between filters, + joining steps (default read+cut|parse+stamp|order|merge)")
+      ->type_name("LAYOUT");
   app.add_flag("--stats", cli.stats, "Print a summary on standard error");
   app.add_option("--stats-json", cli.stats_json, "Write the summary as JSON to FILE")
       ->type_name("FILE");
@@ -93,6 +98,7 @@ parse_result parse_command_line(int argc, char** argv) {
     app.parse(argc, argv);
     apply_result_options(text, opts);
     if (!chunk_size.empty()) opts.chunk_size = parse_size(chunk_size);
+    if (!layout.empty()) opts.layout = pipeline_layout::parse(layout);
     if (!cli.rejects.empty() && opts.on_error != error_policy::skip) {
       throw error(errc::usage, "--rejects needs --on-error skip");
     }

@@ -7,8 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "parse/captured_field.h"
+#include "parse/record_fields.h"
 #include "read/chunker.h"
-#include "parse/record_scanner.h"
 
 namespace mergepipe::detail {
 
@@ -16,9 +17,19 @@ namespace mergepipe::detail {
 struct parsed_record {
   std::uint64_t offset = 0;  ///< Of the record's first byte in its file.
   std::uint64_t size = 0;
-  std::uint64_t key_begin = 0;  ///< Into chunk::keys.
+  std::uint64_t key_begin = 0;  ///< Into chunk::keys (after the stamp step).
   std::uint64_t key_size = 0;
-  record_fields fields;
+  record_fields fields;  ///< Filled by the stamp step.
+};
+
+/// A selected field as the parse step left it for a stamp step in another filter: the
+/// scanner's views die with its next record, so the text is copied into the chunk.
+struct kept_field {
+  bool present = false;
+  bool boolean = false;
+  simdjson::ondemand::json_type type = simdjson::ondemand::json_type::null;
+  std::uint64_t text_begin = 0;  ///< Into chunk::kept_text.
+  std::uint64_t text_size = 0;
 };
 
 /// A bad record of a chunk, in input order.
@@ -29,25 +40,37 @@ struct bad_record {
 };
 
 /// The unit of work that travels through the pipeline: a run of whole records of one file.
+/// Each step fills its part, in the order of the steps.
 struct chunk {
+  // read: which input, its format and bytes.
   std::uint32_t file = 0;
   input_format format = input_format::ndjson;
-  const char* data = nullptr;  ///< The file's bytes (offset 0); stable while the merge runs.
-  std::uint64_t begin = 0;     ///< Byte range covered, for NDJSON the lines to parse.
+  const char* data = nullptr;       ///< The file's bytes (offset 0); stable while the merge runs.
+  std::uint64_t records_begin = 0;  ///< Where the input's records start (after a `[`).
+
+  // cut: the records' bytes.
+  std::uint64_t begin = 0;  ///< Byte range covered, for NDJSON the lines to parse.
   std::uint64_t end = 0;
   std::vector<array_item> items;     ///< Array files: the delimited elements.
   std::optional<array_fatal> fatal;  ///< The array could not be cut beyond this chunk.
 
+  // parse and stamp.
   std::vector<parsed_record> records;
+  std::vector<kept_field> kept;  ///< Parse for stamp: the selected fields, per record.
+  std::string kept_text;
   std::string keys;  ///< Encoded keys of `records`, back to back.
   std::vector<bad_record> bad;
-  std::vector<std::uint8_t> shards;     ///< Merge stage: the table shard of each record.
-  std::vector<std::uint32_t> by_shard;  ///< Merge stage: record indices grouped by shard.
+
+  // merge: scratch space kept with the chunk so that it is allocated once per token.
+  std::vector<std::uint8_t> shards;     ///< The table shard of each record.
+  std::vector<std::uint32_t> by_shard;  ///< Record indices grouped by shard.
 
   void reset() {
     items.clear();
     fatal.reset();
     records.clear();
+    kept.clear();
+    kept_text.clear();
     keys.clear();
     bad.clear();
   }

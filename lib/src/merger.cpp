@@ -4,13 +4,12 @@
 #include <chrono>
 #include <functional>
 
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "mergepipe/error.h"
 #include "mergepipe/merge.h"
 #include "partial/partial_file.h"
-#include "pipeline.h"
+#include "pipeline/pipeline.h"
 #include "merge/table_combiner.h"
 #include "write/winner_writer.h"
 
@@ -23,68 +22,23 @@ double seconds_since(clock_type::time_point start) {
   return std::chrono::duration<double>(clock_type::now() - start).count();
 }
 
-std::unique_ptr<detail::input_source> open(const source& from) {
-  switch (from.type()) {
-    case source::kind::file:
-      return std::make_unique<detail::input_source>(from.path(), from.name());
-    case source::kind::buffer:
-      return std::make_unique<detail::input_source>(from.bytes(), from.name());
-    case source::kind::stream:
-      break;
-  }
-  return std::make_unique<detail::input_source>(*from.stream(), from.name());
-}
-
-// A file piece must lie inside the file and, in NDJSON, begin at a line: a piece from
-// another machine is checked, not trusted.
-detail::placed_source place(const source& from, position at) {
-  detail::placed_source placed{open(from), at};
-  if (from.range_begin() == 0 && from.range_end() == UINT64_MAX) return placed;
-  const detail::input_source& in = *placed.source;
-  if (from.range_begin() > from.range_end() || from.range_end() > in.known_size() ||
-      !in.complete()) {
-    throw error(errc::usage, fmt::format("{}: byte range [{}, {}) is not inside the file ({} bytes)",
-                                         from.name(), from.range_begin(), from.range_end(),
-                                         in.known_size()));
-  }
-  placed.begin = from.range_begin();
-  placed.end = from.range_end();
-  return placed;
-}
-
 void add_counts(report& total, const report& more) {
   total.files += more.files;
   total.bytes += more.bytes;
   total.records += more.records;
   total.bad_records += more.bad_records;
   total.chunks += more.chunks;
-  total.stages.read += more.stages.read;
-  total.stages.parse += more.stages.parse;
-  total.stages.order += more.stages.order;
-  total.stages.merge += more.stages.merge;
-  total.stages.finish += more.stages.finish;
-}
-
-// Gives back the memory of each mapped input up to the last winner written from it.
-class pages_behind_writer {
- public:
-  explicit pages_behind_writer(const std::vector<std::unique_ptr<detail::input_source>>& sources)
-      : sources_(&sources), marks_(sources.size(), 0) {}
-
-  void operator()(const detail::winner& last) {
-    for (std::size_t i = 0; i < sources_->size(); ++i) {
-      detail::input_source& in = *(*sources_)[i];
-      if (last.data < in.data() || last.data >= in.data() + in.size()) continue;
-      auto offset = static_cast<std::uint64_t>(last.data - in.data());
-      if (offset > marks_[i] && in.release(marks_[i], offset)) marks_[i] = offset;
-      return;
+  // Every pass of a merge has the same layout: its filters add up one by one.
+  if (total.filters.empty()) {
+    total.filters = more.filters;
+  } else {
+    for (std::size_t i = 0; i < std::min(total.filters.size(), more.filters.size()); ++i) {
+      total.filters[i].busy_seconds += more.filters[i].busy_seconds;
+      total.filters[i].chunks += more.filters[i].chunks;
     }
   }
-
- private:
-  const std::vector<std::unique_ptr<detail::input_source>>* sources_;
-  std::vector<std::uint64_t> marks_;
-};
+  total.finish_seconds += more.finish_seconds;
+}
 
 }  // namespace
 
@@ -105,13 +59,13 @@ class merger::impl {
       throw error(errc::usage, "standard input (-) given more than once");
     }
     // Every input is opened before any is read, so a missing file fails before work is done.
-    std::vector<detail::placed_source> placed;
-    for (std::size_t i = 0; i < sources.size(); ++i) placed.push_back(place(sources[i], positions[i]));
+    detail::input_set inputs;
+    for (std::size_t i = 0; i < sources.size(); ++i) inputs.open(sources[i], positions[i]);
 
-    // The pass fills tables of its own: if it throws, nothing here has changed.
-    detail::pass_result pass = detail::run_pass(*context_, placed, rejects_);
-    for (auto& table : pass.tables) tables_.push_back(std::move(table));
-    for (auto& p : placed) sources_.push_back(std::move(p.source));
+    // The pass fills a table of its own: if it throws, nothing here has changed.
+    detail::pass_result pass = detail::run_pass(*context_, inputs, rejects_);
+    tables_.push_back(std::move(pass.table));
+    inputs_.take(std::move(inputs));
     add_counts(totals_, pass.counts);
     busy_seconds_ += seconds_since(started);
     // Each pass leaves a table per thread: fold them now and then, so that superseded
@@ -125,7 +79,7 @@ class merger::impl {
                   "cannot absorb a merge with other key, timestamp or delete options");
     }
     for (auto& table : other.tables_) tables_.push_back(std::move(table));
-    for (auto& s : other.sources_) sources_.push_back(std::move(s));
+    inputs_.take(std::move(other.inputs_));
     add_counts(totals_, other.totals_);
     busy_seconds_ += other.busy_seconds_;
     other.clear();
@@ -145,7 +99,7 @@ class merger::impl {
     auto table = std::make_unique<detail::sharded_merge_table>();
     detail::partial_counts counts = detail::load_partial(*file, fingerprint_, *table);
     tables_.push_back(std::move(table));
-    sources_.push_back(std::move(file));
+    inputs_.keep(std::move(file));
     totals_.records += counts.records;
     totals_.bad_records += counts.bad_records;
     totals_.bytes += counts.bytes;
@@ -173,9 +127,9 @@ class merger::impl {
     context_->execute([&] {
       detail::write_winners(winners.live, winners.order, out, context_->tokens(), release_behind());
     });
-    for (const auto& s : sources_) s->check_unchanged();  // winners are read from the inputs
+    inputs_.check_unchanged();  // winners are read from the inputs
     out.finish();
-    result.stages.finish += seconds_since(started);
+    result.finish_seconds += seconds_since(started);
     result.wall_seconds = busy_seconds_ + seconds_since(started);
     if (const auto& logger = context_->opts().logger) {
       logger->debug("{} records, {} distinct keys, {} written in {:.3f} s", result.records,
@@ -204,12 +158,13 @@ class merger::impl {
   // the last one written are read no more. In key order they are read in no useful order.
   std::function<void(const detail::winner&)> release_behind() {
     if (context_->opts().order != output_order::input) return {};
-    return pages_behind_writer(sources_);
+    inputs_.restart_release();
+    return [this](const detail::winner& last) { inputs_.release_before(last.data); };
   }
 
   void clear() {
     tables_.clear();
-    sources_.clear();
+    inputs_ = detail::input_set{};
     totals_ = report{};
     totals_.threads = context_->threads();
     busy_seconds_ = 0;
@@ -219,7 +174,7 @@ class merger::impl {
   reject_sink* rejects_;
   std::uint64_t fingerprint_;  // of the options that decide keys, stamps and tombstones
   std::vector<std::unique_ptr<detail::sharded_merge_table>> tables_;
-  std::vector<std::unique_ptr<detail::input_source>> sources_;  // the winners point into them
+  detail::input_set inputs_;  // the winners point into them
   report totals_;
   double busy_seconds_ = 0;
 };

@@ -9,18 +9,24 @@ double report::megabytes_per_second() const noexcept {
 }
 
 std::string report::to_json() const {
+  std::string filter_list;
+  for (const filter_report& f : filters) {
+    if (!filter_list.empty()) filter_list += ',';
+    filter_list +=
+        fmt::format("{{\"steps\":\"{}\",\"mode\":\"{}\",\"busy_seconds\":{:.6f},\"chunks\":{}}}",
+                    f.steps, f.serial ? "serial" : "parallel", f.busy_seconds, f.chunks);
+  }
   return fmt::format(
       "{{\"files\":{},\"bytes\":{},\"records\":{},\"bad_records\":{},\"distinct_keys\":{},"
       "\"superseded\":{},\"deleted\":{},\"output_records\":{},\"threads\":{},\"chunks\":{},"
-      "\"wall_seconds\":{:.6f},\"megabytes_per_second\":{:.3f},\"stage_seconds\":{{\"read\":{:.6f},"
-      "\"parse\":{:.6f},\"order\":{:.6f},\"merge\":{:.6f},\"finish\":{:.6f}}}}}",
+      "\"wall_seconds\":{:.6f},\"megabytes_per_second\":{:.3f},\"filters\":[{}],"
+      "\"finish_seconds\":{:.6f}}}",
       files, bytes, records, bad_records, distinct_keys, superseded, deleted, output_records,
-      threads, chunks, wall_seconds, megabytes_per_second(), stages.read, stages.parse,
-      stages.order, stages.merge, stages.finish);
+      threads, chunks, wall_seconds, megabytes_per_second(), filter_list, finish_seconds);
 }
 
 std::string report::to_text() const {
-  return fmt::format(
+  std::string text = fmt::format(
       "files          {}\n"
       "bytes          {}\n"
       "records        {}\n"
@@ -32,12 +38,16 @@ std::string report::to_text() const {
       "threads        {}\n"
       "chunks         {}\n"
       "wall time      {:.3f} s\n"
-      "throughput     {:.1f} MB/s\n"
-      "stage busy     read {:.3f} s, parse {:.3f} s, order {:.3f} s, merge {:.3f} s, finish {:.3f} "
-      "s\n",
+      "throughput     {:.1f} MB/s\n",
       files, bytes, records, bad_records, distinct_keys, superseded, deleted, output_records,
-      threads, chunks, wall_seconds, megabytes_per_second(), stages.read, stages.parse,
-      stages.order, stages.merge, stages.finish);
+      threads, chunks, wall_seconds, megabytes_per_second());
+  for (std::size_t i = 0; i < filters.size(); ++i) {
+    const filter_report& f = filters[i];
+    text += fmt::format("filter {}       {} ({}): {:.3f} s busy, {} chunks\n", i + 1, f.steps,
+                        f.serial ? "serial" : "parallel", f.busy_seconds, f.chunks);
+  }
+  text += fmt::format("finish         {:.3f} s\n", finish_seconds);
+  return text;
 }
 
 }  // namespace mergepipe

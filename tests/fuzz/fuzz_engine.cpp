@@ -338,17 +338,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const record_rules rules = record_rules::compile(opts);
   const model m = build_model(files, rules);
 
-  // The first setting is the plain sequential one; the input picks the others' chunk sizes.
+  // The first setting is the plain sequential one; the input picks the others' chunk sizes
+  // and pipeline layouts.
   struct setting {
     unsigned threads;
     std::size_t chunk_size;
     unsigned tokens;
+    mp::pipeline_layout layout;
   };
+  const std::vector<mp::pipeline_layout> layouts = mp::pipeline_layout::all();
+  auto layout_at = [&](std::size_t i) { return layouts[byte_at(input, i) % layouts.size()]; };
   const setting settings[] = {
-      {1, std::size_t{1} << 20, 1},
-      {2, 64 + (byte_at(input, 0) << 8 | byte_at(input, 1)) % 4033, 1 + byte_at(input, 2) % 8},
-      {1, 64 + byte_at(input, 3) * 16, 2},
-      {2, 1 + byte_at(input, 4) % 64, 3},
+      {1, std::size_t{1} << 20, 1, {}},
+      {2, 64 + (byte_at(input, 0) << 8 | byte_at(input, 1)) % 4033, 1 + byte_at(input, 2) % 8,
+       layout_at(5)},
+      {1, 64 + byte_at(input, 3) * 16, 2, layout_at(6)},
+      {2, 1 + byte_at(input, 4) % 64, 3, layout_at(7)},
   };
   for (mp::error_policy policy : {mp::error_policy::fail, mp::error_policy::skip}) {
     const outcome expected = expected_outcome(m, policy, files, paths);
@@ -358,10 +363,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       opts.threads = s.threads;
       opts.chunk_size = s.chunk_size;
       opts.tokens = s.tokens;
+      opts.layout = s.layout;
       const std::string name = std::string(policy == mp::error_policy::fail ? "fail" : "skip") +
                                ", " + std::to_string(s.threads) + " thread(s), chunk size " +
                                std::to_string(s.chunk_size) + ", " + std::to_string(s.tokens) +
-                               " token(s)";
+                               " token(s), pipeline " + s.layout.to_string();
       opts.order = mp::output_order::input;
       outcome got = run(opts);
       if (first) {

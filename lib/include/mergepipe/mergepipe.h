@@ -6,6 +6,7 @@
 #include "mergepipe/merger.h"
 #include "mergepipe/options.h"
 #include "mergepipe/pieces.h"
+#include "mergepipe/pipeline_layout.h"
 #include "mergepipe/report.h"
 #include "mergepipe/sink.h"
 #include "mergepipe/source.h"

@@ -76,7 +76,7 @@ class MERGEPIPE_API merger {
   /// empty afterwards, its sources released.
   report finish(record_sink& out);
 
-  /// Counts and timings so far (records, bad records, bytes, per-stage busy time).
+  /// Counts and timings so far (records, bad records, bytes, busy time per filter).
   [[nodiscard]] report progress_report() const;
 
  private:

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mergepipe/export.h"
+#include "mergepipe/pipeline_layout.h"
 
 namespace spdlog {
 class logger;
@@ -70,6 +71,8 @@ struct options {
   std::size_t chunk_size = std::size_t{1} << 20;
   /// Live tokens (chunks in flight) in the pipeline; 0 means 4 per thread.
   unsigned tokens = 0;
+  /// How the steps are grouped into pipeline filters (`read+cut|parse+stamp|order|merge`).
+  pipeline_layout layout;
 
   /// Where the library logs; nothing is logged when null.
   std::shared_ptr<spdlog::logger> logger;

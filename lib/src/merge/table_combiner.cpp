@@ -10,7 +10,7 @@
 
 #include "parse/key_encoding.h"
 #include "mergepipe/error.h"
-#include "tsan_annotations.h"
+#include "pipeline/tsan_annotations.h"
 
 namespace mergepipe::detail {
 namespace {

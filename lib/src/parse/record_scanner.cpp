@@ -9,7 +9,6 @@
 #include "read/chunker.h"
 #include "read/input_source.h"
 #include "parse/json_number.h"
-#include "parse/key_encoding.h"
 
 namespace mergepipe::detail {
 namespace {
@@ -18,24 +17,6 @@ namespace od = simdjson::ondemand;
 
 constexpr int max_nesting = 1024;
 constexpr std::size_t initial_capacity = 1 << 16;  // grows with the largest record seen
-
-const char* type_name(od::json_type type) noexcept {
-  switch (type) {
-    case od::json_type::array:
-      return "an array";
-    case od::json_type::object:
-      return "an object";
-    case od::json_type::number:
-      return "a number";
-    case od::json_type::string:
-      return "a string";
-    case od::json_type::boolean:
-      return "a boolean";
-    case od::json_type::null:
-      return "null";
-  }
-  return "unknown";
-}
 
 std::string json_error_reason(simdjson::error_code code) {
   switch (code) {
@@ -72,25 +53,6 @@ std::string describe_failure(simdjson::error_code code, const char* data, std::s
     return "unexpected content after the record";
   }
   return json_error_reason(code);
-}
-
-// Appends a captured scalar in key encoding; false for an object or array.
-bool append_scalar(std::string& out, const captured_field& value) {
-  switch (value.type) {
-    case od::json_type::string:
-      append_string(out, value.text);
-      return true;
-    case od::json_type::number:
-      return append_number(out, value.text);
-    case od::json_type::boolean:
-      append_bool(out, value.boolean);
-      return true;
-    case od::json_type::null:
-      append_null(out);
-      return true;
-    default:
-      return false;
-  }
 }
 
 std::string_view trim_token(std::string_view token) noexcept {
@@ -266,79 +228,18 @@ class record_scanner::walker {
 };
 
 record_scanner::record_scanner(const record_rules& rules, bool use_tape)
-    : rules_(rules),
-      captures_(static_cast<std::size_t>(rules.selector.slot_count())),
-      walker_(std::make_unique<walker>(rules, captures_)) {
+    : captures_(static_cast<std::size_t>(rules.selector.slot_count())),
+      walker_(std::make_unique<walker>(rules, captures_)),
+      stamper_(rules) {
   if (use_tape) tape_.emplace(rules.selector);
 }
 
 record_scanner::~record_scanner() = default;
 
-bool record_scanner::scan(const char* data, std::size_t size, std::string& key,
-                          record_fields& out) {
+bool record_scanner::capture(const char* data, std::size_t size) {
   reason_.clear();
   bool captured = tape_ && tape_->capture(data, size, captures_);
-  if (!captured && walker_->run(data, size, reason_)) return false;
-  std::size_t key_start = key.size();
-  if (!extract(key, out)) {
-    key.resize(key_start);
-    return false;
-  }
-  return true;
-}
-
-bool record_scanner::extract(std::string& key, record_fields& out) {
-  for (std::size_t part = 0; part < rules_.key_slots.size(); ++part) {
-    const captured_field& value = slot(rules_.key_slots[part]);
-    const std::string& name = rules_.key_names[part];
-    if (!value.present) {
-      reason_ = "missing key field \"" + name + "\"";
-      return false;
-    }
-    if (value.type == od::json_type::null || !append_scalar(key, value)) {
-      reason_ = "key field \"" + name + "\" is " + type_name(value.type) +
-                " (keys must be strings, numbers or booleans)";
-      return false;
-    }
-  }
-
-  out.has_timestamp = false;
-  out.ts = timestamp{};
-  if (rules_.timestamp_slot >= 0) {
-    const captured_field& value = slot(rules_.timestamp_slot);
-    if (value.present && value.type != od::json_type::null) {
-      bool parsed = false;
-      if (value.type == od::json_type::string) {
-        parsed = rules_.timestamps.parse_string(value.text, out.ts);
-      } else if (value.type == od::json_type::number) {
-        parsed = rules_.timestamps.parse_number(value.text, out.ts);
-      } else {
-        reason_ = "timestamp field \"" + rules_.timestamp_name + "\" is " + type_name(value.type);
-        return false;
-      }
-      if (!parsed) {
-        reason_ = "invalid timestamp " +
-                  std::string(value.type == od::json_type::string ? "\"" : "") +
-                  std::string(value.text) + (value.type == od::json_type::string ? "\"" : "") +
-                  " in field \"" + rules_.timestamp_name + "\"";
-        return false;
-      }
-      out.has_timestamp = true;
-    }
-  }
-
-  out.is_delete = false;
-  for (const record_rules::delete_match& rule : rules_.deletes) {
-    const captured_field& value = slot(rule.slot);
-    if (!value.present) continue;
-    scratch_.clear();
-    if (!append_scalar(scratch_, value)) continue;
-    if (scratch_ == rule.encoded_value) {
-      out.is_delete = true;
-      break;
-    }
-  }
-  return true;
+  return captured || !walker_->run(data, size, reason_);
 }
 
 }  // namespace mergepipe::detail

@@ -7,20 +7,15 @@
 #include <vector>
 
 #include "parse/captured_field.h"
+#include "parse/record_fields.h"
 #include "parse/record_rules.h"
+#include "parse/record_stamper.h"
 #include "parse/tape_scanner.h"
-#include "parse/timestamp.h"
 
 namespace mergepipe::detail {
 
-/// What the merge needs from one good record.
-struct record_fields {
-  bool has_timestamp = false;  ///< False when the field is absent or null (oldest).
-  timestamp ts;
-  bool is_delete = false;
-};
-
-/// Validates one record in full and extracts its key, timestamp and delete flag.
+/// The parse step for one record: validates it in full and captures its selected fields,
+/// then, in `scan`, stamps it too.
 /// One per thread: it owns a simdjson parser and scratch space, reused for every record,
 /// so the good path allocates nothing once warm.
 class record_scanner {
@@ -32,27 +27,34 @@ class record_scanner {
   record_scanner(const record_scanner&) = delete;
   record_scanner& operator=(const record_scanner&) = delete;
 
-  /// Scans `data[0, size)`, a whitespace-trimmed record with `input_padding` readable bytes
-  /// after it. On success appends the encoded key to `key` and fills `out`. On failure
-  /// returns false, leaves `key` as it was, and `reason()` says why.
-  [[nodiscard]] bool scan(const char* data, std::size_t size, std::string& key, record_fields& out);
+  /// Validates `data[0, size)`, a whitespace-trimmed record with `input_padding` readable
+  /// bytes after it, and captures its selected fields into `captures()`. On failure returns
+  /// false and `reason()` says why.
+  [[nodiscard]] bool capture(const char* data, std::size_t size);
 
-  /// Why the last failed scan failed.
+  /// The fields the last capture found, indexed by the rules' slots; valid until the next.
+  [[nodiscard]] const std::vector<captured_field>& captures() const noexcept { return captures_; }
+
+  /// Captures and stamps: on success appends the encoded key to `key` and fills `out`. On
+  /// failure returns false, leaves `key` as it was, and `reason()` says why.
+  [[nodiscard]] bool scan(const char* data, std::size_t size, std::string& key, record_fields& out) {
+    return capture(data, size) && stamper_.stamp(captures_, key, out, reason_);
+  }
+
+  /// The stamper of this thread, for a stamp step apart from the parse.
+  [[nodiscard]] record_stamper& stamper() noexcept { return stamper_; }
+
+  /// Why the last failed capture or scan failed.
   [[nodiscard]] const std::string& reason() const noexcept { return reason_; }
 
  private:
   class walker;
-  // Builds the key and fields from what the scan captured.
-  bool extract(std::string& key, record_fields& out);
 
-  [[nodiscard]] const captured_field& slot(int index) const noexcept { return captures_[index]; }
-
-  const record_rules& rules_;
   std::vector<captured_field> captures_;  // filled by whichever scan answered
   std::optional<tape_scanner> tape_;
   std::unique_ptr<walker> walker_;
+  record_stamper stamper_;
   std::string reason_;
-  std::string scratch_;
 };
 
 }  // namespace mergepipe::detail

@@ -119,7 +119,7 @@ bool input_source::release(std::uint64_t begin, std::uint64_t end) noexcept {
   constexpr std::uint64_t least = std::uint64_t{8} << 20;
   if (!mapped_ || end < begin + least) return false;
   std::uint64_t first = begin / page_size * page_size;
-  std::uint64_t last = std::min<std::uint64_t>(end, size_) / page_size * page_size;
+  std::uint64_t last = std::min<std::uint64_t>(end, size()) / page_size * page_size;
   if (first < last) ::madvise(data_ + first, last - first, MADV_DONTNEED);
   return true;
 }
@@ -127,9 +127,9 @@ bool input_source::release(std::uint64_t begin, std::uint64_t end) noexcept {
 void input_source::check_unchanged() const {
   if (!mapped_) return;
   struct stat st {};
-  if (::fstat(fd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) < size_) {
+  if (::fstat(fd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) < size()) {
     throw error(errc::io, name_ + ": changed while being read: it shrank from " +
-                              std::to_string(size_) + " to " + std::to_string(st.st_size) +
+                              std::to_string(size()) + " to " + std::to_string(st.st_size) +
                               " bytes");
   }
   if (guard_.faulted()) {
@@ -138,21 +138,31 @@ void input_source::check_unchanged() const {
   }
 }
 
-std::size_t input_source::read_more(std::size_t min_bytes) {
-  if (complete_) return 0;
+input_source::extent input_source::read_through(std::size_t want) {
+  if (!complete() && size() < want) {
+    std::lock_guard hold(read_mutex_);
+    if (!complete() && size() < want) read_more(want - size());
+  }
+  std::size_t available = size();  // before `complete`: a reader may add to both meanwhile
+  return {available, complete() && available == size()};
+}
+
+// Bytes are published only after they were read: a thread that sees the new size sees them.
+void input_source::read_more(std::size_t min_bytes) {
   std::size_t added = 0;
+  std::size_t size = size_.load(std::memory_order_relaxed);
   while (added < min_bytes) {
-    commit_stream_bytes(size_ + std::max<std::size_t>(min_bytes - added, 1 << 16));
-    std::size_t room = committed_ - input_padding - size_;
-    std::size_t n = read_into(data_ + size_, room);
+    commit_stream_bytes(size + std::max<std::size_t>(min_bytes - added, 1 << 16));
+    std::size_t room = committed_ - input_padding - size;
+    std::size_t n = read_into(data_ + size, room);
     if (n == 0) {
-      complete_ = true;
+      complete_.store(true, std::memory_order_release);
       break;
     }
-    size_ += n;
+    size += n;
     added += n;
+    size_.store(size, std::memory_order_release);
   }
-  return added;
 }
 
 // Up to `room` bytes from the file descriptor or the stream; 0 at the end of the input.

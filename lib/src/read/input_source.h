@@ -2,7 +2,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <atomic>
 #include <iosfwd>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -17,7 +19,8 @@ inline constexpr std::size_t input_padding = 64;
 /// One input, opened up front and read into a stable, contiguous, padded buffer: regular
 /// files are memory-mapped; bytes in memory are copied; pipes, terminals and `std::istream`s
 /// are read in blocks into a reserved address range that grows without moving, so views into
-/// it stay valid until the source dies.
+/// it stay valid until the source dies. The read and cut steps may ask for more bytes from
+/// two threads; the bytes below `size()` never change once read.
 class input_source {
  public:
   /// Opens `path` ("-" is standard input). `display_name` is used in messages.
@@ -34,20 +37,28 @@ class input_source {
   /// Start of the bytes read so far; stable for the source's lifetime.
   [[nodiscard]] const char* data() const noexcept { return data_; }
   /// Bytes available so far.
-  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] std::size_t size() const noexcept { return size_.load(std::memory_order_acquire); }
   /// True once every byte of the input is available.
-  [[nodiscard]] bool complete() const noexcept { return complete_; }
+  [[nodiscard]] bool complete() const noexcept {
+    return complete_.load(std::memory_order_acquire);
+  }
   /// Total size when known up front (mapped files), else 0.
-  [[nodiscard]] std::uint64_t known_size() const noexcept { return complete_ ? size_ : 0; }
+  [[nodiscard]] std::uint64_t known_size() const noexcept { return complete() ? size() : 0; }
   /// Name for messages ("<stdin>" for standard input).
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
   /// Device and inode of the opened file, to refuse an output that is an input.
   [[nodiscard]] std::uint64_t device() const noexcept { return device_; }
   [[nodiscard]] std::uint64_t inode() const noexcept { return inode_; }
 
-  /// Reads at least `min_bytes` more (fewer at end of input). Returns the bytes added;
-  /// 0 means the input is complete. Throws mergepipe::error (errc::io) on a read error.
-  std::size_t read_more(std::size_t min_bytes);
+  /// The bytes available: `size` of them, and whether that is all of the input.
+  struct extent {
+    std::size_t size;
+    bool complete;
+  };
+
+  /// Reads until at least `want` bytes are available or the input ends; callable from any
+  /// thread. Throws mergepipe::error (errc::io) on a read error.
+  extent read_through(std::size_t want);
 
   /// Gives back the memory of a mapped file's pages from the one holding byte `begin` up to,
   /// not including, the one holding byte `end`: pages that are no longer being read. Reading
@@ -65,15 +76,17 @@ class input_source {
   void reserve_stream_buffer();
   void commit_stream_bytes(std::size_t new_size);
   std::size_t read_into(char* to, std::size_t room);
+  void read_more(std::size_t min_bytes);
 
   std::string name_;
   int fd_ = -1;
   bool owns_fd_ = false;
   std::istream* stream_ = nullptr;
   bool mapped_ = false;
-  bool complete_ = false;
+  std::atomic<bool> complete_ = false;
   char* data_ = nullptr;
-  std::size_t size_ = 0;
+  std::atomic<std::size_t> size_ = 0;
+  std::mutex read_mutex_;  // one reader of a stream at a time
   std::size_t reserved_ = 0;   // address space reserved (mapping length)
   std::size_t committed_ = 0;  // readable and writable prefix of a stream buffer
   std::uint64_t device_ = 0;

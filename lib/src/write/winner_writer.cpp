@@ -8,7 +8,7 @@
 
 #include "read/input_source.h"
 #include "mergepipe/error.h"
-#include "tsan_annotations.h"
+#include "pipeline/tsan_annotations.h"
 
 namespace mergepipe::detail {
 namespace {

@@ -7,27 +7,12 @@
 
 #include <memory>
 #include <optional>
-#include <vector>
 
-#include "read/input_source.h"
-#include "merge/merge_table.h"
 #include "mergepipe/options.h"
-#include "mergepipe/report.h"
-#include "mergepipe/sink.h"
-#include "mergepipe/source.h"
 #include "parse/record_rules.h"
 #include "parse/record_scanner.h"
 
 namespace mergepipe::detail {
-
-/// An opened input (or the piece [begin, end) of it) and where its records stand in the
-/// order of all inputs.
-struct placed_source {
-  std::unique_ptr<input_source> source;
-  position at;
-  std::uint64_t begin = 0;
-  std::uint64_t end = UINT64_MAX;
-};
 
 /// What a merge keeps between passes: its options, compiled rules, thread count and one
 /// record scanner per thread.
@@ -38,7 +23,7 @@ class merge_context {
   [[nodiscard]] const options& opts() const noexcept { return opts_; }
   [[nodiscard]] const record_rules& rules() const noexcept { return rules_; }
   [[nodiscard]] unsigned threads() const noexcept { return threads_; }
-  /// Chunks in flight: about 4 per thread keep every thread busy while the serial stages
+  /// Chunks in flight: about 4 per thread keep every thread busy while the serial filters
   /// wait their turn; more only costs memory.
   [[nodiscard]] unsigned tokens() const noexcept { return tokens_; }
   [[nodiscard]] record_scanner& local_scanner();
@@ -63,19 +48,5 @@ class merge_context {
   unsigned tokens_;
   tbb::enumerable_thread_specific<std::unique_ptr<record_scanner>> scanners_;
 };
-
-/// What one pass read, found and spent.
-struct pass_result {
-  /// The tables the pass filled, one per thread that took part.
-  std::vector<std::unique_ptr<sharded_merge_table>> tables;
-  report counts;  ///< files, bytes, records, bad_records, chunks and stages.read..merge.
-};
-
-/// Reads `sources` in order through the pipeline: cuts them into chunks, validates and stamps
-/// every record in parallel, reports bad records in input order (throwing the first under
-/// `error_policy::fail`, else passing them to `rejects`) and keeps the latest record per key
-/// in per-thread tables. The tables reference records inside `sources`.
-pass_result run_pass(merge_context& context, const std::vector<placed_source>& sources,
-                     reject_sink* rejects);
 
 }  // namespace mergepipe::detail

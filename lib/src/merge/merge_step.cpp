@@ -1,0 +1,50 @@
+#include "merge/merge_step.h"
+
+#include <array>
+#include <mutex>
+
+namespace mergepipe::detail {
+
+void merge_step::run(chunk& c) {
+  const std::vector<parsed_record>& records = c.records;
+  auto key_of = [&c](const parsed_record& r) {
+    return std::string_view(c.keys).substr(r.key_begin, r.key_size);
+  };
+  // The chunk's records, grouped by shard, so that each shard's lock is taken once.
+  std::vector<std::uint32_t>& by_shard = c.by_shard;
+  std::array<std::uint32_t, sharded_merge_table::shard_count + 1> starts{};
+  c.shards.resize(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    c.shards[i] = static_cast<std::uint8_t>(sharded_merge_table::shard_of(key_of(records[i])));
+    ++starts[c.shards[i] + 1];
+  }
+  for (std::size_t s = 0; s < sharded_merge_table::shard_count; ++s) starts[s + 1] += starts[s];
+  by_shard.resize(records.size());
+  std::array<std::uint32_t, sharded_merge_table::shard_count> next{};
+  std::copy(starts.begin(), starts.end() - 1, next.begin());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    by_shard[next[c.shards[i]]++] = static_cast<std::uint32_t>(i);
+  }
+
+  const position at = inputs_[c.file].at();
+  for (std::size_t s = 0; s < sharded_merge_table::shard_count; ++s) {
+    if (starts[s] == starts[s + 1]) continue;
+    merge_table& shard = table_.shard(s);
+    std::lock_guard hold(table_.lock(s));
+    // Most offers miss the cache (the tables outgrow it): ask for the slot a few records
+    // ahead so that the memory is on its way when that record's turn comes.
+    constexpr std::size_t prefetch_distance = 4;
+    for (std::uint32_t k = starts[s]; k < starts[s + 1]; ++k) {
+      if (k + prefetch_distance < starts[s + 1])
+        shard.prefetch(key_of(records[by_shard[k + prefetch_distance]]));
+      const parsed_record& r = records[by_shard[k]];
+      order_stamp stamp{.ts = r.fields.ts,
+                        .offset = at.offset + r.offset,
+                        .file = at.input,
+                        .has_timestamp = r.fields.has_timestamp};
+      shard.offer(key_of(r), candidate{stamp, c.data + r.offset, r.size, r.fields.is_delete});
+    }
+  }
+}
+
+}  // namespace mergepipe::detail

@@ -1,0 +1,26 @@
+#include "order/order_step.h"
+
+#include "mergepipe/error.h"
+
+namespace mergepipe::detail {
+
+void order_step::run(const chunk& c) {
+  records_ += c.records.size();
+  for (const bad_record& bad : c.bad) handle_bad(c, bad);
+  opened_input& input = inputs_[c.file];
+  if (c.fatal) throw error(errc::bad_input, c.fatal->reason, input.locate(c.fatal->offset));
+  // This chunk and all before it are parsed: their pages are read no more until the
+  // winners are written, so the mapped input does not stay resident all at once.
+  input.release_before(c.end);
+}
+
+void order_step::handle_bad(const chunk& c, const bad_record& bad) {
+  location where = inputs_[c.file].locate(bad.offset);
+  if (policy_ == error_policy::fail) throw error(errc::bad_input, bad.reason, where);
+  ++bad_records_;
+  if (rejects_ == nullptr) return;
+  rejects_->write(rejected_record{where.file, where.line, where.column, where.offset, bad.reason,
+                                  std::string_view(c.data + bad.offset, bad.size)});
+}
+
+}  // namespace mergepipe::detail

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstdint>
+
+#include "chunk.h"
+#include "mergepipe/options.h"
+#include "mergepipe/sink.h"
+#include "read/input_set.h"
+
+namespace mergepipe::detail {
+
+/// The order step, on the chunks in input order: under `error_policy::fail` throws the first
+/// bad record as mergepipe::error (bad_input); under `skip` counts bad records and passes
+/// them to `rejects` in input order. An array that could not be cut ends the run here, after
+/// the bad records before it. Then gives back the memory of the input behind the chunk.
+class order_step {
+ public:
+  order_step(input_set& inputs, error_policy policy, reject_sink* rejects)
+      : inputs_(inputs), policy_(policy), rejects_(rejects) {}
+
+  void run(const chunk& c);
+
+  /// Good records seen.
+  [[nodiscard]] std::uint64_t records() const noexcept { return records_; }
+  /// Bad records skipped.
+  [[nodiscard]] std::uint64_t bad_records() const noexcept { return bad_records_; }
+
+ private:
+  void handle_bad(const chunk& c, const bad_record& bad);
+
+  input_set& inputs_;
+  error_policy policy_;
+  reject_sink* rejects_;
+  std::uint64_t records_ = 0;
+  std::uint64_t bad_records_ = 0;
+};
+
+}  // namespace mergepipe::detail

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <span>
+#include <string>
+
+#include "parse/captured_field.h"
+#include "parse/record_fields.h"
+#include "parse/record_rules.h"
+
+namespace mergepipe::detail {
+
+/// The stamp step for one record: from the fields a scan captured, the key in canonical
+/// bytes, the timestamp as an instant, and whether the record is a delete marker.
+/// One per thread: it keeps scratch space.
+class record_stamper {
+ public:
+  explicit record_stamper(const record_rules& rules) : rules_(rules) {}
+
+  /// `fields` are indexed by the rules' slots. On success appends the encoded key to `key`
+  /// and fills `out`; on failure returns false, leaves `key` as it was, and sets `reason`.
+  [[nodiscard]] bool stamp(std::span<const captured_field> fields, std::string& key,
+                           record_fields& out, std::string& reason);
+
+ private:
+  bool stamp_key(std::span<const captured_field> fields, std::string& key, std::string& reason);
+  bool stamp_timestamp(const captured_field& value, record_fields& out, std::string& reason);
+  [[nodiscard]] bool is_delete(std::span<const captured_field> fields);
+
+  const record_rules& rules_;
+  std::string scratch_;
+};
+
+}  // namespace mergepipe::detail

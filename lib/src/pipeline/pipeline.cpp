@@ -1,0 +1,220 @@
+#include "pipeline/pipeline.h"
+
+#include <oneapi/tbb/parallel_pipeline.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <vector>
+
+#include "chunk.h"
+#include "merge/merge_step.h"
+#include "order/order_step.h"
+#include "parse/parse_step.h"
+#include "parse/stamp_step.h"
+#include "pipeline/tsan_annotations.h"
+#include "read/cut_step.h"
+#include "read/read_step.h"
+
+namespace mergepipe::detail {
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+double seconds_since(clock_type::time_point start) {
+  return std::chrono::duration<double>(clock_type::now() - start).count();
+}
+
+// One filter of the pipeline: the steps it runs, and its busy time and chunks, added to
+// from whichever threads run it.
+struct filter {
+  std::vector<pipeline_step> steps;
+  bool serial = false;
+  std::atomic<std::int64_t> busy_nanos{0};
+  std::atomic<std::uint64_t> chunks{0};
+};
+
+// Read, cut and order see the chunks one at a time in input order; the others need not.
+bool needs_input_order(const std::vector<pipeline_step>& steps) {
+  for (pipeline_step step : steps) {
+    if (step == pipeline_step::read || step == pipeline_step::cut || step == pipeline_step::order)
+      return true;
+  }
+  return false;
+}
+
+class busy_scope {
+ public:
+  explicit busy_scope(filter& f) : filter_(f), start_(clock_type::now()) {}
+  ~busy_scope() {
+    filter_.busy_nanos.fetch_add((clock_type::now() - start_).count(), std::memory_order_relaxed);
+  }
+  busy_scope(const busy_scope&) = delete;
+  busy_scope& operator=(const busy_scope&) = delete;
+
+ private:
+  filter& filter_;
+  clock_type::time_point start_;
+};
+
+// One pass of the pipeline over some inputs: its step objects and its filters.
+class pass {
+ public:
+  pass(merge_context& context, input_set& inputs, reject_sink* rejects)
+      : context_(context),
+        opts_(context.opts()),
+        inputs_(inputs),
+        read_(inputs, opts_.chunk_size, pool_),
+        cut_(inputs, opts_.chunk_size),
+        order_(inputs, opts_.on_error, rejects),
+        merge_(*table_, inputs) {
+    for (std::vector<pipeline_step>& steps : opts_.layout.filters()) {
+      auto f = std::make_unique<filter>();
+      f->serial = needs_input_order(steps);
+      f->steps = std::move(steps);
+      filters_.push_back(std::move(f));
+    }
+  }
+
+  pass_result run() {
+    if (opts_.logger) {
+      opts_.logger->debug("merging {} input(s) with {} thread(s), chunk size {}, pipeline {}",
+                          inputs_.size(), context_.threads(), opts_.chunk_size,
+                          opts_.layout.to_string());
+    }
+    context_.execute([&] { run_pipeline(); });
+
+    pass_result result;
+    result.table = std::move(table_);
+    report& counts = result.counts;
+    counts.files = inputs_.size();
+    counts.bytes = read_.bytes_read();
+    counts.records = order_.records();
+    counts.bad_records = order_.bad_records();
+    counts.chunks = read_.chunks();
+    counts.threads = context_.threads();
+    for (const auto& f : filters_) {
+      std::string steps;
+      for (pipeline_step step : f->steps) {
+        if (!steps.empty()) steps += '+';
+        steps += to_string(step);
+      }
+      counts.filters.push_back({std::move(steps), f->serial,
+                                static_cast<double>(f->busy_nanos.load()) / 1e9, f->chunks.load()});
+    }
+    return result;
+  }
+
+ private:
+  // The filters in a chain: the first reads (and gets no chunk), the last gives the chunk
+  // back to the pool. One filter does both.
+  void run_pipeline() {
+    auto chain = build_filters([&] {
+      if (filters_.size() == 1) {
+        return tbb::make_filter<void, void>(mode(*filters_[0]), [this](tbb::flow_control& fc) {
+          if (chunk* c = first_filter(fc)) pool_.release(c);
+        });
+      }
+      auto head = tbb::make_filter<void, chunk*>(
+          mode(*filters_[0]), [this](tbb::flow_control& fc) { return first_filter(fc); });
+      for (std::size_t i = 1; i + 1 < filters_.size(); ++i) {
+        head = head & tbb::make_filter<chunk*, chunk*>(mode(*filters_[i]), [this, i](chunk* c) {
+                 return later_filter(*filters_[i], c);
+               });
+      }
+      filter& last = *filters_.back();
+      return head & tbb::make_filter<chunk*, void>(mode(last), [this, &last](chunk* c) {
+               pool_.release(later_filter(last, c));
+             });
+    });
+    pipeline_scope edges(&pipeline_done_);
+    tbb::parallel_pipeline(context_.tokens(), chain);
+  }
+
+  static tbb::filter_mode mode(const filter& f) {
+    return f.serial ? tbb::filter_mode::serial_in_order : tbb::filter_mode::parallel;
+  }
+
+  chunk* first_filter(tbb::flow_control& fc) {
+    filter& f = *filters_.front();
+    stage_scope edges(nullptr, &f, &pipeline_done_);
+    busy_scope busy(f);
+    chunk* c = read_.next();
+    if (c == nullptr) {
+      fc.stop();
+      return nullptr;
+    }
+    report_progress();
+    run_steps(f, *c);
+    happens_before(c);
+    return c;
+  }
+
+  chunk* later_filter(filter& f, chunk* c) {
+    stage_scope edges(c, f.serial ? &f : nullptr, &pipeline_done_);
+    busy_scope busy(f);
+    run_steps(f, *c);
+    return c;
+  }
+
+  // The filter's steps after read, which only the first filter has and which made `c`.
+  void run_steps(filter& f, chunk& c) {
+    f.chunks.fetch_add(1, std::memory_order_relaxed);
+    const std::vector<pipeline_step>& steps = f.steps;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      switch (steps[i]) {
+        case pipeline_step::read:
+          break;
+        case pipeline_step::cut:
+          cut_.run(c);
+          break;
+        case pipeline_step::parse: {
+          bool stamp_too = i + 1 < steps.size() && steps[i + 1] == pipeline_step::stamp;
+          parse_chunk(c, context_.local_scanner(), stamp_too);
+          if (stamp_too) ++i;
+          break;
+        }
+        case pipeline_step::stamp:
+          stamp_chunk(c, context_.local_scanner().stamper(),
+                      static_cast<std::size_t>(context_.rules().selector.slot_count()));
+          break;
+        case pipeline_step::order:
+          order_.run(c);
+          break;
+        case pipeline_step::merge:
+          merge_.run(c);
+          break;
+      }
+    }
+  }
+
+  void report_progress() {
+    if (!opts_.on_progress) return;
+    double now = seconds_since(start_time_);
+    if (now - last_progress_ < opts_.progress_interval_seconds) return;
+    last_progress_ = now;
+    opts_.on_progress(progress{read_.bytes_done(), inputs_.known_bytes(), now});
+  }
+
+  merge_context& context_;
+  const options& opts_;
+  input_set& inputs_;
+  chunk_pool pool_;
+  std::unique_ptr<sharded_merge_table> table_ = std::make_unique<sharded_merge_table>();
+  read_step read_;
+  cut_step cut_;
+  order_step order_;
+  merge_step merge_;
+  std::vector<std::unique_ptr<filter>> filters_;
+  clock_type::time_point start_time_ = clock_type::now();
+  double last_progress_ = 0;
+  char pipeline_done_ = 0;  // address of the ThreadSanitizer "pipeline finished" edge
+};
+
+}  // namespace
+
+pass_result run_pass(merge_context& context, input_set& inputs, reject_sink* rejects) {
+  return inputs.read_unchanged([&] { return pass(context, inputs, rejects).run(); });
+}
+
+}  // namespace mergepipe::detail

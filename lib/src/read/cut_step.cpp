@@ -1,0 +1,61 @@
+#include "read/cut_step.h"
+
+namespace mergepipe::detail {
+
+void cut_step::run(chunk& c) {
+  if (stopped_) {
+    c.begin = c.end = 0;
+    return;
+  }
+  if (!started_ || c.file != file_) start(c);
+  // The read step may hand out a chunk more than the records need: it stays empty.
+  c.begin = c.end = position_;
+  opened_input& input = inputs_[c.file];
+  if (c.format == input_format::ndjson) {
+    cut_ndjson(c, input);
+  } else {
+    cut_array(c, input);
+  }
+}
+
+// A piece that starts inside the input continues from a record boundary: in an array, just
+// after an element, with the splitter in the state it has there.
+void cut_step::start(const chunk& c) {
+  file_ = c.file;
+  started_ = true;
+  const opened_input& input = inputs_[c.file];
+  bool inside = input.begin() > c.records_begin;
+  position_ = inside ? input.begin() : c.records_begin;
+  splitter_.reset();
+  if (c.format == input_format::array) {
+    std::uint64_t size = input.source().size();
+    splitter_.emplace(position_, input.end() < size ? input.end() : SIZE_MAX, inside);
+  }
+}
+
+void cut_step::cut_ndjson(chunk& c, opened_input& input) {
+  std::size_t target = position_ + chunk_size_;
+  input_source::extent available = input.read_through(target);
+  std::optional<std::size_t> cut;
+  while (!(cut = ndjson_cut(c.data, available.size, target, available.complete))) {
+    available = input.read_through(available.size + chunk_size_);
+  }
+  c.end = position_ = *cut;
+}
+
+// The whole input, not only the piece: an element is delimited by the byte after it. The
+// splitter itself stops at the piece's end.
+void cut_step::cut_array(chunk& c, opened_input& input) {
+  std::size_t target = splitter_->position() + chunk_size_;
+  input_source::extent available = input.source().read_through(target);
+  while (!splitter_->split(c.data, available.size, target, available.complete, c.items)) {
+    available = input.source().read_through(available.size + chunk_size_);
+  }
+  c.end = position_ = splitter_->position();
+  if (splitter_->fatal()) {
+    c.fatal = splitter_->fatal();
+    stopped_ = true;
+  }
+}
+
+}  // namespace mergepipe::detail

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "chunk.h"
+#include "read/chunker.h"
+#include "read/input_set.h"
+
+namespace mergepipe::detail {
+
+/// The cut step: gives each chunk the next run of whole records of its input, about
+/// `chunk_size` bytes, cut at a newline or, in an array, after an element. Once an array
+/// cannot be delimited, nothing after it is cut. Called from one thread at a time, on the
+/// chunks in input order.
+class cut_step {
+ public:
+  cut_step(input_set& inputs, std::size_t chunk_size) : inputs_(inputs), chunk_size_(chunk_size) {}
+
+  void run(chunk& c);
+
+ private:
+  void start(const chunk& c);
+  void cut_ndjson(chunk& c, opened_input& input);
+  void cut_array(chunk& c, opened_input& input);
+
+  input_set& inputs_;
+  std::size_t chunk_size_;
+  std::uint32_t file_ = 0;
+  bool started_ = false;
+  bool stopped_ = false;  // an array could not be delimited: nothing after it is cut
+  std::uint64_t position_ = 0;
+  std::optional<array_splitter> splitter_;
+};
+
+}  // namespace mergepipe::detail

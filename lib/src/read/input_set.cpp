@@ -1,0 +1,72 @@
+#include "read/input_set.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace mergepipe::detail {
+namespace {
+
+std::unique_ptr<input_source> open_source(const source& from) {
+  switch (from.type()) {
+    case source::kind::file:
+      return std::make_unique<input_source>(from.path(), from.name());
+    case source::kind::buffer:
+      return std::make_unique<input_source>(from.bytes(), from.name());
+    case source::kind::stream:
+      break;
+  }
+  return std::make_unique<input_source>(*from.stream(), from.name());
+}
+
+}  // namespace
+
+void input_set::open(const source& from, position at) {
+  std::unique_ptr<input_source> in = open_source(from);
+  std::uint64_t begin = from.range_begin();
+  std::uint64_t end = from.range_end();
+  bool whole = begin == 0 && end == UINT64_MAX;
+  if (!whole && (begin > end || end > in->known_size() || !in->complete())) {
+    throw error(errc::usage,
+                fmt::format("{}: byte range [{}, {}) is not inside the file ({} bytes)",
+                            from.name(), begin, end, in->known_size()));
+  }
+  inputs_.push_back(std::make_unique<opened_input>(std::move(in), at, begin, end));
+}
+
+void input_set::keep(std::unique_ptr<input_source> file) {
+  inputs_.push_back(std::make_unique<opened_input>(std::move(file), position{}, 0, UINT64_MAX));
+}
+
+void input_set::take(input_set&& other) {
+  for (auto& input : other.inputs_) inputs_.push_back(std::move(input));
+  other.inputs_.clear();
+}
+
+std::uint64_t input_set::known_bytes() const noexcept {
+  std::uint64_t total = 0;
+  for (const auto& input : inputs_) {
+    std::uint64_t size = input->source().known_size();
+    total += std::min(size, input->end()) - std::min(size, input->begin());
+  }
+  return total;
+}
+
+void input_set::release_before(const char* record) noexcept {
+  for (const auto& input : inputs_) {
+    const input_source& in = input->source();
+    if (record < in.data() || record >= in.data() + in.size()) continue;
+    input->release_before(static_cast<std::uint64_t>(record - in.data()));
+    return;
+  }
+}
+
+void input_set::restart_release() noexcept {
+  for (const auto& input : inputs_) input->restart_release();
+}
+
+void input_set::check_unchanged() const {
+  for (const auto& input : inputs_) input->source().check_unchanged();
+}
+
+}  // namespace mergepipe::detail

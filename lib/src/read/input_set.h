@@ -1,0 +1,113 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "mergepipe/error.h"
+#include "mergepipe/source.h"
+#include "order/line_locator.h"
+#include "read/input_source.h"
+
+namespace mergepipe::detail {
+
+/// One opened input of a merge: its bytes, the piece [begin, end) of them to read, where its
+/// records stand in the order of all inputs, and how much of its memory was given back.
+class opened_input {
+ public:
+  opened_input(std::unique_ptr<input_source> source, position at, std::uint64_t begin,
+               std::uint64_t end)
+      : source_(std::move(source)),
+        at_(at),
+        begin_(begin),
+        end_(end),
+        locator_(source_->data()),
+        released_(begin) {}
+
+  [[nodiscard]] input_source& source() const noexcept { return *source_; }
+  [[nodiscard]] const char* data() const noexcept { return source_->data(); }
+  [[nodiscard]] position at() const noexcept { return at_; }
+  [[nodiscard]] std::uint64_t begin() const noexcept { return begin_; }
+  /// The end of the piece; UINT64_MAX for the whole input.
+  [[nodiscard]] std::uint64_t end() const noexcept { return end_; }
+
+  /// The bytes that may be cut: up to the end of the piece, or all read so far, reading
+  /// until at least `want` are there or the input ends.
+  input_source::extent read_through(std::size_t want) const {
+    if (end_ < source_->size()) return {static_cast<std::size_t>(end_), true};
+    input_source::extent e = source_->read_through(want);
+    if (end_ < e.size) return {static_cast<std::size_t>(end_), true};
+    return e;
+  }
+
+  /// Where byte `offset` is, for messages and rejects. Offsets must be asked in increasing
+  /// order (the order step does); lines and columns count within the source.
+  location locate(std::uint64_t offset) {
+    auto [line, column] = locator_.locate(offset);
+    return location{source_->name(), line, column, at_.offset + offset};
+  }
+
+  /// Gives back the memory of the pages before `offset` that were not given back yet: they
+  /// are read no more in this reading of the input (see input_source::release).
+  void release_before(std::uint64_t offset) noexcept {
+    if (offset > released_ && source_->release(released_, offset)) released_ = offset;
+  }
+  /// Starts a new reading of the input (the writer's, after the pipeline's).
+  void restart_release() noexcept { released_ = begin_; }
+
+ private:
+  std::unique_ptr<input_source> source_;
+  position at_;
+  std::uint64_t begin_;
+  std::uint64_t end_;
+  line_locator locator_;
+  std::uint64_t released_;  // memory given back up to here
+};
+
+/// The one owner of a merge's inputs: opens them, checks pieces, and vouches that none
+/// changed while it was read. Winning records point into these inputs, so they live as long
+/// as the set does.
+class input_set {
+ public:
+  /// Opens `from` (a file piece must lie inside the file: a piece from another machine is
+  /// checked, not trusted). Throws mergepipe::error: io when it cannot be opened, usage for
+  /// a piece outside its file.
+  void open(const source& from, position at);
+  /// Keeps a file that is not read through the pipeline (a partial merge) alive.
+  void keep(std::unique_ptr<input_source> file);
+  /// Moves the inputs of `other` here.
+  void take(input_set&& other);
+
+  [[nodiscard]] std::size_t size() const noexcept { return inputs_.size(); }
+  [[nodiscard]] opened_input& operator[](std::size_t i) noexcept { return *inputs_[i]; }
+  /// Bytes to read over the inputs whose size is known (not standard input).
+  [[nodiscard]] std::uint64_t known_bytes() const noexcept;
+
+  /// Gives back the memory of the pages before `record` in the input that holds it.
+  void release_before(const char* record) noexcept;
+  /// Starts a new reading of every input.
+  void restart_release() noexcept;
+
+  /// Throws mergepipe::error (errc::io) for the first input that changed while it was read.
+  void check_unchanged() const;
+
+  /// Runs `read`, a pass over the inputs, and vouches for what it read: a file that shrank
+  /// while mapped reads as zeros, which may pass as bad records or as a wrong result, so the
+  /// I/O error is reported instead, before anything read reaches a sink.
+  template <typename Read>
+  auto read_unchanged(Read&& read) {
+    try {
+      auto result = read();
+      check_unchanged();
+      return result;
+    } catch (const error& e) {
+      if (e.code() == errc::bad_input) check_unchanged();
+      throw;
+    }
+  }
+
+ private:
+  std::vector<std::unique_ptr<opened_input>> inputs_;
+};
+
+}  // namespace mergepipe::detail

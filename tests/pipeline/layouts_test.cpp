@@ -1,0 +1,154 @@
+// Every grouping of the steps into filters gives the same result, byte for byte: outputs,
+// rejects, counts and errors, at several thread counts, chunk sizes and token counts, for
+// files and streams, under both error policies.
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "engine_inputs.h"
+#include "mergepipe/mergepipe.h"
+#include "record_generator.h"
+#include "test_files.h"
+
+namespace {
+
+using mergepipe::pipeline_layout;
+using mergepipe::testing::collected_rejects;
+using mergepipe::testing::input_layout;
+using mergepipe::testing::serialize;
+using mergepipe::testing::temp_dir;
+
+// What a run gives: output, rejects and counts, or the error.
+struct outcome {
+  std::string output;
+  std::vector<std::string> rejects;
+  std::uint64_t records = 0;
+  std::uint64_t bad_records = 0;
+  std::string error;
+
+  friend bool operator==(const outcome&, const outcome&) = default;
+};
+
+std::ostream& operator<<(std::ostream& os, const outcome& o) {
+  os << "records " << o.records << ", bad " << o.bad_records << ", error '" << o.error << "', "
+     << o.rejects.size() << " rejects, " << o.output.size() << " output bytes";
+  return os;
+}
+
+struct run_settings {
+  unsigned threads;
+  std::size_t chunk_size;
+  unsigned tokens;
+};
+
+enum class feed { file, stream };
+
+// Good records with bad ones among them: invalid JSON, not an object, a missing key, a key
+// that is null or an object, an invalid timestamp, a timestamp of the wrong type. Records the
+// stamp step refuses come just before ones the parse step refuses, so that rejects in input
+// order need both steps' findings merged.
+std::string input_with_bad_records(input_layout how) {
+  auto records = mergepipe::testing::generate_records(11, 1500, 200);
+  records[2].json = "{\"id\":null}";
+  records[3].json = "{\"id\":1,\"updated_at\":\"2024-03-05\",";
+  records[170].json = "{\"no_id\":1}";
+  records[171].json = "[1,2]";
+  records[600].json = "{\"id\":{\"a\":1}}";
+  records[601].json = "{\"id\":9,\"updated_at\":\"noon\"}";
+  records[1200].json = "{\"id\":9,\"updated_at\":[1]}";
+  records[1499].json = "{\"id\":9,\"updated_at\":\"2024-13-01\"}";
+  return serialize(records, 0, records.size(), how);
+}
+
+outcome run(const std::string& input, feed how, pipeline_layout layout,
+            mergepipe::error_policy policy, run_settings settings) {
+  mergepipe::options opts;
+  opts.delete_rules = {mergepipe::parse_delete_rule("op=d")};
+  opts.on_error = policy;
+  opts.layout = layout;
+  opts.threads = settings.threads;
+  opts.chunk_size = settings.chunk_size;
+  opts.tokens = settings.tokens;
+  outcome result;
+  collected_rejects rejects;
+  mergepipe::callback_sink sink([&](std::string_view record) {
+    result.output.append(record);
+    result.output += '\n';
+  });
+  std::istringstream stream(input);
+  try {
+    mergepipe::merger m(opts, &rejects);
+    m.add(how == feed::file ? mergepipe::source::buffer(input, "in")
+                            : mergepipe::source::stream(stream, "in"),
+          {});
+    mergepipe::report report = m.finish(sink);
+    result.records = report.records;
+    result.bad_records = report.bad_records;
+    EXPECT_EQ(report.filters.size(), layout.filters().size());
+  } catch (const mergepipe::error& e) {
+    result.error = std::string(mergepipe::to_string(e.code())) + ": " + e.what();
+  }
+  result.rejects = std::move(rejects.lines);
+  return result;
+}
+
+class layouts_test : public ::testing::TestWithParam<pipeline_layout> {};
+
+TEST_P(layouts_test, give_the_default_layouts_result) {
+  const run_settings reference{1, 4096, 4};
+  const run_settings settings[] = {{1, 1 << 10, 1}, {2, 7777, 3}, {4, 300, 16}, {3, 1 << 20, 8}};
+  const std::string inputs[] = {
+      input_with_bad_records(input_layout::ndjson),
+      input_with_bad_records(input_layout::array_pretty),
+      "[{\"id\":1},,{\"id\":2}, {\"id\":3] ",      // empty element, then no closing
+      "[{\"id\":1},\n{\"id\":2,\"x\":\"open}]\n",  // an unterminated string
+      "{\"id\":1}\n\n  \r\n{\"id\":2}\r\n{\"id\":1,\"op\":\"d\"}",  // blank lines, no final LF
+  };
+  for (const std::string& input : inputs) {
+    for (auto policy : {mergepipe::error_policy::fail, mergepipe::error_policy::skip}) {
+      outcome expected = run(input, feed::file, pipeline_layout{}, policy, reference);
+      for (feed how : {feed::file, feed::stream}) {
+        for (const run_settings& s : settings) {
+          EXPECT_EQ(run(input, how, GetParam(), policy, s), expected)
+              << "input " << input.substr(0, 40) << ", policy "
+              << (policy == mergepipe::error_policy::fail ? "fail" : "skip") << ", "
+              << (how == feed::file ? "file" : "stream") << ", threads " << s.threads
+              << ", chunk size " << s.chunk_size << ", tokens " << s.tokens;
+        }
+      }
+    }
+  }
+}
+
+TEST(layouts_test, the_inputs_have_bad_records_of_every_kind) {
+  std::string input = input_with_bad_records(input_layout::ndjson);
+  outcome skipped =
+      run(input, feed::file, pipeline_layout{}, mergepipe::error_policy::skip, {1, 4096, 4});
+  EXPECT_EQ(skipped.bad_records, 8u);
+  EXPECT_EQ(skipped.rejects.size(), 8u);
+  EXPECT_FALSE(skipped.output.empty());
+  outcome failed =
+      run(input, feed::file, pipeline_layout{}, mergepipe::error_policy::fail, {1, 4096, 4});
+  EXPECT_NE(failed.error.find("in:3:"), std::string::npos) << failed.error;
+  EXPECT_TRUE(failed.output.empty());
+}
+
+std::string layout_name(const ::testing::TestParamInfo<pipeline_layout>& info) {
+  std::string name = info.param.to_string();
+  for (char& c : name) {
+    if (c == '|') c = '_';
+    if (c == '+') c = 'x';
+  }
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(every, layouts_test, ::testing::ValuesIn(pipeline_layout::all()),
+                         layout_name);
+
+}  // namespace
+
+namespace mergepipe {
+// Failures name the layout as a user writes it.
+void PrintTo(const pipeline_layout& layout, std::ostream* os) { *os << layout.to_string(); }
+}  // namespace mergepipe
