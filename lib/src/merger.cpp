@@ -68,8 +68,8 @@ class merger::impl {
     inputs_.take(std::move(inputs));
     add_counts(totals_, pass.counts);
     busy_seconds_ += seconds_since(started);
-    // Each pass leaves a table per thread: fold them now and then, so that superseded
-    // records do not pile up across many small adds.
+    // Each pass, partial file and absorbed merger leaves a table: fold them now and then, so
+    // that superseded records do not pile up across many small adds.
     if (tables_.size() > 4 * static_cast<std::size_t>(context_->threads())) fold();
   }
 

@@ -8,7 +8,7 @@
 
 namespace mergepipe::detail {
 
-/// What combining the per-thread tables found.
+/// What combining the tables of a merge (one per pass, partial file or absorbed merger) found.
 struct combined_winners {
   std::vector<winner> live;          ///< Winners that are not delete markers.
   std::vector<std::uint32_t> order;  ///< Indices into `live`, in output order.

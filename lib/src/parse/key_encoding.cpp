@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "json_grammar.h"
+
 namespace mergepipe::detail {
 namespace {
 
@@ -25,8 +27,6 @@ constexpr std::uint64_t large_exponent_head_base = 2 * small_exponent_limit;
 constexpr std::size_t max_varint_size = 10;
 // Part header, sign, exponent head and large-exponent digit count.
 constexpr std::size_t max_number_prefix_size = 2 + 3 * max_varint_size;
-
-constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
 int three_way(std::uint64_t a, std::uint64_t b) noexcept { return a < b ? -1 : (a > b ? 1 : 0); }
 
@@ -75,41 +75,6 @@ bool read_varint(std::string_view& in, std::uint64_t& value) noexcept {
     }
   }
   return false;
-}
-
-// A JSON number split along RFC 8259's grammar.
-struct number_text {
-  bool negative = false;
-  std::string_view integer;   // "0" or digits without a leading zero
-  std::string_view fraction;  // digits after '.', empty if there is no '.'
-  bool exponent_negative = false;
-  std::string_view exponent;  // exponent digits (leading zeros allowed), empty if none
-};
-
-bool parse_number(std::string_view text, number_text& n) noexcept {
-  const std::size_t size = text.size();
-  std::size_t i = 0;
-  auto take_digits = [&] {
-    const std::size_t begin = i;
-    while (i < size && is_digit(text[i])) ++i;
-    return text.substr(begin, i - begin);
-  };
-  n.negative = size != 0 && text[0] == '-';
-  if (n.negative) ++i;
-  if (i == size || !is_digit(text[i])) return false;
-  n.integer = text[i] == '0' ? text.substr(i++, 1) : take_digits();
-  if (i < size && text[i] == '.') {
-    ++i;
-    n.fraction = take_digits();
-    if (n.fraction.empty()) return false;
-  }
-  if (i < size && (text[i] == 'e' || text[i] == 'E')) {
-    ++i;
-    if (i < size && (text[i] == '+' || text[i] == '-')) n.exponent_negative = text[i++] == '-';
-    n.exponent = take_digits();
-    if (n.exponent.empty()) return false;
-  }
-  return i == size;
 }
 
 // Writes a non-zero number part up to its digits: the part header, the sign, the exponent
@@ -317,8 +282,8 @@ bool append_number(std::string& out, std::string_view json_number) {
   // No real text is this long; the bound keeps the decimal point's shift of the exponent
   // below 10^18, so exponent arithmetic stays far from int64 overflow.
   if (json_number.size() >= small_exponent_limit) return false;
-  number_text n;
-  if (!parse_number(json_number, n)) return false;
+  json_number_parts n;
+  if (!split_json_number(json_number, n)) return false;
 
   // Locate the significant digits; E = literal exponent + shift.
   std::string_view lead;

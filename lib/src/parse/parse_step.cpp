@@ -2,10 +2,10 @@
 
 #include <cstring>
 
+#include "json_grammar.h"
+
 namespace mergepipe::detail {
 namespace {
-
-constexpr bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 // Calls `record(offset, size)` for each record of the chunk in input order: one per line
 // (blank lines skipped, a CR before LF is whitespace), or one per array element.
@@ -19,9 +19,9 @@ void for_each_record(chunk& c, Record&& record) {
       std::uint64_t line_end =
           newline != nullptr ? static_cast<const char*>(newline) - data : c.end;
       std::uint64_t first = pos;
-      while (first < line_end && is_space(data[first])) ++first;
+      while (first < line_end && is_json_space(data[first])) ++first;
       std::uint64_t last = line_end;
-      while (last > first && is_space(data[last - 1])) --last;
+      while (last > first && is_json_space(data[last - 1])) --last;
       if (last > first) record(first, last - first);
       pos = line_end + 1;
     }

@@ -6,9 +6,9 @@
 #include <new>
 #include <vector>
 
+#include "json_grammar.h"
 #include "read/chunker.h"
 #include "read/input_source.h"
-#include "parse/json_number.h"
 
 namespace mergepipe::detail {
 namespace {
@@ -45,9 +45,7 @@ std::string json_error_reason(simdjson::error_code code) {
 // simdjson reports a record followed by more JSON as a structure error; say what it is.
 std::string describe_failure(simdjson::error_code code, const char* data, std::size_t size) {
   std::size_t end = first_value_end(data, size);
-  while (end < size &&
-         (data[end] == ' ' || data[end] == '\t' || data[end] == '\r' || data[end] == '\n'))
-    ++end;
+  while (end < size && is_json_space(data[end])) ++end;
   if (end < size &&
       (code == simdjson::TAPE_ERROR || code == simdjson::INCOMPLETE_ARRAY_OR_OBJECT)) {
     return "unexpected content after the record";
@@ -56,10 +54,7 @@ std::string describe_failure(simdjson::error_code code, const char* data, std::s
 }
 
 std::string_view trim_token(std::string_view token) noexcept {
-  while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' ||
-                            token.back() == '\t')) {
-    token.remove_suffix(1);
-  }
+  while (!token.empty() && is_json_space(token.back())) token.remove_suffix(1);
   return token;
 }
 

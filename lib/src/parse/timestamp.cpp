@@ -9,6 +9,7 @@
 #include <string_view>
 #include <utility>
 
+#include "json_grammar.h"
 #include "mergepipe/error.h"
 
 namespace mergepipe::detail {
@@ -83,8 +84,6 @@ bool to_timestamp(const fields& f, timestamp& out) noexcept {
   return true;
 }
 
-constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-
 // The readers below advance `p` only on success; `end` bounds every access.
 
 bool read_char(const char*& p, const char* end, char expected) noexcept {
@@ -97,7 +96,7 @@ bool read_fixed_digits(const char*& p, const char* end, int count, unsigned& val
   if (end - p < count) return false;
   unsigned result = 0;
   for (int i = 0; i < count; ++i) {
-    if (!is_digit(p[i])) return false;
+    if (!is_json_digit(p[i])) return false;
     result = result * 10 + static_cast<unsigned>(p[i] - '0');
   }
   p += count;
@@ -107,9 +106,9 @@ bool read_fixed_digits(const char*& p, const char* end, int count, unsigned& val
 
 // strptime reads %m %d %H %M %S greedily as one or two digits, so `3/5/2024` works.
 bool read_one_or_two_digits(const char*& p, const char* end, unsigned& value) noexcept {
-  if (p == end || !is_digit(*p)) return false;
+  if (p == end || !is_json_digit(*p)) return false;
   unsigned result = static_cast<unsigned>(*p++ - '0');
-  if (p != end && is_digit(*p)) result = result * 10 + static_cast<unsigned>(*p++ - '0');
+  if (p != end && is_json_digit(*p)) result = result * 10 + static_cast<unsigned>(*p++ - '0');
   value = result;
   return true;
 }
@@ -121,7 +120,7 @@ bool read_fraction(const char*& p, const char* end, std::ptrdiff_t max_digits,
   const char* const stop = end - p > max_digits ? p + max_digits : end;
   std::uint32_t result = 0;
   const char* q = p;
-  for (; q != stop && is_digit(*q); ++q) {
+  for (; q != stop && is_json_digit(*q); ++q) {
     const std::ptrdiff_t position = q - begin;
     if (position < 9) result += static_cast<std::uint32_t>(*q - '0') * nanos_weight[8 - position];
   }
@@ -286,37 +285,15 @@ bool timestamp_parser::parse_string(std::string_view text, timestamp& out) const
 }
 
 bool timestamp_parser::parse_number(std::string_view json_number, timestamp& out) const noexcept {
-  // Check the RFC 8259 grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-  const char* p = json_number.data();
-  const char* const end = p + json_number.size();
-  const bool negative = read_char(p, end, '-');
-  const char* const int_begin = p;
-  if (p == end || !is_digit(*p)) return false;
-  if (*p++ != '0') {
-    while (p != end && is_digit(*p)) ++p;
-  }
-  const char* const int_end = p;
-  const char* frac_end = p;
-  if (read_char(p, end, '.')) {
-    while (p != end && is_digit(*p)) ++p;
-    if (p == int_end + 1) return false;
-    frac_end = p;
-  }
+  json_number_parts number;
+  if (!split_json_number(json_number, number)) return false;
+  const bool negative = number.negative;
+  const char* const int_begin = number.integer.data();
+  const char* const int_end = int_begin + number.integer.size();
+  const char* const frac_end =
+      number.fraction.empty() ? int_end : number.fraction.data() + number.fraction.size();
   // Saturates far beyond any exponent that could matter, so huge ones cannot overflow.
-  constexpr std::int64_t exponent_cap = 1'000'000'000'000'000;  // 10^15
-  std::int64_t exponent = 0;
-  if (p != end && (*p == 'e' || *p == 'E')) {
-    ++p;
-    const bool exponent_negative = read_char(p, end, '-');
-    if (!exponent_negative) read_char(p, end, '+');
-    const char* const exponent_begin = p;
-    for (; p != end && is_digit(*p); ++p) {
-      if (exponent < exponent_cap) exponent = exponent * 10 + (*p - '0');
-    }
-    if (p == exponent_begin) return false;
-    if (exponent_negative) exponent = -exponent;
-  }
-  if (p != end) return false;
+  const std::int64_t exponent = number.exponent_value(1'000'000'000'000'000);  // 10^15
 
   // The mantissa digits lie in [int_begin, frac_end) around at most one '.'. With leading zeros
   // skipped they read 0.d1d2...dn x 10^point seconds, so digit i (from 0) weighs 10^(point-1-i).

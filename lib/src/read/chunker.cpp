@@ -3,14 +3,11 @@
 #include <cstring>
 #include <string_view>
 
+#include "json_grammar.h"
 #include "read/element_scanner.h"
 
 namespace mergepipe::detail {
 namespace {
-
-constexpr bool is_json_space(char c) noexcept {
-  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-}
 
 std::size_t skip_space(const char* data, std::size_t pos, std::size_t size) noexcept {
   while (pos < size && is_json_space(data[pos])) ++pos;
