@@ -44,7 +44,8 @@ def public_lines(text):
             continue
         if re.match(r"^\}\s*// namespace", stripped) or stripped in ("class logger;", "}"):
             continue
-        out.append(line.replace("MERGEPIPE_API ", ""))
+        # The export macro is noise on declarations, but export.h's own #define must keep it.
+        out.append(line if stripped.startswith("#") else line.replace("MERGEPIPE_API ", ""))
     # Collapse runs of blank lines and trim the ends.
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip("\n")
     return text

@@ -83,7 +83,7 @@ TEST_F(scale_limits_test, ten_million_distinct_keys) {
 }
 
 // A mapped input is given back as it is read and as its winners are written: memory follows
-// the keys, not the input size (SPEC 2).
+// the keys, not the input size (docs/contract.md section 2.2).
 TEST_F(scale_limits_test, a_large_input_with_few_keys_does_not_stay_resident) {
   constexpr std::size_t size = std::size_t{256} << 20;
   {

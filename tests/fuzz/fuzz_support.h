@@ -58,8 +58,8 @@ struct span {
   friend bool operator==(const span&, const span&) = default;
 };
 
-/// The NDJSON records of text[begin, end) as SPEC 1 defines them, the obvious way: lines
-/// without surrounding whitespace, blank ones left out.
+/// The NDJSON records of text[begin, end) as docs/contract.md 1.2 defines them, the obvious
+/// way: lines without surrounding whitespace, blank ones left out.
 inline void append_lines(std::string_view text, std::size_t begin, std::size_t end,
                          std::vector<span>& out) {
   while (begin < end) {

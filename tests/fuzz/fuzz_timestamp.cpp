@@ -1,7 +1,7 @@
 // Timestamps: ISO 8601 strings, strptime-style formats and epoch numbers. Parsed instants
 // stay within years 0000-9999 (give or take an offset), format back to text that parses to
-// the same instant in every spelling SPEC 1 allows, and agree with their epoch-number forms;
-// numbers match an exact reference in every unit.
+// the same instant in every spelling docs/contract.md 1.4 allows, and agree with their
+// epoch-number forms; numbers match an exact reference in every unit.
 
 #include <algorithm>
 #include <cstddef>
@@ -55,7 +55,7 @@ const timestamp_parser& iso_parser() {
   return parser;
 }
 
-// Every spelling of `t` that SPEC 1 allows must parse back to `t`; `choice` picks the
+// Every spelling of `t` that the contract allows must parse back to `t`; `choice` picks the
 // offset, separators and how much of the time of day and fraction is written.
 void check_written_back(const timestamp& t, unsigned choice) {
   static const timestamp_parser full_format(mp::timestamp_unit::s, "%Y-%m-%dT%H:%M:%S.%f%z");

@@ -1,5 +1,5 @@
 // Tests record_scanner with rules from record_rules::compile: key, timestamp and delete
-// extraction (SPEC 1) and full validation of every record (SPEC 1 "Input formats", SPEC 3).
+// extraction and full validation of every record (docs/contract.md 1.2 to 1.5 and 3.2).
 #include "parse/record_scanner.h"
 
 #include <gtest/gtest.h>

@@ -92,7 +92,7 @@ TEST(tape_scanner_test, slots_are_cleared_between_records) {
 TEST(tape_scanner_test, negative_zero_is_the_integer_zero) {
   harness h({"id"});
   ASSERT_TRUE(h.capture(R"({"id":-0})"));
-  EXPECT_EQ(h.slot(0).text, "0");  // SPEC 1: -0 and 0 are the same key
+  EXPECT_EQ(h.slot(0).text, "0");  // contract 1.3: -0 and 0 are the same key
 }
 
 TEST(tape_scanner_test, declines_a_selected_number_that_is_not_an_integer) {

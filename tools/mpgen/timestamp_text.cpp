@@ -140,7 +140,7 @@ bool has_offset(zone suffix) {
   return suffix == zone::colon_offset || suffix == zone::compact_offset;
 }
 
-// Mostly the canonical form; the rest covers every variant the SPEC accepts.
+// Mostly the canonical form; the rest covers every variant docs/contract.md 1.4 accepts.
 iso_spelling draw_mixed_spelling(rng& random) {
   switch (random.below(20)) {
     case 0:

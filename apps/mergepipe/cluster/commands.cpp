@@ -24,33 +24,38 @@ constexpr const char* redis_help =
     "MERGEPIPE_REDIS_PASSWORD";
 
 void add_submit_options(CLI::App& app, submit_args& args, cli::result_option_text& text) {
-  app.add_option("--redis", args.redis_url, redis_help)->required();
-  app.add_option("--job", args.job, "Job name: letters, digits, '.', '_', '-'")->required();
+  app.add_option("--redis", args.redis_url, redis_help)->type_name("URL")->required();
+  app.add_option("--job", args.job, "Job name: letters, digits, '.', '_', '-'")
+      ->type_name("NAME")
+      ->required();
   app.add_option("--storage", args.storage,
                  "Directory for partial results, at the same path on every worker host")
+      ->type_name("DIR")
       ->required();
   app.add_option("-o,--output", args.output, "Output file, at the same path on every worker host")
+      ->type_name("FILE")
       ->required();
   app.add_option("inputs", args.inputs, "Input files, at the same paths on every worker host")
-      ->type_name("FILE...")
+      ->type_name("FILE")
       ->required();
-  app.add_option("--pieces-mb", args.pieces_mb, "Map task size in MiB (fractions allowed)")
-      ->default_str("64");
-  app.add_option("--buckets", args.buckets, "Reduce tasks (key partitions)")->default_str("4");
-  app.add_option("--max-attempts", args.max_attempts, "Attempts per task before it is given up")
-      ->default_str("3");
+  cli::add_positive_number(app, "--pieces-mb", args.pieces_mb, "MIB",
+                           "Map task size in MiB, fractions allowed (default 64)");
+  cli::add_count(app, "--buckets", args.buckets, "Reduce tasks, key partitions (default 4)");
+  cli::add_count(app, "--max-attempts", args.max_attempts,
+                 "Attempts per task before it is given up (default 3)");
   app.add_flag("--wait", args.wait, "Wait for the job; exit with its exit code");
   cli::add_result_options(app, args.merge, args.format, text);
 }
 
 void add_worker_options(CLI::App& app, worker_args& args) {
-  app.add_option("--redis", args.redis_url, redis_help)->required();
-  app.add_option("--job", args.job, "Serve only this job and leave when it ends");
-  app.add_option("--name", args.name, "Consumer name (default: host name and process id)");
-  app.add_option("--visibility-timeout", args.visibility_timeout,
-                 "Seconds without a heartbeat before other workers reclaim a task "
-                 "(the same on every worker)")
-      ->default_str("60");
+  app.add_option("--redis", args.redis_url, redis_help)->type_name("URL")->required();
+  app.add_option("--job", args.job, "Serve only this job and leave when it ends")
+      ->type_name("NAME");
+  app.add_option("--name", args.name, "Consumer name (default: host name and process id)")
+      ->type_name("ID");
+  cli::add_positive_number(app, "--visibility-timeout", args.visibility_timeout, "SECONDS",
+                           "Seconds without a heartbeat before other workers reclaim a task "
+                           "(default 60, the same on every worker)");
 }
 
 struct status_args {
@@ -60,8 +65,8 @@ struct status_args {
 };
 
 void add_status_options(CLI::App& app, status_args& args) {
-  app.add_option("--redis", args.redis_url, redis_help)->required();
-  app.add_option("--job", args.job, "Job name")->required();
+  app.add_option("--redis", args.redis_url, redis_help)->type_name("URL")->required();
+  app.add_option("--job", args.job, "Job name")->type_name("NAME")->required();
   app.add_flag("--json", args.json, "Print one JSON object");
 }
 
@@ -110,7 +115,7 @@ int run_command(int argc, char** argv) {
     fmt::print("{}", app.help());
     return 0;
   } catch (const CLI::ParseError& e) {
-    cli::report_usage_error(e.what(), command);
+    cli::report_parse_error(e, app, command);
     return cli::exit_usage;
   } catch (const error& e) {
     cli::report_usage_error(e.what(), command);

@@ -2,45 +2,20 @@
 
 #include <fmt/format.h>
 
-#include <array>
 #include <charconv>
-#include <utility>
+#include <optional>
 
+#include "../option_names.h"
 #include "mergepipe/error.h"
 
 namespace mergepipe::cluster {
 namespace {
 
 template <typename Enum, std::size_t N>
-Enum enum_named(const std::array<std::pair<const char*, Enum>, N>& names, const std::string& name) {
-  for (const auto& [text, value] : names) {
-    if (name == text) return value;
-  }
+Enum enum_named(const cli::value_names<Enum, N>& names, const std::string& name) {
+  if (std::optional<Enum> value = cli::value_named(names, name)) return *value;
   throw error(errc::io, fmt::format("job spec in Redis has an unknown option value '{}'", name));
 }
-
-template <typename Enum, std::size_t N>
-const char* name_in(const std::array<std::pair<const char*, Enum>, N>& names, Enum value) {
-  for (const auto& [text, v] : names) {
-    if (v == value) return text;
-  }
-  return "?";
-}
-
-constexpr std::array<std::pair<const char*, timestamp_unit>, 4> unit_names = {{
-    {"s", timestamp_unit::s},
-    {"ms", timestamp_unit::ms},
-    {"us", timestamp_unit::us},
-    {"ns", timestamp_unit::ns},
-}};
-constexpr std::array<std::pair<const char*, output_order>, 2> order_names = {{
-    {"input", output_order::input},
-    {"key", output_order::key},
-}};
-constexpr std::array<std::pair<const char*, output_format>, 2> format_names = {{
-    {"ndjson", output_format::ndjson},
-    {"array", output_format::array},
-}};
 
 class field_reader {
  public:
@@ -70,28 +45,25 @@ class field_reader {
 
 }  // namespace
 
-const char* name_of(timestamp_unit unit) { return name_in(unit_names, unit); }
-const char* name_of(output_order order) { return name_in(order_names, order); }
-const char* name_of(output_format format) { return name_in(format_names, format); }
-
 std::vector<std::string> job_spec::to_fields() const {
   std::string key_text;
   for (const std::string& part : merge.key) key_text += (key_text.empty() ? "" : ",") + part;
-  std::vector<std::string> f = {"submit_id",    submit_id,
-                                "input_count",  std::to_string(inputs.size()),
-                                "key",          key_text,
-                                "ts",           merge.timestamp_field,
-                                "ts_unit",      name_of(merge.ts_unit),
-                                "ts_format",    merge.timestamp_format,
-                                "delete_count", std::to_string(merge.delete_rules.size()),
-                                "order",        name_of(merge.order),
-                                "format",       name_of(format),
-                                "output",       output,
-                                "storage",      storage,
-                                "buckets",      std::to_string(buckets),
-                                "max_attempts", std::to_string(max_attempts),
-                                "map_total",    std::to_string(map_total),
-                                "bytes_total",  std::to_string(bytes_total)};
+  std::vector<std::string> f = {
+      "submit_id",    submit_id,
+      "input_count",  std::to_string(inputs.size()),
+      "key",          key_text,
+      "ts",           merge.timestamp_field,
+      "ts_unit",      std::string(cli::name_of(cli::unit_names, merge.ts_unit)),
+      "ts_format",    merge.timestamp_format,
+      "delete_count", std::to_string(merge.delete_rules.size()),
+      "order",        std::string(cli::name_of(cli::order_names, merge.order)),
+      "format",       std::string(cli::name_of(cli::format_names, format)),
+      "output",       output,
+      "storage",      storage,
+      "buckets",      std::to_string(buckets),
+      "max_attempts", std::to_string(max_attempts),
+      "map_total",    std::to_string(map_total),
+      "bytes_total",  std::to_string(bytes_total)};
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     f.insert(f.end(), {fmt::format("input:{}", i), inputs[i]});
   }
@@ -111,14 +83,14 @@ job_spec job_spec::from_fields(const std::map<std::string, std::string>& fields)
   }
   spec.merge.key = parse_key_list(read.text("key"));
   spec.merge.timestamp_field = read.text("ts");
-  spec.merge.ts_unit = enum_named(unit_names, read.text("ts_unit"));
+  spec.merge.ts_unit = enum_named(cli::unit_names, read.text("ts_unit"));
   spec.merge.timestamp_format = read.text("ts_format");
   for (std::uint64_t i = 0, n = read.number("delete_count"); i < n; ++i) {
     spec.merge.delete_rules.push_back({read.text(fmt::format("delete_field:{}", i)),
                                        read.text(fmt::format("delete_value:{}", i))});
   }
-  spec.merge.order = enum_named(order_names, read.text("order"));
-  spec.format = enum_named(format_names, read.text("format"));
+  spec.merge.order = enum_named(cli::order_names, read.text("order"));
+  spec.format = enum_named(cli::format_names, read.text("format"));
   spec.output = read.text("output");
   spec.storage = read.text("storage");
   spec.buckets = static_cast<std::uint32_t>(read.number("buckets"));

@@ -37,9 +37,4 @@ struct job_spec {
   [[nodiscard]] std::string reduce_output(std::uint32_t bucket) const;
 };
 
-/// Names of the option values, as on the command line.
-const char* name_of(timestamp_unit unit);
-const char* name_of(output_order order);
-const char* name_of(output_format format);
-
 }  // namespace mergepipe::cluster

@@ -10,9 +10,9 @@
 namespace mergepipe {
 
 /// Where an input sits in the order of all inputs: the `position` part of the order stamp
-/// (SPEC 1). Records compare by `input`, then by `offset + their byte offset in the source`,
-/// so a file split into pieces merges exactly like the whole file when each piece is added
-/// with its file's index and the byte offset it starts at.
+/// (docs/contract.md 1.1). Records compare by `input`, then by `offset + their byte offset in
+/// the source`, so a file split into pieces merges exactly like the whole file when each piece
+/// is added with its file's index and the byte offset it starts at.
 struct position {
   std::uint32_t input = 0;   ///< Index of the input, as on a command line (from 0).
   std::uint64_t offset = 0;  ///< Byte offset of the source's first byte in that input.

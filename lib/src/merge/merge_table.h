@@ -19,8 +19,8 @@
 
 namespace mergepipe::detail {
 
-/// The order stamp of SPEC 1: timestamp (absent sorts first), then input position.
-/// Laid out in 32 bytes (the flag fills the padding), compared in the order of SPEC 1.
+/// The order stamp of contract 1.1: timestamp (absent sorts first), then input position.
+/// Laid out in 32 bytes (the flag fills the padding), compared as docs/contract.md says.
 struct order_stamp {
   timestamp ts;
   std::uint64_t offset = 0;

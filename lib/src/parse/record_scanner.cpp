@@ -175,7 +175,7 @@ class record_scanner::walker {
         if (capture != nullptr) capture->text = trim_token(value.raw_json_token());
         double ignored;
         auto code = value.get_double().get(ignored);
-        // simdjson refuses exponents of many digits (`1e0000000000000000000001`); SPEC 1
+        // simdjson refuses exponents of many digits (`1e0000000000000000000001`); the contract
         // only refuses what overflows a double.
         if (code == simdjson::NUMBER_ERROR &&
             json_number_fits_double(trim_token(value.raw_json_token()))) {

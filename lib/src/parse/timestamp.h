@@ -18,7 +18,7 @@ struct timestamp {
   friend auto operator<=>(const timestamp&, const timestamp&) = default;
 };
 
-/// Parses timestamp values as SPEC 1 "Timestamps" describes. Built once per merge from the
+/// Parses timestamp values as docs/contract.md 1.4 describes. Built once per merge from the
 /// options, then used concurrently (all parse methods are const and allocation-free).
 class timestamp_parser {
  public:
