@@ -39,7 +39,7 @@ void scan(benchmark::State& state, layout how) {
     return;
   }
   const corpus input = make_corpus(corpus_bytes, distinct_keys, how);
-  const record_rules rules = record_rules::compile(mergepipe::options{});
+  const record_rules rules = record_rules::compile(mergepipe::result_rules{});
   record_scanner scanner(rules);
   std::string key;
   record_fields fields;

@@ -15,9 +15,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   mergepipe::options opts;
-  opts.key = {"id"};
-  opts.timestamp_field = "updated_at";
-  opts.delete_rules = {mergepipe::parse_delete_rule("op=d")};
+  opts.rules.key = {"id"};
+  opts.rules.timestamp_field = "updated_at";
+  opts.rules.delete_rules = {mergepipe::parse_delete_rule("op=d")};
   try {
     // One partial merge per partition, as separate jobs would make them...
     std::vector<mergepipe::merger> partials;

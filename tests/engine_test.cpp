@@ -25,7 +25,7 @@ using mergepipe::testing::temp_dir;
 mergepipe::options options_for(std::vector<std::string> inputs) {
   mergepipe::options opts;
   opts.inputs = std::move(inputs);
-  opts.delete_rules = {mergepipe::parse_delete_rule("op=d")};
+  opts.rules.delete_rules = {mergepipe::parse_delete_rule("op=d")};
   return opts;
 }
 
@@ -39,7 +39,7 @@ TEST_P(engine_layout_test, matches_reference_in_one_file_and_split_across_two) {
 
   std::string whole = dir.write("all", serialize(records, 0, records.size(), GetParam()));
   mergepipe::options opts = options_for({whole});
-  opts.chunk_size = 4096;
+  opts.run.chunk_size = 4096;
   EXPECT_EQ(run_merge(opts), expected);
 
   std::size_t half = records.size() / 2;
@@ -81,9 +81,9 @@ TEST_P(engine_determinism_test, output_is_identical) {
   auto [threads, chunk_size, tokens] = GetParam();
   for (const std::string& input : {ndjson_, array_}) {
     mergepipe::options opts = options_for({input});
-    opts.threads = threads;
-    opts.chunk_size = chunk_size;
-    opts.tokens = tokens;
+    opts.run.threads = threads;
+    opts.run.chunk_size = chunk_size;
+    opts.run.tokens = tokens;
     EXPECT_EQ(run_merge(opts), *expected_) << input;
   }
 }
@@ -100,7 +100,7 @@ TEST(engine_test, record_larger_than_chunk_size_grows_its_chunk) {
   std::string big(200000, 'x');
   std::string input = "[{\"id\":1,\"v\":\"" + big + "\"},{\"id\":2}]";
   mergepipe::options opts = options_for({dir.write("big.json", input)});
-  opts.chunk_size = 1024;
+  opts.run.chunk_size = 1024;
   EXPECT_EQ(run_merge(opts), "{\"id\":1,\"v\":\"" + big + "\"}\n{\"id\":2}\n");
 }
 
@@ -113,8 +113,8 @@ TEST(engine_test, first_bad_record_in_input_order_is_reported_at_every_thread_co
       dir.write("bad.ndjson", serialize(records, 0, records.size(), input_layout::ndjson));
   for (unsigned threads : {1u, 2u, 8u}) {
     mergepipe::options opts = options_for({path});
-    opts.threads = threads;
-    opts.chunk_size = 1024;
+    opts.run.threads = threads;
+    opts.run.chunk_size = 1024;
     bool wrote = false;
     mergepipe::callback_sink sink([&](std::string_view) { wrote = true; });
     try {
@@ -140,7 +140,7 @@ TEST(engine_test, skip_policy_rejects_every_bad_record_in_order) {
       "{\"id\":3}\n";
   mergepipe::options opts = options_for({dir.write("in", input)});
   opts.on_error = mergepipe::error_policy::skip;
-  opts.chunk_size = 16;
+  opts.run.chunk_size = 16;
   collected_rejects rejects;
   std::string out;
   mergepipe::callback_sink sink([&](std::string_view r) { out += std::string(r) + "\n"; });
@@ -186,10 +186,10 @@ TEST(engine_test, progress_reports_growing_byte_counts_of_the_known_total) {
   auto records = generate_records(5, 2000, 300);
   std::string input = serialize(records, 0, records.size(), input_layout::ndjson);
   mergepipe::options opts = options_for({dir.write("in", input)});
-  opts.chunk_size = 4096;
-  opts.progress_interval_seconds = 0;
+  opts.run.chunk_size = 4096;
+  opts.run.progress_interval_seconds = 0;
   std::vector<mergepipe::progress> seen;
-  opts.on_progress = [&](const mergepipe::progress& p) { seen.push_back(p); };
+  opts.run.on_progress = [&](const mergepipe::progress& p) { seen.push_back(p); };
   run_merge(opts);
   ASSERT_GT(seen.size(), 10u);
   for (std::size_t i = 0; i < seen.size(); ++i) {

@@ -35,9 +35,9 @@ std::string array_of(std::uint64_t seed, std::size_t count) {
 
 mergepipe::options base_options(unsigned threads = 2) {
   mergepipe::options opts;
-  opts.delete_rules = {mergepipe::parse_delete_rule("op=d")};
-  opts.threads = threads;
-  opts.chunk_size = 4096;
+  opts.rules.delete_rules = {mergepipe::parse_delete_rule("op=d")};
+  opts.run.threads = threads;
+  opts.run.chunk_size = 4096;
   return opts;
 }
 
@@ -145,7 +145,7 @@ TEST_F(merger_test, absorbed_partial_merges_give_the_merge_result) {
 TEST_F(merger_test, absorbing_is_refused_when_records_would_be_read_differently) {
   merger a(base_options());
   mergepipe::options other = base_options();
-  other.key = {"email"};
+  other.rules.key = {"email"};
   merger b(other);
   try {
     a.absorb(std::move(b));

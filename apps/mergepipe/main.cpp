@@ -1,6 +1,7 @@
 // mergepipe: command-line front end. Parses options, sets up logging and the output files,
 // runs mergepipe::merge and maps its errors to exit codes: 1 bad input, 2 usage, 3 I/O.
-// `mergepipe submit|worker|status` are the distributed mode (cluster/commands.h).
+// `mergepipe submit|worker|status` are the distributed mode (cluster/commands.h), built
+// with MERGEPIPE_BUILD_CLUSTER.
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -10,9 +11,12 @@
 #include <optional>
 
 #include "cli_options.h"
-#include "cluster/commands.h"
+#include "command_line.h"
 #include "exit_codes.h"
 #include "mergepipe/mergepipe.h"
+#if MERGEPIPE_WITH_CLUSTER
+#include "cluster/commands.h"
+#endif
 
 namespace {
 
@@ -73,11 +77,11 @@ int run(cli_options& cli) {
     return exit_usage;
   }
   auto logger = make_logger(cli.verbosity);
-  cli.merge.logger = logger;
+  cli.merge.run.logger = logger;
   bool progress_line = cli.verbosity >= 0 && ::isatty(STDERR_FILENO) == 1;
-  if (progress_line) cli.merge.on_progress = show_progress;
+  if (progress_line) cli.merge.run.on_progress = show_progress;
 
-  mergepipe::json_file_sink out(cli.output, cli.format);
+  mergepipe::json_file_sink out(cli.output, cli.merge.rules.format);
   std::optional<mergepipe::rejects_file_sink> rejects;
   if (!cli.rejects.empty()) rejects.emplace(cli.rejects);
 
@@ -99,8 +103,15 @@ int run(cli_options& cli) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc > 1 && mergepipe::cluster::is_command(argv[1])) {
+  if (argc > 1 && mergepipe::cli::is_distributed_command(argv[1])) {
+#if MERGEPIPE_WITH_CLUSTER
     return mergepipe::cluster::run_command(argc - 1, argv + 1);
+#else
+    mergepipe::cli::report_usage_error(
+        "this mergepipe was built without the distributed mode (MERGEPIPE_BUILD_CLUSTER=OFF); "
+        "an input file of this name is written ./" + std::string(argv[1]));
+    return exit_usage;
+#endif
   }
   mergepipe::cli::parse_result parsed = mergepipe::cli::parse_command_line(argc, argv);
   if (parsed.exit_now) return parsed.exit_code;

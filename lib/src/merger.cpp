@@ -47,7 +47,7 @@ class merger::impl {
   impl(options opts, reject_sink* rejects)
       : context_(std::make_unique<detail::merge_context>(std::move(opts))),
         rejects_(rejects),
-        fingerprint_(detail::rules_fingerprint(context_->opts())) {
+        fingerprint_(context_->opts().rules.fingerprint()) {
     totals_.threads = context_->threads();
   }
 
@@ -113,7 +113,7 @@ class merger::impl {
     for (auto& table : tables_) tables.push_back(table.get());
     detail::combined_winners winners;
     context_->execute([&] {
-      winners = detail::combine_tables(tables, context_->opts().order, context_->tokens());
+      winners = detail::combine_tables(tables, context_->opts().rules.order, context_->tokens());
     });
     tables_.resize(std::min<std::size_t>(tables_.size(), 1));  // the rest were folded in
 
@@ -131,7 +131,7 @@ class merger::impl {
     out.finish();
     result.finish_seconds += seconds_since(started);
     result.wall_seconds = busy_seconds_ + seconds_since(started);
-    if (const auto& logger = context_->opts().logger) {
+    if (const auto& logger = context_->opts().run.logger) {
       logger->debug("{} records, {} distinct keys, {} written in {:.3f} s", result.records,
                     result.distinct_keys, result.output_records, result.wall_seconds);
     }
@@ -157,7 +157,7 @@ class merger::impl {
   // In input order the winners are written as their inputs are laid out: the pages behind
   // the last one written are read no more. In key order they are read in no useful order.
   std::function<void(const detail::winner&)> release_behind() {
-    if (context_->opts().order != output_order::input) return {};
+    if (context_->opts().rules.order != output_order::input) return {};
     inputs_.restart_release();
     return [this](const detail::winner& last) { inputs_.release_before(last.data); };
   }

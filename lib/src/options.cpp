@@ -8,15 +8,6 @@
 
 namespace mergepipe {
 
-delete_rule parse_delete_rule(const std::string& text) {
-  std::size_t eq = text.find('=');
-  if (eq == std::string::npos) {
-    throw error(errc::usage, "delete rule \"" + text + "\" must be FIELD=VALUE");
-  }
-  if (eq == 0) throw error(errc::usage, "delete rule \"" + text + "\" has an empty field");
-  return delete_rule{text.substr(0, eq), text.substr(eq + 1)};
-}
-
 std::size_t parse_size(const std::string& text) {
   std::size_t value = 0;
   const char* first = text.data();
@@ -44,20 +35,6 @@ std::size_t parse_size(const std::string& text) {
     throw error(errc::usage, "invalid size \"" + text + "\" (expected e.g. 65536, 64K, 8M, 1G)");
   }
   return value * multiplier;
-}
-
-std::vector<std::string> parse_key_list(const std::string& text) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    std::size_t comma = text.find(',', start);
-    std::string part =
-        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (part.empty()) throw error(errc::usage, "invalid key \"" + text + "\": empty field name");
-    parts.push_back(std::move(part));
-    if (comma == std::string::npos) return parts;
-    start = comma + 1;
-  }
 }
 
 }  // namespace mergepipe

@@ -910,6 +910,7 @@ TEST_F(cli_test, usage_errors_are_one_plain_sentence) {
   }
 }
 
+#if MERGEPIPE_WITH_CLUSTER
 TEST_F(cli_test, subcommand_usage_errors_are_one_plain_sentence) {
   // Parse errors come before any connection, so no Redis is needed.
   const std::vector<std::string> submit = {"submit", "--redis", "redis://127.0.0.1:1",
@@ -937,10 +938,22 @@ TEST_F(cli_test, subcommand_usage_errors_are_one_plain_sentence) {
     EXPECT_EQ(r.err, "mergepipe: " + message + " (see mergepipe " + args.front() + " --help)\n");
   }
 }
+#else
+TEST_F(cli_test, distributed_commands_say_they_were_not_built) {
+  for (const char* word : {"submit", "worker", "status"}) {
+    cli_result r = run({word, "--help"});
+    EXPECT_EQ(r.exit_code, 2) << describe(r);
+    EXPECT_NE(r.err.find("built without the distributed mode"), std::string::npos) << r.err;
+  }
+}
+#endif
 
 TEST_F(cli_test, help_shows_option_values_in_words) {
-  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-           {"--help"}, {"submit", "--help"}, {"worker", "--help"}, {"status", "--help"}}) {
+  std::vector<std::vector<std::string>> pages = {{"--help"}};
+#if MERGEPIPE_WITH_CLUSTER
+  pages.insert(pages.end(), {{"submit", "--help"}, {"worker", "--help"}, {"status", "--help"}});
+#endif
+  for (const std::vector<std::string>& args : pages) {
     SCOPED_TRACE(args.front());
     cli_result r = run(args);
     EXPECT_EQ(r.exit_code, 0) << describe(r);
@@ -954,7 +967,9 @@ TEST_F(cli_test, help_shows_option_values_in_words) {
                             "--on-error fail|skip", "--threads N", "docs/contract.md"}) {
     EXPECT_NE(r.out.find(shown), std::string::npos) << shown << "\n" << r.out;
   }
+#if MERGEPIPE_WITH_CLUSTER
   EXPECT_NE(run({"submit", "--help"}).out.find("--format ndjson|array"), std::string::npos);
+#endif
 }
 
 TEST_F(cli_test, missing_input_exits_3_naming_it) {

@@ -112,13 +112,13 @@ TEST(library_faults_test, an_input_deleted_while_it_is_read_still_merges) {
   const std::string content = records(20000);
   options opts;
   opts.inputs = {dir.write("in.ndjson", content)};
-  opts.chunk_size = 64 * 1024;
+  opts.run.chunk_size = 64 * 1024;
   const std::string expected = merged(opts);
   ASSERT_EQ(expected, content);
 
   // The file is open and mapped: its data stays until the merge lets go of it.
-  opts.progress_interval_seconds = 0;
-  opts.on_progress = [&](const progress&) { std::filesystem::remove(opts.inputs[0]); };
+  opts.run.progress_interval_seconds = 0;
+  opts.run.on_progress = [&](const progress&) { std::filesystem::remove(opts.inputs[0]); };
   EXPECT_EQ(merged(opts), expected);
   EXPECT_FALSE(std::filesystem::exists(opts.inputs[0]));
 }

@@ -174,12 +174,12 @@ TEST_P(shrinking_input_test, a_file_that_shrinks_during_the_merge_is_an_io_error
   const std::string path = dir.write("in.json", content);
   options opts;
   opts.inputs = {path};
-  opts.threads = 2;
-  opts.chunk_size = 64 * 1024;
+  opts.run.threads = 2;
+  opts.run.chunk_size = 64 * 1024;
   opts.on_error = GetParam().policy;
-  opts.progress_interval_seconds = 0;
+  opts.run.progress_interval_seconds = 0;
   // The reader reports progress after each chunk it cuts: shrink the file after the first.
-  opts.on_progress = [&, done = false](const progress&) mutable {
+  opts.run.on_progress = [&, done = false](const progress&) mutable {
     if (!done) std::filesystem::resize_file(path, 3 * page);
     done = true;
   };

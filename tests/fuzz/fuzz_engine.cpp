@@ -75,7 +75,7 @@ class memory_file {
 
 mp::options base_options() {
   mp::options opts;
-  opts.delete_rules = {mp::parse_delete_rule("op=d"), mp::parse_delete_rule("/meta/deleted=true")};
+  opts.rules.delete_rules = {mp::parse_delete_rule("op=d"), mp::parse_delete_rule("/meta/deleted=true")};
   return opts;
 }
 
@@ -335,7 +335,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::string_view f : files) paths.push_back(storage.emplace_back(f).path());
   opts.inputs = paths;
 
-  const record_rules rules = record_rules::compile(opts);
+  const record_rules rules = record_rules::compile(opts.rules);
   const model m = build_model(files, rules);
 
   // The first setting is the plain sequential one; the input picks the others' chunk sizes
@@ -360,15 +360,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::optional<outcome> first;
     for (const setting& s : settings) {
       opts.on_error = policy;
-      opts.threads = s.threads;
-      opts.chunk_size = s.chunk_size;
-      opts.tokens = s.tokens;
-      opts.layout = s.layout;
+      opts.run.threads = s.threads;
+      opts.run.chunk_size = s.chunk_size;
+      opts.run.tokens = s.tokens;
+      opts.run.layout = s.layout;
       const std::string name = std::string(policy == mp::error_policy::fail ? "fail" : "skip") +
                                ", " + std::to_string(s.threads) + " thread(s), chunk size " +
                                std::to_string(s.chunk_size) + ", " + std::to_string(s.tokens) +
                                " token(s), pipeline " + s.layout.to_string();
-      opts.order = mp::output_order::input;
+      opts.rules.order = mp::output_order::input;
       outcome got = run(opts);
       if (first) {
         FUZZ_CHECK(got == *first,
@@ -390,7 +390,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (!first) {
         first = got;
         if (got.ok) {
-          opts.order = mp::output_order::key;
+          opts.rules.order = mp::output_order::key;
           check_key_order(run(opts), got, m);
         }
       }

@@ -206,7 +206,7 @@ void check_numbers(std::string_view a, std::string_view b) {
 class scanner_harness {
  public:
   explicit scanner_harness(mp::options opts)
-      : rules_(record_rules::compile(opts)), scanner_(rules_) {}
+      : rules_(record_rules::compile(opts.rules)), scanner_(rules_) {}
 
   std::optional<std::string> key(std::string_view record) {
     std::string buffer = mergepipe::fuzz::padded(record, '\0', input_padding);
@@ -227,9 +227,9 @@ class scanner_harness {
 
 mp::options key_options(std::vector<std::string> key, std::string delete_value = "d") {
   mp::options opts;
-  opts.key = std::move(key);
-  opts.timestamp_field = "";
-  opts.delete_rules = {{"op", std::move(delete_value)}};
+  opts.rules.key = std::move(key);
+  opts.rules.timestamp_field = "";
+  opts.rules.delete_rules = {{"op", std::move(delete_value)}};
   return opts;
 }
 

@@ -54,9 +54,9 @@ struct scan_result {
 options make_options(std::vector<std::string> key = {"id"}, std::string ts = "updated_at",
                      std::vector<std::string> delete_rules = {}) {
   options opts;
-  opts.key = std::move(key);
-  opts.timestamp_field = std::move(ts);
-  for (const std::string& rule : delete_rules) opts.delete_rules.push_back(parse_delete_rule(rule));
+  opts.rules.key = std::move(key);
+  opts.rules.timestamp_field = std::move(ts);
+  for (const std::string& rule : delete_rules) opts.rules.delete_rules.push_back(parse_delete_rule(rule));
   return opts;
 }
 
@@ -65,7 +65,7 @@ options make_options(std::vector<std::string> key = {"id"}, std::string ts = "up
 class harness {
  public:
   explicit harness(const options& opts = make_options())
-      : rules_(record_rules::compile(opts)), scanner_(rules_) {}
+      : rules_(record_rules::compile(opts.rules)), scanner_(rules_) {}
 
   // Scans `record` placed at the start of an exactly sized heap buffer; `after` fills the
   // bytes behind it (as the next records of a chunk would), the rest of the padding is zero.
@@ -365,7 +365,7 @@ TEST(record_scanner_test, number_timestamp_is_epoch_seconds) {
 
 TEST(record_scanner_test, number_timestamp_follows_the_unit) {
   options opts = make_options();
-  opts.ts_unit = mergepipe::timestamp_unit::ms;
+  opts.rules.ts_unit = mergepipe::timestamp_unit::ms;
   harness h(opts);
   scan_result r = h.scan(R"({"id":1,"updated_at":1500})");
   ASSERT_TRUE(r.ok) << r.reason;
@@ -374,7 +374,7 @@ TEST(record_scanner_test, number_timestamp_follows_the_unit) {
 
 TEST(record_scanner_test, string_timestamp_follows_the_format) {
   options opts = make_options();
-  opts.timestamp_format = "%m/%d/%Y";
+  opts.rules.timestamp_format = "%m/%d/%Y";
   harness h(opts);
   scan_result r = h.scan(R"({"id":1,"updated_at":"03/05/2024"})");
   ASSERT_TRUE(r.ok) << r.reason;
@@ -791,7 +791,7 @@ TEST(record_scanner_test, scanner_is_reusable_for_many_records) {
 TEST(record_scanner_test, invalid_rules_are_usage_errors) {
   auto code_of = [](const options& opts) {
     try {
-      (void)record_rules::compile(opts);
+      (void)record_rules::compile(opts.rules);
     } catch (const mergepipe::error& e) {
       return e.code();
     }
@@ -803,10 +803,10 @@ TEST(record_scanner_test, invalid_rules_are_usage_errors) {
   EXPECT_EQ(code_of(make_options({"/a~2"})), errc::usage);
   EXPECT_EQ(code_of(make_options({"id"}, "/ts~")), errc::usage);
   options empty_delete_field = make_options();
-  empty_delete_field.delete_rules.push_back({"", "d"});
+  empty_delete_field.rules.delete_rules.push_back({"", "d"});
   EXPECT_EQ(code_of(empty_delete_field), errc::usage);
   options bad_format = make_options();
-  bad_format.timestamp_format = "%Q";
+  bad_format.rules.timestamp_format = "%Q";
   EXPECT_EQ(code_of(bad_format), errc::usage);
   EXPECT_EQ(code_of(make_options({"id"}, "", {"op=d"})), errc::ok);
 }
@@ -816,7 +816,7 @@ TEST(record_scanner_test, invalid_rules_are_usage_errors) {
 // scanner must answer exactly as the walk alone does.
 TEST(record_scanner_test, the_tape_and_the_walk_agree) {
   const options opts = make_options({"id", "/nested/x/y/3"}, "updated_at", {"op=d", "n=7"});
-  const record_rules rules = record_rules::compile(opts);
+  const record_rules rules = record_rules::compile(opts.rules);
   record_scanner both(rules);
   record_scanner walk_only(rules, /*use_tape=*/false);
   std::mt19937_64 rng(7);

@@ -35,9 +35,9 @@ std::string as_array(std::uint64_t seed, std::size_t count, const char* separato
 
 mergepipe::options base_options() {
   mergepipe::options opts;
-  opts.delete_rules = {mergepipe::parse_delete_rule("op=d")};
-  opts.threads = 2;
-  opts.chunk_size = 2048;
+  opts.rules.delete_rules = {mergepipe::parse_delete_rule("op=d")};
+  opts.run.threads = 2;
+  opts.run.chunk_size = 2048;
   return opts;
 }
 
@@ -167,7 +167,7 @@ TEST_F(pieces_test, a_partial_of_other_options_is_refused) {
   m.add(source::file(inputs_[0]), {});
   m.save_partial({dir_.file("part")});
   mergepipe::options other = base_options();
-  other.timestamp_field = "created_at";
+  other.rules.timestamp_field = "created_at";
   merger reader(other);
   try {
     reader.add_partial(dir_.file("part"));

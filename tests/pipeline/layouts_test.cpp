@@ -64,12 +64,12 @@ std::string input_with_bad_records(input_layout how) {
 outcome run(const std::string& input, feed how, pipeline_layout layout,
             mergepipe::error_policy policy, run_settings settings) {
   mergepipe::options opts;
-  opts.delete_rules = {mergepipe::parse_delete_rule("op=d")};
+  opts.rules.delete_rules = {mergepipe::parse_delete_rule("op=d")};
   opts.on_error = policy;
-  opts.layout = layout;
-  opts.threads = settings.threads;
-  opts.chunk_size = settings.chunk_size;
-  opts.tokens = settings.tokens;
+  opts.run.layout = layout;
+  opts.run.threads = settings.threads;
+  opts.run.chunk_size = settings.chunk_size;
+  opts.run.tokens = settings.tokens;
   outcome result;
   collected_rejects rejects;
   mergepipe::callback_sink sink([&](std::string_view record) {

@@ -7,8 +7,8 @@
 #include <chrono>
 #include <cstring>
 
-#include "../cli_options.h"
-#include "../exit_codes.h"
+#include "command_line.h"
+#include "exit_codes.h"
 #include "job_status.h"
 #include "job_wait.h"
 #include "keys.h"
@@ -23,7 +23,7 @@ constexpr const char* redis_help =
     "Redis URL redis://[[user]:password@]host[:port][/db]; the password may also come from "
     "MERGEPIPE_REDIS_PASSWORD";
 
-void add_submit_options(CLI::App& app, submit_args& args, cli::result_option_text& text) {
+void add_submit_options(CLI::App& app, submit_args& args) {
   app.add_option("--redis", args.redis_url, redis_help)->type_name("URL")->required();
   app.add_option("--job", args.job, "Job name: letters, digits, '.', '_', '-'")
       ->type_name("NAME")
@@ -44,7 +44,7 @@ void add_submit_options(CLI::App& app, submit_args& args, cli::result_option_tex
   cli::add_count(app, "--max-attempts", args.max_attempts,
                  "Attempts per task before it is given up (default 3)");
   app.add_flag("--wait", args.wait, "Wait for the job; exit with its exit code");
-  cli::add_result_options(app, args.merge, args.format, text);
+  cli::add_result_options(app, args.rules);
 }
 
 void add_worker_options(CLI::App& app, worker_args& args) {
@@ -83,11 +83,6 @@ int show_status(const status_args& args) {
 
 }  // namespace
 
-bool is_command(const char* word) {
-  return std::strcmp(word, "submit") == 0 || std::strcmp(word, "worker") == 0 ||
-         std::strcmp(word, "status") == 0;
-}
-
 int run_command(int argc, char** argv) {
   // A write to a connection Redis closed must fail, not kill the process.
   ::signal(SIGPIPE, SIG_IGN);
@@ -95,12 +90,11 @@ int run_command(int argc, char** argv) {
   CLI::App app;
   app.name(command);
   submit_args submit;
-  cli::result_option_text text;
   worker_args worker;
   status_args status;
   if (std::strcmp(argv[0], "submit") == 0) {
     app.description("Queue a merge as map, reduce and collect tasks for workers (Redis Streams)");
-    add_submit_options(app, submit, text);
+    add_submit_options(app, submit);
   } else if (std::strcmp(argv[0], "worker") == 0) {
     app.description("Run tasks of distributed merges until SIGTERM/SIGINT");
     add_worker_options(app, worker);
@@ -110,7 +104,6 @@ int run_command(int argc, char** argv) {
   }
   try {
     app.parse(argc, argv);
-    cli::apply_result_options(text, submit.merge);
   } catch (const CLI::CallForHelp&) {
     fmt::print("{}", app.help());
     return 0;

@@ -2,9 +2,6 @@
 
 namespace mergepipe::cluster {
 
-/// Whether `word` names a distributed-mode subcommand: submit, worker or status.
-bool is_command(const char* word);
-
 /// Runs `mergepipe submit|worker|status`; argv[0] is the subcommand. Returns the exit code:
 /// 0 success, 1 bad input, 2 usage error, 3 I/O error (Redis unreachable included).
 int run_command(int argc, char** argv);

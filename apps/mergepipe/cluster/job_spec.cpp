@@ -3,19 +3,11 @@
 #include <fmt/format.h>
 
 #include <charconv>
-#include <optional>
 
-#include "../option_names.h"
 #include "mergepipe/error.h"
 
 namespace mergepipe::cluster {
 namespace {
-
-template <typename Enum, std::size_t N>
-Enum enum_named(const cli::value_names<Enum, N>& names, const std::string& name) {
-  if (std::optional<Enum> value = cli::value_named(names, name)) return *value;
-  throw error(errc::io, fmt::format("job spec in Redis has an unknown option value '{}'", name));
-}
 
 class field_reader {
  public:
@@ -46,30 +38,22 @@ class field_reader {
 }  // namespace
 
 std::vector<std::string> job_spec::to_fields() const {
-  std::string key_text;
-  for (const std::string& part : merge.key) key_text += (key_text.empty() ? "" : ",") + part;
-  std::vector<std::string> f = {
-      "submit_id",    submit_id,
-      "input_count",  std::to_string(inputs.size()),
-      "key",          key_text,
-      "ts",           merge.timestamp_field,
-      "ts_unit",      std::string(cli::name_of(cli::unit_names, merge.ts_unit)),
-      "ts_format",    merge.timestamp_format,
-      "delete_count", std::to_string(merge.delete_rules.size()),
-      "order",        std::string(cli::name_of(cli::order_names, merge.order)),
-      "format",       std::string(cli::name_of(cli::format_names, format)),
-      "output",       output,
-      "storage",      storage,
-      "buckets",      std::to_string(buckets),
-      "max_attempts", std::to_string(max_attempts),
-      "map_total",    std::to_string(map_total),
-      "bytes_total",  std::to_string(bytes_total)};
+  std::vector<rule_text> rule_list = rules.to_text();
+  std::vector<std::string> f = {"submit_id",    submit_id,
+                                "input_count",  std::to_string(inputs.size()),
+                                "rule_count",   std::to_string(rule_list.size()),
+                                "output",       output,
+                                "storage",      storage,
+                                "buckets",      std::to_string(buckets),
+                                "max_attempts", std::to_string(max_attempts),
+                                "map_total",    std::to_string(map_total),
+                                "bytes_total",  std::to_string(bytes_total)};
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     f.insert(f.end(), {fmt::format("input:{}", i), inputs[i]});
   }
-  for (std::size_t i = 0; i < merge.delete_rules.size(); ++i) {
-    f.insert(f.end(), {fmt::format("delete_field:{}", i), merge.delete_rules[i].field,
-                       fmt::format("delete_value:{}", i), merge.delete_rules[i].value});
+  for (std::size_t i = 0; i < rule_list.size(); ++i) {
+    f.insert(f.end(), {fmt::format("rule:{}", i), rule_list[i].name,
+                       fmt::format("rule_value:{}", i), rule_list[i].value});
   }
   return f;
 }
@@ -81,16 +65,16 @@ job_spec job_spec::from_fields(const std::map<std::string, std::string>& fields)
   for (std::uint64_t i = 0, n = read.number("input_count"); i < n; ++i) {
     spec.inputs.push_back(read.text(fmt::format("input:{}", i)));
   }
-  spec.merge.key = parse_key_list(read.text("key"));
-  spec.merge.timestamp_field = read.text("ts");
-  spec.merge.ts_unit = enum_named(cli::unit_names, read.text("ts_unit"));
-  spec.merge.timestamp_format = read.text("ts_format");
-  for (std::uint64_t i = 0, n = read.number("delete_count"); i < n; ++i) {
-    spec.merge.delete_rules.push_back({read.text(fmt::format("delete_field:{}", i)),
-                                       read.text(fmt::format("delete_value:{}", i))});
+  // The rules are kept in the text form that the library reads back: a bad one is a bad spec.
+  try {
+    for (std::uint64_t i = 0, n = read.number("rule_count"); i < n; ++i) {
+      spec.rules.set(read.text(fmt::format("rule:{}", i)),
+                     read.text(fmt::format("rule_value:{}", i)));
+    }
+  } catch (const error& e) {
+    if (e.code() != errc::usage) throw;
+    throw error(errc::io, fmt::format("job spec in Redis has a bad rule: {}", e.reason()));
   }
-  spec.merge.order = enum_named(cli::order_names, read.text("order"));
-  spec.format = enum_named(cli::format_names, read.text("format"));
   spec.output = read.text("output");
   spec.storage = read.text("storage");
   spec.buckets = static_cast<std::uint32_t>(read.number("buckets"));

@@ -5,8 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "mergepipe/options.h"
-#include "mergepipe/sink.h"
+#include "mergepipe/result_rules.h"
 
 namespace mergepipe::cluster {
 
@@ -16,8 +15,7 @@ struct job_spec {
   std::string name;
   std::string submit_id;            ///< Random: tells a repeated submit from another one.
   std::vector<std::string> inputs;  ///< Absolute paths, in input order.
-  options merge;                    ///< Only the options that change the result are kept.
-  output_format format = output_format::ndjson;
+  result_rules rules;               ///< What the result is; stored in their text form.
   std::string output;   ///< Absolute path of the final output.
   std::string storage;  ///< Absolute path of the job's directory for partial results.
   std::uint32_t buckets = 4;

@@ -55,13 +55,7 @@ int submit_job(const submit_args& args) {
   spec.name = args.job;
   spec.submit_id = random_id();
   for (const std::string& input : args.inputs) spec.inputs.push_back(absolute_input(input));
-  spec.merge.key = args.merge.key;
-  spec.merge.timestamp_field = args.merge.timestamp_field;
-  spec.merge.ts_unit = args.merge.ts_unit;
-  spec.merge.timestamp_format = args.merge.timestamp_format;
-  spec.merge.delete_rules = args.merge.delete_rules;
-  spec.merge.order = args.merge.order;
-  spec.format = args.format;
+  spec.rules = args.rules;
   spec.output = fs::absolute(args.output).lexically_normal().string();
   for (const std::string& input : spec.inputs) {
     if (same_file(input, spec.output)) {

@@ -3,8 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "mergepipe/options.h"
-#include "mergepipe/sink.h"
+#include "mergepipe/result_rules.h"
 
 namespace mergepipe::cluster {
 
@@ -14,8 +13,7 @@ struct submit_args {
   std::string storage;
   std::string output;
   std::vector<std::string> inputs;
-  options merge;  ///< The options that change the result.
-  output_format format = output_format::ndjson;
+  result_rules rules;     ///< The options that change the result.
   double pieces_mb = 64;  ///< Piece size in MiB; fractions allowed.
   std::uint32_t buckets = 4;
   std::uint32_t max_attempts = 3;

@@ -86,7 +86,9 @@ task parse_task(const std::map<std::string, std::string>& fields, const job_spec
 }
 
 task_result run_task(const task& t, const job_spec& spec) {
-  merger m(spec.merge);
+  options opts;
+  opts.rules = spec.rules;
+  merger m(opts);
   task_result result;
   switch (t.kind) {
     case task::type::map: {
@@ -106,7 +108,7 @@ task_result run_task(const task& t, const job_spec& spec) {
       break;
     case task::type::collect: {
       for (std::uint32_t b = 0; b < spec.buckets; ++b) m.add_partial(spec.reduce_output(b));
-      json_file_sink out(spec.output, spec.format);
+      json_file_sink out(spec.output, spec.rules.format);
       result.output_records = m.finish(out).output_records;
       break;
     }

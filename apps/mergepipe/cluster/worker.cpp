@@ -13,7 +13,7 @@
 #include <optional>
 #include <thread>
 
-#include "../exit_codes.h"
+#include "exit_codes.h"
 #include "heartbeat.h"
 #include "keys.h"
 #include "mergepipe/error.h"

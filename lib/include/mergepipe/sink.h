@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "mergepipe/export.h"
+#include "mergepipe/result_rules.h"
 
 namespace mergepipe {
 
@@ -50,12 +51,6 @@ class MERGEPIPE_API callback_sink final : public record_sink {
 
  private:
   std::function<void(std::string_view)> fn_;
-};
-
-/// Output layout of `json_file_sink`.
-enum class output_format {
-  ndjson,  ///< One record per line, each followed by `\n`; no records, no bytes.
-  array,   ///< `[\n`, records joined by `,\n`, then `\n]\n`; no records, `[]\n`.
 };
 
 /// Writes records to a file or standard output ("-" or empty path).

@@ -29,23 +29,23 @@ std::string encode_rule_value(const std::string& value) {
   return encoded;
 }
 
-record_rules record_rules::compile(const options& opts) {
-  if (opts.key.empty()) throw error(errc::usage, "no key field given");
+record_rules record_rules::compile(const result_rules& given) {
+  if (given.key.empty()) throw error(errc::usage, "no key field given");
   record_rules rules{.selector = {},
                      .key_slots = {},
-                     .key_names = opts.key,
+                     .key_names = given.key,
                      .timestamp_slot = -1,
-                     .timestamp_name = opts.timestamp_field,
-                     .timestamps = timestamp_parser(opts.ts_unit, opts.timestamp_format),
+                     .timestamp_name = given.timestamp_field,
+                     .timestamps = timestamp_parser(given.ts_unit, given.timestamp_format),
                      .deletes = {}};
-  for (const std::string& part : opts.key) {
+  for (const std::string& part : given.key) {
     if (part.empty()) throw error(errc::usage, "empty key field name");
     rules.key_slots.push_back(rules.selector.add(parse_field_path(part)));
   }
-  if (!opts.timestamp_field.empty()) {
-    rules.timestamp_slot = rules.selector.add(parse_field_path(opts.timestamp_field));
+  if (!given.timestamp_field.empty()) {
+    rules.timestamp_slot = rules.selector.add(parse_field_path(given.timestamp_field));
   }
-  for (const delete_rule& rule : opts.delete_rules) {
+  for (const delete_rule& rule : given.delete_rules) {
     if (rule.field.empty()) throw error(errc::usage, "delete rule with an empty field name");
     rules.deletes.push_back(
         {rules.selector.add(parse_field_path(rule.field)), encode_rule_value(rule.value)});

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "parse/field_path.h"
-#include "mergepipe/options.h"
+#include "mergepipe/result_rules.h"
 #include "parse/timestamp.h"
 
 namespace mergepipe::detail {
@@ -27,7 +27,7 @@ struct record_rules {
   std::vector<delete_match> deletes;
 
   /// Compiles the rules; throws mergepipe::error (errc::usage) for invalid options.
-  static record_rules compile(const options& opts);
+  static record_rules compile(const result_rules& given);
 };
 
 /// Encodes a delete-rule VALUE: a JSON scalar when it is one, else the plain string.

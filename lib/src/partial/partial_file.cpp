@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "mergepipe/error.h"
+#include "stable_hash.h"
 #include "write/output_file.h"
 
 // A partial file: a magic line, a header of fixed-width fields, the entries, and a trailer
@@ -18,12 +19,6 @@ constexpr std::string_view magic = "mergepipe partial 1\n";
 constexpr std::string_view trailer_magic = "end\n";
 constexpr std::uint8_t has_timestamp_flag = 1;
 constexpr std::uint8_t delete_flag = 2;
-
-// 64-bit FNV-1a: small, fixed, the same everywhere (absl::Hash is seeded per process).
-std::uint64_t fnv1a(std::string_view bytes, std::uint64_t hash = 14695981039346656037ull) {
-  for (unsigned char c : bytes) hash = (hash ^ c) * 1099511628211ull;
-  return hash;
-}
 
 template <typename T>
 void put(std::string& out, T value) {
@@ -64,23 +59,6 @@ class reader {
 };
 
 }  // namespace
-
-std::uint64_t rules_fingerprint(const options& opts) {
-  std::string text;  // every field length-prefixed, so that no two option sets spell alike
-  auto field = [&](std::string_view value) {
-    put(text, static_cast<std::uint64_t>(value.size()));
-    text.append(value);
-  };
-  for (const std::string& part : opts.key) field(part);
-  field(opts.timestamp_field);
-  field(opts.timestamp_format);
-  put(text, static_cast<std::uint8_t>(opts.ts_unit));
-  for (const delete_rule& rule : opts.delete_rules) {
-    field(rule.field);
-    field(rule.value);
-  }
-  return fnv1a(text);
-}
 
 std::uint32_t bucket_of(std::string_view key, std::uint32_t buckets) noexcept {
   return static_cast<std::uint32_t>(fnv1a(key) % buckets);

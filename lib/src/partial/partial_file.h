@@ -6,7 +6,7 @@
 
 #include "read/input_source.h"
 #include "merge/merge_table.h"
-#include "mergepipe/options.h"
+#include "mergepipe/result_rules.h"
 
 namespace mergepipe::detail {
 
@@ -17,10 +17,6 @@ struct partial_counts {
   std::uint64_t bytes = 0;
   std::uint64_t files = 0;
 };
-
-/// A fingerprint of the options that decide what a record's key, stamp and tombstone are:
-/// partial merges may only be combined when they agree.
-std::uint64_t rules_fingerprint(const options& opts);
 
 /// The bucket of `key` among `buckets`: the same on every machine and in every process.
 std::uint32_t bucket_of(std::string_view key, std::uint32_t buckets) noexcept;

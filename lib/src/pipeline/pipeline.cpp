@@ -64,11 +64,11 @@ class pass {
       : context_(context),
         opts_(context.opts()),
         inputs_(inputs),
-        read_(inputs, opts_.chunk_size, pool_),
-        cut_(inputs, opts_.chunk_size),
+        read_(inputs, opts_.run.chunk_size, pool_),
+        cut_(inputs, opts_.run.chunk_size),
         order_(inputs, opts_.on_error, rejects),
         merge_(*table_, inputs) {
-    for (std::vector<pipeline_step>& steps : opts_.layout.filters()) {
+    for (std::vector<pipeline_step>& steps : opts_.run.layout.filters()) {
       auto f = std::make_unique<filter>();
       f->serial = needs_input_order(steps);
       f->steps = std::move(steps);
@@ -77,10 +77,10 @@ class pass {
   }
 
   pass_result run() {
-    if (opts_.logger) {
-      opts_.logger->debug("merging {} input(s) with {} thread(s), chunk size {}, pipeline {}",
-                          inputs_.size(), context_.threads(), opts_.chunk_size,
-                          opts_.layout.to_string());
+    if (opts_.run.logger) {
+      opts_.run.logger->debug("merging {} input(s) with {} thread(s), chunk size {}, pipeline {}",
+                          inputs_.size(), context_.threads(), opts_.run.chunk_size,
+                          opts_.run.layout.to_string());
     }
     context_.execute([&] { run_pipeline(); });
 
@@ -189,11 +189,11 @@ class pass {
   }
 
   void report_progress() {
-    if (!opts_.on_progress) return;
+    if (!opts_.run.on_progress) return;
     double now = seconds_since(start_time_);
-    if (now - last_progress_ < opts_.progress_interval_seconds) return;
+    if (now - last_progress_ < opts_.run.progress_interval_seconds) return;
     last_progress_ = now;
-    opts_.on_progress(progress{read_.bytes_done(), inputs_.known_bytes(), now});
+    opts_.run.on_progress(progress{read_.bytes_done(), inputs_.known_bytes(), now});
   }
 
   merge_context& context_;

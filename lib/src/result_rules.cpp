@@ -1,0 +1,168 @@
+#include "mergepipe/result_rules.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cstring>
+#include <utility>
+
+#include "mergepipe/error.h"
+#include "parse/record_rules.h"
+#include "stable_hash.h"
+
+namespace mergepipe {
+namespace {
+
+// The one table of names for each value that has a text form.
+template <typename Enum, std::size_t N>
+using names = std::array<std::pair<std::string_view, Enum>, N>;
+
+constexpr names<timestamp_unit, 4> unit_names = {{{"s", timestamp_unit::s},
+                                                  {"ms", timestamp_unit::ms},
+                                                  {"us", timestamp_unit::us},
+                                                  {"ns", timestamp_unit::ns}}};
+constexpr names<output_order, 2> order_names = {
+    {{"input", output_order::input}, {"key", output_order::key}}};
+constexpr names<output_format, 2> format_names = {
+    {{"ndjson", output_format::ndjson}, {"array", output_format::array}}};
+
+template <typename Enum, std::size_t N>
+std::string_view name_in(const names<Enum, N>& table, Enum value) noexcept {
+  for (const auto& [name, v] : table) {
+    if (v == value) return name;
+  }
+  return "unknown";
+}
+
+// The names joined: "s, ms, us or ns" in a sentence, "s|ms|us|ns" in --help.
+template <typename Enum, std::size_t N>
+std::string joined(const names<Enum, N>& table, std::string_view between,
+                   std::string_view before_last) {
+  std::string text;
+  for (std::size_t i = 0; i < N; ++i) {
+    if (i > 0) text += i + 1 == N ? before_last : between;
+    text += table[i].first;
+  }
+  return text;
+}
+
+template <typename Enum, std::size_t N>
+Enum value_named(const names<Enum, N>& table, std::string_view option, std::string_view text) {
+  for (const auto& [name, value] : table) {
+    if (name == text) return value;
+  }
+  throw error(errc::usage, fmt::format("--{} must be {}, not \"{}\"", option,
+                                       joined(table, ", ", " or "), text));
+}
+
+std::string join_key(const std::vector<std::string>& parts) {
+  std::string text;
+  for (const std::string& part : parts) text += (text.empty() ? "" : ",") + part;
+  return text;
+}
+
+}  // namespace
+
+const std::vector<rule_option>& rule_options() {
+  static const std::vector<rule_option> all = {
+      {"key", "KEY",
+       "Key: a field name, a JSON Pointer /a/b, or a,b for a composite key (default id)"},
+      {"ts", "FIELD", "Timestamp field (default updated_at); \"\" for input order only"},
+      {"ts-unit", joined(unit_names, "|", "|"), "Unit of numeric timestamps (default s)"},
+      {"ts-format", "FMT", "strptime-style format for string timestamps, e.g. %m/%d/%Y"},
+      {"delete-when", "FIELD=VALUE", "Records whose FIELD is VALUE are delete markers (repeatable)",
+       true},
+      {"order", joined(order_names, "|", "|"),
+       "Output order: input (position of the winner, the default) or key"},
+      {"format", joined(format_names, "|", "|"), "Output format (default ndjson)"},
+  };
+  return all;
+}
+
+std::string_view to_string(timestamp_unit unit) noexcept { return name_in(unit_names, unit); }
+std::string_view to_string(output_order order) noexcept { return name_in(order_names, order); }
+std::string_view to_string(output_format format) noexcept { return name_in(format_names, format); }
+
+delete_rule parse_delete_rule(const std::string& text) {
+  std::size_t eq = text.find('=');
+  if (eq == std::string::npos) {
+    throw error(errc::usage, "delete rule \"" + text + "\" must be FIELD=VALUE");
+  }
+  if (eq == 0) throw error(errc::usage, "delete rule \"" + text + "\" has an empty field");
+  return delete_rule{text.substr(0, eq), text.substr(eq + 1)};
+}
+
+std::vector<std::string> parse_key_list(const std::string& text) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t comma = text.find(',', start);
+    std::string part =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (part.empty()) throw error(errc::usage, "invalid key \"" + text + "\": empty field name");
+    parts.push_back(std::move(part));
+    if (comma == std::string::npos) return parts;
+    start = comma + 1;
+  }
+}
+
+void result_rules::validate() const { (void)detail::record_rules::compile(*this); }
+
+std::uint64_t result_rules::fingerprint() const {
+  // Every field length-prefixed, so that no two rule sets spell alike. The bytes are those
+  // that partial files of earlier versions were fingerprinted with.
+  std::string text;
+  auto put = [&](auto value) {
+    char bytes[sizeof(value)];
+    std::memcpy(bytes, &value, sizeof(value));
+    text.append(bytes, sizeof(value));
+  };
+  auto field = [&](std::string_view value) {
+    put(static_cast<std::uint64_t>(value.size()));
+    text.append(value);
+  };
+  for (const std::string& part : key) field(part);
+  field(timestamp_field);
+  field(timestamp_format);
+  put(static_cast<std::uint8_t>(ts_unit));
+  for (const delete_rule& rule : delete_rules) {
+    field(rule.field);
+    field(rule.value);
+  }
+  return detail::fnv1a(text);
+}
+
+std::vector<rule_text> result_rules::to_text() const {
+  std::vector<rule_text> text = {{"key", join_key(key)},
+                                 {"ts", timestamp_field},
+                                 {"ts-unit", std::string(to_string(ts_unit))},
+                                 {"ts-format", timestamp_format}};
+  for (const delete_rule& rule : delete_rules) {
+    text.push_back({"delete-when", rule.field + "=" + rule.value});
+  }
+  text.push_back({"order", std::string(to_string(order))});
+  text.push_back({"format", std::string(to_string(format))});
+  return text;
+}
+
+void result_rules::set(std::string_view name, std::string_view value) {
+  if (name == "key") {
+    key = parse_key_list(std::string(value));
+  } else if (name == "ts") {
+    timestamp_field = value;
+  } else if (name == "ts-unit") {
+    ts_unit = value_named(unit_names, name, value);
+  } else if (name == "ts-format") {
+    timestamp_format = value;
+  } else if (name == "delete-when") {
+    delete_rules.push_back(parse_delete_rule(std::string(value)));
+  } else if (name == "order") {
+    order = value_named(order_names, name, value);
+  } else if (name == "format") {
+    format = value_named(format_names, name, value);
+  } else {
+    throw error(errc::usage, fmt::format("unknown rule \"{}\"", name));
+  }
+}
+
+}  // namespace mergepipe
