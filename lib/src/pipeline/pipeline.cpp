@@ -79,8 +79,8 @@ class pass {
   pass_result run() {
     if (opts_.run.logger) {
       opts_.run.logger->debug("merging {} input(s) with {} thread(s), chunk size {}, pipeline {}",
-                          inputs_.size(), context_.threads(), opts_.run.chunk_size,
-                          opts_.run.layout.to_string());
+                              inputs_.size(), context_.threads(), opts_.run.chunk_size,
+                              opts_.run.layout.to_string());
     }
     context_.execute([&] { run_pipeline(); });
 
@@ -107,25 +107,30 @@ class pass {
 
  private:
   // The filters in a chain: the first reads (and gets no chunk), the last gives the chunk
-  // back to the pool. One filter does both.
+  // back to the pool. One filter does both. Each body is handed its filter and the edge of
+  // its serial turn: it must read nothing before `stage_scope` has ordered it after the start.
   void run_pipeline() {
     auto chain = build_filters([&] {
+      filter& first = *filters_.front();
       if (filters_.size() == 1) {
-        return tbb::make_filter<void, void>(mode(*filters_[0]), [this](tbb::flow_control& fc) {
-          if (chunk* c = first_filter(fc)) pool_.release(c);
+        return tbb::make_filter<void, void>(mode(first), [this, &first](tbb::flow_control& fc) {
+          if (chunk* c = first_filter(first, fc)) pool_.release(c);
         });
       }
       auto head = tbb::make_filter<void, chunk*>(
-          mode(*filters_[0]), [this](tbb::flow_control& fc) { return first_filter(fc); });
+          mode(first), [this, &first](tbb::flow_control& fc) { return first_filter(first, fc); });
       for (std::size_t i = 1; i + 1 < filters_.size(); ++i) {
-        head = head & tbb::make_filter<chunk*, chunk*>(mode(*filters_[i]), [this, i](chunk* c) {
-                 return later_filter(*filters_[i], c);
-               });
+        filter& f = *filters_[i];
+        head = head & tbb::make_filter<chunk*, chunk*>(mode(f),
+                                                       [this, &f, edge = serial_edge(f)](chunk* c) {
+                                                         return later_filter(f, edge, c);
+                                                       });
       }
       filter& last = *filters_.back();
-      return head & tbb::make_filter<chunk*, void>(mode(last), [this, &last](chunk* c) {
-               pool_.release(later_filter(last, c));
-             });
+      return head & tbb::make_filter<chunk*, void>(
+                        mode(last), [this, &last, edge = serial_edge(last)](chunk* c) {
+                          pool_.release(later_filter(last, edge, c));
+                        });
     });
     pipeline_scope edges(&pipeline_done_);
     tbb::parallel_pipeline(context_.tokens(), chain);
@@ -135,8 +140,11 @@ class pass {
     return f.serial ? tbb::filter_mode::serial_in_order : tbb::filter_mode::parallel;
   }
 
-  chunk* first_filter(tbb::flow_control& fc) {
-    filter& f = *filters_.front();
+  // A serial filter's calls are ordered one after the other through its address.
+  static const void* serial_edge(const filter& f) { return f.serial ? &f : nullptr; }
+
+  // The first filter holds read, so it is serial.
+  chunk* first_filter(filter& f, tbb::flow_control& fc) {
     stage_scope edges(nullptr, &f, &pipeline_done_);
     busy_scope busy(f);
     chunk* c = read_.next();
@@ -150,8 +158,8 @@ class pass {
     return c;
   }
 
-  chunk* later_filter(filter& f, chunk* c) {
-    stage_scope edges(c, f.serial ? &f : nullptr, &pipeline_done_);
+  chunk* later_filter(filter& f, const void* edge, chunk* c) {
+    stage_scope edges(c, edge, &pipeline_done_);
     busy_scope busy(f);
     run_steps(f, *c);
     return c;
