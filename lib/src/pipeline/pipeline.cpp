@@ -113,23 +113,23 @@ class pass {
     auto chain = build_filters([&] {
       filter& first = *filters_.front();
       if (filters_.size() == 1) {
-        return tbb::make_filter<void, void>(mode(first), [this, &first](tbb::flow_control& fc) {
-          if (chunk* c = first_filter(first, fc)) pool_.release(c);
-        });
+        return tbb::make_filter<void, void>(
+            mode(first), [this, &first](tbb::flow_control& fc) { first_filter(first, fc, true); });
       }
       auto head = tbb::make_filter<void, chunk*>(
-          mode(first), [this, &first](tbb::flow_control& fc) { return first_filter(first, fc); });
+          mode(first),
+          [this, &first](tbb::flow_control& fc) { return first_filter(first, fc, false); });
       for (std::size_t i = 1; i + 1 < filters_.size(); ++i) {
         filter& f = *filters_[i];
         head = head & tbb::make_filter<chunk*, chunk*>(mode(f),
                                                        [this, &f, edge = serial_edge(f)](chunk* c) {
-                                                         return later_filter(f, edge, c);
+                                                         return later_filter(f, edge, c, false);
                                                        });
       }
       filter& last = *filters_.back();
       return head & tbb::make_filter<chunk*, void>(
                         mode(last), [this, &last, edge = serial_edge(last)](chunk* c) {
-                          pool_.release(later_filter(last, edge, c));
+                          later_filter(last, edge, c, true);
                         });
     });
     pipeline_scope edges(&pipeline_done_);
@@ -143,8 +143,9 @@ class pass {
   // A serial filter's calls are ordered one after the other through its address.
   static const void* serial_edge(const filter& f) { return f.serial ? &f : nullptr; }
 
-  // The first filter holds read, so it is serial.
-  chunk* first_filter(filter& f, tbb::flow_control& fc) {
+  // The first filter holds read, so it is serial. The last filter gives the chunk back, inside
+  // its stage scope so that the pool's use is ordered before the pipeline's end.
+  chunk* first_filter(filter& f, tbb::flow_control& fc, bool last) {
     stage_scope edges(nullptr, &f, &pipeline_done_);
     busy_scope busy(f);
     chunk* c = read_.next();
@@ -155,14 +156,19 @@ class pass {
     report_progress();
     run_steps(f, *c);
     happens_before(c);
-    return c;
+    return last ? give_back(c) : c;
   }
 
-  chunk* later_filter(filter& f, const void* edge, chunk* c) {
+  chunk* later_filter(filter& f, const void* edge, chunk* c, bool last) {
     stage_scope edges(c, edge, &pipeline_done_);
     busy_scope busy(f);
     run_steps(f, *c);
-    return c;
+    return last ? give_back(c) : c;
+  }
+
+  chunk* give_back(chunk* c) {
+    pool_.release(c);
+    return nullptr;
   }
 
   // The filter's steps after read, which only the first filter has and which made `c`.
