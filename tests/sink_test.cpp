@@ -41,8 +41,6 @@ std::vector<std::string> entries(const std::string& dir) {
   return names;
 }
 
-std::string dir_of(const temp_dir& dir) { return fs::path(dir.file("x")).parent_path().string(); }
-
 std::string write_all(const std::string& path, output_format format,
                       const std::vector<std::string>& records) {
   json_file_sink sink(path, format);
@@ -106,7 +104,7 @@ TEST(sink_test, target_appears_only_at_finish) {
     EXPECT_EQ(read_file(path), "[\n{\"a\":1}\n]\n");
   }
   // No temporary file is left beside it.
-  EXPECT_EQ(entries(dir_of(dir)), std::vector<std::string>{"out.json"});
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"out.json"});
 }
 
 TEST(sink_test, destroying_without_finish_leaves_no_file) {
@@ -116,9 +114,9 @@ TEST(sink_test, destroying_without_finish_leaves_no_file) {
     sink.write("{\"a\":1}");
     sink.write(std::string(3 << 20, ' '));  // forces bytes into the temporary file
   }
-  EXPECT_TRUE(entries(dir_of(dir)).empty());
+  EXPECT_TRUE(entries(dir.path()).empty());
   { json_file_sink unused(dir.file("out.json"), output_format::array); }
-  EXPECT_TRUE(entries(dir_of(dir)).empty());
+  EXPECT_TRUE(entries(dir.path()).empty());
 }
 
 TEST(sink_test, destroying_without_finish_leaves_existing_target_untouched) {
@@ -129,7 +127,7 @@ TEST(sink_test, destroying_without_finish_leaves_existing_target_untouched) {
     sink.write("{\"a\":1}");
   }
   EXPECT_EQ(read_file(path), "old contents\n");
-  EXPECT_EQ(entries(dir_of(dir)), std::vector<std::string>{"out.json"});
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"out.json"});
 }
 
 TEST(sink_test, finish_replaces_existing_target_and_keeps_its_mode) {
@@ -140,16 +138,16 @@ TEST(sink_test, finish_replaces_existing_target_and_keeps_its_mode) {
   struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0640U);
-  EXPECT_EQ(entries(dir_of(dir)), std::vector<std::string>{"out.json"});
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"out.json"});
 }
 
 TEST(sink_test, relative_path_is_written_in_the_working_directory) {
   temp_dir dir;
   fs::path previous = fs::current_path();
-  fs::current_path(dir_of(dir));
+  fs::current_path(dir.path());
   EXPECT_EQ(write_all("relative.ndjson", output_format::ndjson, {"{}"}), "{}\n");
   fs::current_path(previous);
-  EXPECT_EQ(entries(dir_of(dir)), std::vector<std::string>{"relative.ndjson"});
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"relative.ndjson"});
 }
 
 // --- I/O errors ---
@@ -181,7 +179,7 @@ TEST(sink_test, nonexistent_directory_is_an_io_error) {
     rejects_file_sink sink(path);
     sink.finish();
   });
-  EXPECT_TRUE(entries(dir_of(dir)).empty());
+  EXPECT_TRUE(entries(dir.path()).empty());
 }
 
 TEST(sink_test, unwritable_directory_is_an_io_error) {
@@ -243,7 +241,7 @@ TEST(sink_test, failed_write_is_an_io_error_and_leaves_the_target_untouched) {
   ASSERT_TRUE(caught) << "no exception";
   EXPECT_EQ(caught->code(), mergepipe::errc::io) << caught->what();
   EXPECT_EQ(read_file(path), "old contents\n");
-  EXPECT_EQ(entries(dir_of(dir)), std::vector<std::string>{"out.json"});
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"out.json"});
 }
 
 // --- rejects ---
@@ -378,7 +376,7 @@ TEST(sink_test, rejects_file_holds_one_json_line_per_reject_after_finish) {
     rejects_file_sink unfinished(dir.file("other.ndjson"));
     unfinished.write(first);
   }
-  EXPECT_EQ(entries(dir_of(dir)), std::vector<std::string>{"rejects.ndjson"});
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"rejects.ndjson"});
 }
 
 }  // namespace
