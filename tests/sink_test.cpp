@@ -7,7 +7,6 @@
 #include <simdjson.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
@@ -20,6 +19,7 @@
 
 #include "mergepipe/error.h"
 #include "test_files.h"
+#include "unprivileged.h"
 
 namespace {
 
@@ -29,6 +29,9 @@ using mergepipe::output_format;
 using mergepipe::reject_to_json;
 using mergepipe::rejected_record;
 using mergepipe::rejects_file_sink;
+using mergepipe::testing::as_unprivileged_user;
+using mergepipe::testing::can_become_unprivileged;
+using mergepipe::testing::give_to_unprivileged_user;
 using mergepipe::testing::read_file;
 using mergepipe::testing::temp_dir;
 
@@ -183,16 +186,20 @@ TEST(sink_test, nonexistent_directory_is_an_io_error) {
 }
 
 TEST(sink_test, unwritable_directory_is_an_io_error) {
-  if (::geteuid() == 0) GTEST_SKIP() << "permissions do not apply to root";
+  if (!can_become_unprivileged()) GTEST_SKIP() << "running as root, and cannot become nobody";
   temp_dir dir;
   std::string locked = dir.file("locked");
   ASSERT_TRUE(fs::create_directory(locked));
   ASSERT_EQ(::chmod(locked.c_str(), 0500), 0);
+  give_to_unprivileged_user(dir.path());
+  give_to_unprivileged_user(locked);
   std::optional<mergepipe::error> caught;
   try {
-    json_file_sink sink(locked + "/out.json", output_format::ndjson);
-    sink.write("{}");
-    sink.finish();
+    as_unprivileged_user<mergepipe::error>([&] {
+      json_file_sink sink(locked + "/out.json", output_format::ndjson);
+      sink.write("{}");
+      sink.finish();
+    });
   } catch (const mergepipe::error& e) {
     caught = e;
   }
