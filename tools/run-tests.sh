@@ -10,7 +10,8 @@
 #   tools/run-tests.sh            everything, as CI runs it
 #   tools/run-tests.sh --quick    the release build and its tests alone
 #
-# Each stage says how long it took, and a summary ends the run.
+# Each stage says how long it took, and the run fails if tests left folders behind in the
+# temporary directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -70,9 +71,21 @@ print_summary() {
 }
 trap print_summary EXIT
 
+# The test folders (test_files.h, cli_runner.h) and the fuzzing scratch folder.
+temp=${TMPDIR:-/tmp}
+temp_folders() { find "$temp" -maxdepth 1 -name 'mergepipe-*' | sort; }
+folders_before=$(temp_folders)
+
 stage "release build: unit, CLI, install, limit and distributed tests" release
 if ((!quick)); then
   stage "AddressSanitizer + UndefinedBehaviorSanitizer" asan
   stage "ThreadSanitizer" tsan
   stage "fuzzing" fuzz
+fi
+
+left=$(comm -13 <(echo "$folders_before") <(temp_folders))
+if [[ -n $left ]]; then
+  echo "tests left these behind in $temp:"
+  echo "$left"
+  exit 1
 fi
