@@ -6,9 +6,22 @@
 # build-tsan/, build-fuzz/. Warnings are errors in the release build only: instrumented builds
 # provoke GCC's false positives inside libstdc++. Tests labelled `long` (a 5 GB input) are
 # left out: run them with `ctest --test-dir build -L long`.
+#
+#   tools/run-tests.sh            everything, as CI runs it
+#   tools/run-tests.sh --quick    the release build and its tests alone
+#
+# Each stage says how long it took, and the run fails if tests left folders behind in the
+# temporary directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
+
+quick=0
+case ${1:-} in
+  "") ;;
+  --quick) quick=1 ;;
+  *) echo "usage: tools/run-tests.sh [--quick]" >&2; exit 2 ;;
+esac
 
 configure_and_test() {
   local dir=$1 labels=$2 exclude=$3
@@ -19,22 +32,60 @@ configure_and_test() {
     --timeout 600
 }
 
-echo "== release build: unit, CLI, install, limit and distributed tests"
-configure_and_test build 'unit|cli|install|limits|cluster' '' -DCMAKE_BUILD_TYPE=Release \
-  -DMERGEPIPE_WERROR=ON -DMERGEPIPE_BUILD_BENCH=ON
+release() {
+  configure_and_test build 'unit|cli|install|limits|cluster' '' -DCMAKE_BUILD_TYPE=Release \
+    -DMERGEPIPE_WERROR=ON -DMERGEPIPE_BUILD_BENCH=ON
+}
 
-echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  configure_and_test build-asan 'unit|cli|cluster' '' -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DMERGEPIPE_SANITIZE=address,undefined
+asan() {
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    configure_and_test build-asan 'unit|cli|cluster' '' -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DMERGEPIPE_SANITIZE=address,undefined
+}
 
 # sumbench's methods are oneTBB's and libstdc++'s parallel algorithms themselves: their
 # synchronisation lives in Debian's uninstrumented libtbb, where TSan cannot see it. The
 # engine's own pipeline states its ordering for TSan (lib/src/tsan_annotations.h).
-echo "== ThreadSanitizer"
-TSAN_OPTIONS="halt_on_error=1 history_size=7 suppressions=$PWD/tests/tsan.supp" \
-  configure_and_test build-tsan 'unit|cli' '^sumbench\.' -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DMERGEPIPE_SANITIZE=thread
+tsan() {
+  TSAN_OPTIONS="halt_on_error=1 history_size=7 suppressions=$PWD/tests/tsan.supp" \
+    configure_and_test build-tsan 'unit|cli' '^sumbench\.' -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DMERGEPIPE_SANITIZE=thread
+}
 
-echo "== fuzzing"
-tools/run-fuzz.sh 60
+fuzz() { tools/run-fuzz.sh 60; }
+
+# Stages and their seconds, for the summary; a stage that fails shows as the last one.
+summary=()
+started=$SECONDS
+stage() {  # title function
+  local begin=$SECONDS
+  echo "== $1"
+  summary+=("$1: did not finish")
+  "$2"
+  summary[-1]="$1: $((SECONDS - begin)) s"
+  echo "== $1: done in $((SECONDS - begin)) s"
+}
+print_summary() {
+  echo "== summary"
+  printf '   %s\n' "${summary[@]}" "total: $((SECONDS - started)) s"
+}
+trap print_summary EXIT
+
+# The test folders (test_files.h, cli_runner.h) and the fuzzing scratch folder.
+temp=${TMPDIR:-/tmp}
+temp_folders() { find "$temp" -maxdepth 1 -name 'mergepipe-*' | sort; }
+folders_before=$(temp_folders)
+
+stage "release build: unit, CLI, install, limit and distributed tests" release
+if ((!quick)); then
+  stage "AddressSanitizer + UndefinedBehaviorSanitizer" asan
+  stage "ThreadSanitizer" tsan
+  stage "fuzzing" fuzz
+fi
+
+left=$(comm -13 <(echo "$folders_before") <(temp_folders))
+if [[ -n $left ]]; then
+  echo "tests left these behind in $temp:"
+  echo "$left"
+  exit 1
+fi

@@ -57,7 +57,11 @@ log() { printf '%s\n' "$*" >&2; }
 # --- 1. peers --------------------------------------------------------------------------------
 tools/install-deps.sh hyperfine jq gojq miller sqlite3 time gnuplot-nox python3
 # nodejs-polars lists its native package as an optional dependency, which npm skips on Node 20
-# (it asks for Node 22); package.json names it directly.
+# (it asks for Node 22); package.json names it directly. The lock lists every platform's
+# optional packages (npm 11's `npm ci` wants them all) and placeholders for five that
+# nodejs-polars 0.26.1 names but never published: recent npm (11.19) drops those when it
+# writes a lock, then rejects the lock (npm/cli#9846). Debian 12's npm 9.2 reads it too.
+# To regenerate it: npx npm@11.13.0 install --package-lock-only
 if [[ ! -d $here/node_modules/nodejs-polars-linux-x64-gnu || ! -d $here/node_modules/@duckdb/node-api ]]; then
   (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 fi

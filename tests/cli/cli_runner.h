@@ -19,6 +19,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mergepipe::cli_testing {
@@ -99,11 +100,12 @@ inline void pump(int& in_fd, const std::string& input, int& out_fd, int& err_fd,
 
 }  // namespace detail
 
-/// Runs `MERGEPIPE_CLI_PATH args...` in `cwd` (when not empty). With `input`, standard input is
-/// a pipe holding exactly those bytes; without, it is /dev/null.
-inline cli_result run_mergepipe(const std::vector<std::string>& args,
-                                const std::optional<std::string>& input = std::nullopt,
-                                const std::string& cwd = {}) {
+/// Runs the program at the path `argv_storage[0]` with the arguments that follow, in `cwd` (when
+/// not empty). With `input`, standard input is a pipe holding exactly those bytes; without, it is
+/// /dev/null.
+inline cli_result run_program(std::vector<std::string> argv_storage,
+                              const std::optional<std::string>& input = std::nullopt,
+                              const std::string& cwd = {}) {
   ::signal(SIGPIPE, SIG_IGN);
   int in_pipe[2] = {-1, -1};
   int out_pipe[2] = {-1, -1};
@@ -112,9 +114,6 @@ inline cli_result run_mergepipe(const std::vector<std::string>& args,
       ::pipe2(err_pipe, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
   }
-  std::vector<std::string> argv_storage;
-  argv_storage.emplace_back(MERGEPIPE_CLI_PATH);
-  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& arg : argv_storage) argv.push_back(arg.data());
   argv.push_back(nullptr);
@@ -159,6 +158,15 @@ inline cli_result run_mergepipe(const std::vector<std::string>& args,
     result.exit_code = 128 + WTERMSIG(status);
   }
   return result;
+}
+
+/// Runs `MERGEPIPE_CLI_PATH args...` as run_program() does.
+inline cli_result run_mergepipe(const std::vector<std::string>& args,
+                                const std::optional<std::string>& input = std::nullopt,
+                                const std::string& cwd = {}) {
+  std::vector<std::string> argv = {MERGEPIPE_CLI_PATH};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(std::move(argv), input, cwd);
 }
 
 /// A fresh directory under the system's temporary directory, removed with everything in it.

@@ -11,9 +11,11 @@
 #include <random>
 #include <regex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli_runner.h"
+#include "unprivileged.h"
 
 namespace {
 
@@ -21,7 +23,13 @@ using mergepipe::cli_testing::cli_result;
 using mergepipe::cli_testing::lines_of;
 using mergepipe::cli_testing::read_file;
 using mergepipe::cli_testing::run_mergepipe;
+using mergepipe::cli_testing::run_program;
 using mergepipe::cli_testing::temp_dir;
+using mergepipe::testing::can_become_unprivileged;
+using mergepipe::testing::give_to_unprivileged_user;
+using mergepipe::testing::running_as_root;
+using mergepipe::testing::unprivileged_gid;
+using mergepipe::testing::unprivileged_uid;
 
 std::string describe(const cli_result& r) {
   return "exit code " + std::to_string(r.exit_code) + "\n--- stdout ---\n" + r.out.substr(0, 2000) +
@@ -98,6 +106,20 @@ class cli_test : public ::testing::Test {
   cli_result run(const std::vector<std::string>& args,
                  const std::optional<std::string>& input = std::nullopt) {
     return run_mergepipe(args, input, dir_.path().string());
+  }
+  /// As root, runs mergepipe through setpriv as the unprivileged user, who is given the test's
+  /// directory, so that file modes bind; otherwise runs it as run() does.
+  cli_result run_unprivileged(const std::vector<std::string>& args) {
+    if (!running_as_root()) return run(args);
+    give_to_unprivileged_user(dir_.path().string());
+    // A copy the unprivileged user can reach: the build tree may be closed to others.
+    const std::string binary = dir_.file("mergepipe");
+    std::filesystem::copy_file(MERGEPIPE_CLI_PATH, binary);
+    std::vector<std::string> argv = {
+        "/usr/bin/setpriv", "--reuid=" + std::to_string(unprivileged_uid),
+        "--regid=" + std::to_string(unprivileged_gid), "--clear-groups", binary};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_program(std::move(argv), std::nullopt, dir_.path().string());
   }
 
   temp_dir dir_;
@@ -988,11 +1010,12 @@ TEST_F(cli_test, missing_input_wins_over_bad_input) {
 }
 
 TEST_F(cli_test, unreadable_input_exits_3) {
-  if (::geteuid() == 0) GTEST_SKIP() << "root reads every file";
+  if (!can_become_unprivileged()) GTEST_SKIP() << "running as root, and cannot become nobody";
   write("secret.ndjson", R"({"id":1})"
                          "\n");
   std::filesystem::permissions(dir_.file("secret.ndjson"), std::filesystem::perms::none);
-  EXPECT_TRUE(fails_with(run({"secret.ndjson"}), 3, "secret.ndjson"));
+  give_to_unprivileged_user(dir_.file("secret.ndjson"));
+  EXPECT_TRUE(fails_with(run_unprivileged({"secret.ndjson"}), 3, "secret.ndjson"));
 }
 
 TEST_F(cli_test, directory_as_input_exits_3) {

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -14,11 +13,15 @@
 #include "faults/file_size_limit.h"
 #include "mergepipe/mergepipe.h"
 #include "test_files.h"
+#include "unprivileged.h"
 
 namespace mergepipe {
 namespace {
 
 using fault_testing::file_size_limit;
+using testing::as_unprivileged_user;
+using testing::can_become_unprivileged;
+using testing::give_to_unprivileged_user;
 using testing::read_file;
 using testing::temp_dir;
 
@@ -135,12 +138,14 @@ TEST(library_faults_test, an_input_that_vanished_before_it_was_opened_is_an_io_e
 }
 
 TEST(library_faults_test, an_unreadable_input_is_an_io_error_naming_it) {
-  if (::geteuid() == 0) GTEST_SKIP() << "root reads every file";
+  if (!can_become_unprivileged()) GTEST_SKIP() << "running as root, and cannot become nobody";
   temp_dir dir;
   options opts;
   opts.inputs = {dir.write("secret.ndjson", records(1))};
   std::filesystem::permissions(opts.inputs[0], std::filesystem::perms::none);
-  EXPECT_TRUE(fails_with_io_error([&] { merged(opts); },
+  give_to_unprivileged_user(dir.path());
+  give_to_unprivileged_user(opts.inputs[0]);
+  EXPECT_TRUE(fails_with_io_error([&] { as_unprivileged_user<error>([&] { merged(opts); }); },
                                   opts.inputs[0] + ": cannot open: Permission denied"));
 }
 

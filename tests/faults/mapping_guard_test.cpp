@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -92,16 +93,21 @@ TEST(mapping_guard_test, a_guard_watches_its_own_range_only) {
 }
 
 // Truncates a mapped file, guards another range (installing the handler) and reads past the
-// new end of the unguarded one.
+// new end of the unguarded one. Runs in the death test's child, whose death would leave its
+// directory behind: the directory goes first, the mappings outlive it.
 void read_past_the_end_of_an_unguarded_mapping() {
-  temp_dir dir;
-  const std::string path = dir.write("in", std::string(2 * page, 'x'));
-  mapped_file file(path);
-  mapped_file other(path);
+  std::unique_ptr<mapped_file> file;
+  std::unique_ptr<mapped_file> other;
   mapping_guard guard;
-  guard.watch(other.data(), other.size());
-  std::filesystem::resize_file(path, 0);
-  first_bytes(file.data(), file.size());
+  {
+    temp_dir dir;
+    const std::string path = dir.write("in", std::string(2 * page, 'x'));
+    file = std::make_unique<mapped_file>(path);
+    other = std::make_unique<mapped_file>(path);
+    guard.watch(other->data(), other->size());
+    std::filesystem::resize_file(path, 0);
+  }
+  first_bytes(file->data(), file->size());
 }
 
 TEST(mapping_guard_test, a_bus_error_elsewhere_still_kills) {

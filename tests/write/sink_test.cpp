@@ -7,7 +7,6 @@
 #include <simdjson.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
@@ -20,6 +19,7 @@
 
 #include "mergepipe/error.h"
 #include "test_files.h"
+#include "unprivileged.h"
 
 namespace {
 
@@ -29,6 +29,9 @@ using mergepipe::output_format;
 using mergepipe::reject_to_json;
 using mergepipe::rejected_record;
 using mergepipe::rejects_file_sink;
+using mergepipe::testing::as_unprivileged_user;
+using mergepipe::testing::can_become_unprivileged;
+using mergepipe::testing::give_to_unprivileged_user;
 using mergepipe::testing::read_file;
 using mergepipe::testing::temp_dir;
 
@@ -40,8 +43,6 @@ std::vector<std::string> entries(const std::string& dir) {
   std::sort(names.begin(), names.end());
   return names;
 }
-
-std::string dir_of(const temp_dir& dir) { return fs::path(dir.file("x")).parent_path().string(); }
 
 std::string write_all(const std::string& path, output_format format,
                       const std::vector<std::string>& records) {
@@ -106,7 +107,7 @@ TEST(sink_test, target_appears_only_at_finish) {
     EXPECT_EQ(read_file(path), "[\n{\"a\":1}\n]\n");
   }
   // No temporary file is left beside it.
-  EXPECT_EQ(entries(dir_of(dir)), std::vector<std::string>{"out.json"});
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"out.json"});
 }
 
 TEST(sink_test, destroying_without_finish_leaves_no_file) {
@@ -116,9 +117,9 @@ TEST(sink_test, destroying_without_finish_leaves_no_file) {
     sink.write("{\"a\":1}");
     sink.write(std::string(3 << 20, ' '));  // forces bytes into the temporary file
   }
-  EXPECT_TRUE(entries(dir_of(dir)).empty());
+  EXPECT_TRUE(entries(dir.path()).empty());
   { json_file_sink unused(dir.file("out.json"), output_format::array); }
-  EXPECT_TRUE(entries(dir_of(dir)).empty());
+  EXPECT_TRUE(entries(dir.path()).empty());
 }
 
 TEST(sink_test, destroying_without_finish_leaves_existing_target_untouched) {
@@ -129,7 +130,7 @@ TEST(sink_test, destroying_without_finish_leaves_existing_target_untouched) {
     sink.write("{\"a\":1}");
   }
   EXPECT_EQ(read_file(path), "old contents\n");
-  EXPECT_EQ(entries(dir_of(dir)), std::vector<std::string>{"out.json"});
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"out.json"});
 }
 
 TEST(sink_test, finish_replaces_existing_target_and_keeps_its_mode) {
@@ -140,16 +141,16 @@ TEST(sink_test, finish_replaces_existing_target_and_keeps_its_mode) {
   struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0640U);
-  EXPECT_EQ(entries(dir_of(dir)), std::vector<std::string>{"out.json"});
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"out.json"});
 }
 
 TEST(sink_test, relative_path_is_written_in_the_working_directory) {
   temp_dir dir;
   fs::path previous = fs::current_path();
-  fs::current_path(dir_of(dir));
+  fs::current_path(dir.path());
   EXPECT_EQ(write_all("relative.ndjson", output_format::ndjson, {"{}"}), "{}\n");
   fs::current_path(previous);
-  EXPECT_EQ(entries(dir_of(dir)), std::vector<std::string>{"relative.ndjson"});
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"relative.ndjson"});
 }
 
 // --- I/O errors ---
@@ -181,20 +182,24 @@ TEST(sink_test, nonexistent_directory_is_an_io_error) {
     rejects_file_sink sink(path);
     sink.finish();
   });
-  EXPECT_TRUE(entries(dir_of(dir)).empty());
+  EXPECT_TRUE(entries(dir.path()).empty());
 }
 
 TEST(sink_test, unwritable_directory_is_an_io_error) {
-  if (::geteuid() == 0) GTEST_SKIP() << "permissions do not apply to root";
+  if (!can_become_unprivileged()) GTEST_SKIP() << "running as root, and cannot become nobody";
   temp_dir dir;
   std::string locked = dir.file("locked");
   ASSERT_TRUE(fs::create_directory(locked));
   ASSERT_EQ(::chmod(locked.c_str(), 0500), 0);
+  give_to_unprivileged_user(dir.path());
+  give_to_unprivileged_user(locked);
   std::optional<mergepipe::error> caught;
   try {
-    json_file_sink sink(locked + "/out.json", output_format::ndjson);
-    sink.write("{}");
-    sink.finish();
+    as_unprivileged_user<mergepipe::error>([&] {
+      json_file_sink sink(locked + "/out.json", output_format::ndjson);
+      sink.write("{}");
+      sink.finish();
+    });
   } catch (const mergepipe::error& e) {
     caught = e;
   }
@@ -243,7 +248,7 @@ TEST(sink_test, failed_write_is_an_io_error_and_leaves_the_target_untouched) {
   ASSERT_TRUE(caught) << "no exception";
   EXPECT_EQ(caught->code(), mergepipe::errc::io) << caught->what();
   EXPECT_EQ(read_file(path), "old contents\n");
-  EXPECT_EQ(entries(dir_of(dir)), std::vector<std::string>{"out.json"});
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"out.json"});
 }
 
 // --- rejects ---
@@ -378,7 +383,7 @@ TEST(sink_test, rejects_file_holds_one_json_line_per_reject_after_finish) {
     rejects_file_sink unfinished(dir.file("other.ndjson"));
     unfinished.write(first);
   }
-  EXPECT_EQ(entries(dir_of(dir)), std::vector<std::string>{"rejects.ndjson"});
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"rejects.ndjson"});
 }
 
 }  // namespace

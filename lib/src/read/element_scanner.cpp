@@ -50,13 +50,6 @@ struct block_masks {
   std::uint64_t quote, backslash, open, close, comma;
 };
 
-inline std::uint64_t equal_mask(__m256i lo, __m256i hi, char c) noexcept {
-  __m256i needle = _mm256_set1_epi8(c);
-  auto low = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, needle)));
-  auto high = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, needle)));
-  return low | (std::uint64_t{high} << 32);
-}
-
 #if defined(__AVX512BW__)
 inline block_masks classify(const char* p) noexcept {
   __m512i bytes = _mm512_loadu_si512(p);
@@ -69,6 +62,13 @@ inline block_masks classify(const char* p) noexcept {
           _mm512_cmpeq_epi8_mask(bytes, _mm512_set1_epi8(','))};
 }
 #else
+inline std::uint64_t equal_mask(__m256i lo, __m256i hi, char c) noexcept {
+  __m256i needle = _mm256_set1_epi8(c);
+  auto low = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, needle)));
+  auto high = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, needle)));
+  return low | (std::uint64_t{high} << 32);
+}
+
 inline block_masks classify(const char* p) noexcept {
   __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
   __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
