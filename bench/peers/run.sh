@@ -56,6 +56,9 @@ log() { printf '%s\n' "$*" >&2; }
 
 # --- 1. peers --------------------------------------------------------------------------------
 tools/install-deps.sh hyperfine jq gojq miller sqlite3 time gnuplot-nox python3
+command -v npm >/dev/null || tools/install-deps.sh nodejs npm
+# nodejs-polars 0.26 needs Node 20 or later; Debian 12's own is 18, on which Polars is left out.
+node_major=$(node -p 'process.versions.node.split(".")[0]')
 # nodejs-polars lists its native package as an optional dependency, which npm skips on Node 20
 # (it asks for Node 22); package.json names it directly. The lock lists every platform's
 # optional packages (npm 11's `npm ci` wants them all) and placeholders for five that
@@ -112,6 +115,10 @@ tools=(
   "Python|slow|0|$python bench/peers/tools/latest.py FILE OUT"
   "Python mp|slow|$max_slow|$python bench/peers/tools/latest_mp.py FILE OUT"
 )
+if ((node_major < 20)); then
+  log "Polars left out: nodejs-polars needs Node 20 or later, this is Node $node_major"
+  for i in "${!tools[@]}"; do [[ ${tools[i]} == Polars\|* ]] && unset 'tools[i]'; done
+fi
 
 csv=$results/peers.csv
 csv_field() { local s=${1//\"/\"\"}; printf '"%s"' "$s"; }
