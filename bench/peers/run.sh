@@ -117,7 +117,7 @@ tools=(
 )
 if ((node_major < 20)); then
   log "Polars left out: nodejs-polars needs Node 20 or later, this is Node $node_major"
-  for i in "${!tools[@]}"; do [[ ${tools[i]} == Polars\|* ]] && unset 'tools[i]'; done
+  for i in "${!tools[@]}"; do if [[ ${tools[i]} == Polars\|* ]]; then unset 'tools[i]'; fi; done
 fi
 
 csv=$results/peers.csv
