@@ -40,6 +40,17 @@ void add_counts(report& total, const report& more) {
   total.finish_seconds += more.finish_seconds;
 }
 
+// Gives back the memory of the inputs behind the last winner written. A class of this file
+// rather than a lambda of merger::impl: the shared library exports nothing of its internals.
+class pages_behind_writer {
+ public:
+  explicit pages_behind_writer(detail::input_set& inputs) : inputs_(&inputs) {}
+  void operator()(const detail::winner& last) const { inputs_->release_before(last.data); }
+
+ private:
+  detail::input_set* inputs_;
+};
+
 }  // namespace
 
 class merger::impl {
@@ -159,7 +170,7 @@ class merger::impl {
   std::function<void(const detail::winner&)> release_behind() {
     if (context_->opts().rules.order != output_order::input) return {};
     inputs_.restart_release();
-    return [this](const detail::winner& last) { inputs_.release_before(last.data); };
+    return pages_behind_writer(inputs_);
   }
 
   void clear() {
