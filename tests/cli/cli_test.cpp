@@ -11,6 +11,7 @@
 #include <random>
 #include <regex>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -969,6 +970,44 @@ TEST_F(cli_test, distributed_commands_say_they_were_not_built) {
   }
 }
 #endif
+
+// Every layout gives the default's bytes, rejects, message and exit code (docs/contract.md 2.1).
+TEST_F(cli_test, every_pipeline_layout_gives_the_same_run) {
+  // Updates of thirty keys, an invalid timestamp (refused by stamp) and invalid JSON (refused
+  // by parse) among them.
+  std::string input;
+  for (int i = 0; i < 400; ++i) {
+    std::string head = "{\"id\":" + std::to_string(i % 30);
+    if (i % 97 == 5) {
+      input += head + ",\"updated_at\":\"noon\"}\n";
+    } else if (i % 89 == 7) {
+      input += head + ",\"v\":tru}\n";
+    } else {
+      input += head + ",\"v\":" + std::to_string(i) + "}\n";
+    }
+  }
+  write("in.ndjson", input);
+  auto run_with = [&](const std::string& layout, bool skip) {
+    std::vector<std::string> args = {"--pipeline", layout, "--chunk-size", "1K", "--threads", "2"};
+    if (skip) args.insert(args.end(), {"--on-error", "skip", "--rejects", "rejects.jsonl"});
+    args.push_back("in.ndjson");
+    cli_result r = run(args);
+    return std::tuple(r.exit_code, r.out, r.err, skip ? read("rejects.jsonl") : std::string());
+  };
+  for (bool skip : {false, true}) {
+    auto expected = run_with("read+cut|parse+stamp|order|merge", skip);
+    EXPECT_EQ(std::get<0>(expected), skip ? 0 : 1);
+    // The 32 layouts: a `|` or a `+` in each of the five places between the steps.
+    const std::vector<std::string> later_steps = {"cut", "parse", "stamp", "order", "merge"};
+    for (unsigned splits = 0; splits < 32; ++splits) {
+      std::string layout = "read";
+      for (std::size_t i = 0; i < later_steps.size(); ++i) {
+        layout += ((splits >> i) & 1u ? "|" : "+") + later_steps[i];
+      }
+      EXPECT_EQ(run_with(layout, skip), expected) << layout;
+    }
+  }
+}
 
 TEST_F(cli_test, help_shows_option_values_in_words) {
   std::vector<std::vector<std::string>> pages = {{"--help"}};
