@@ -16,8 +16,8 @@
 #include <utility>
 #include <vector>
 
-#include "parse/key_encoding.h"
 #include "merge/merge_table.h"
+#include "parse/key_encoding.h"
 
 namespace {
 

@@ -10,10 +10,10 @@
 #include <string_view>
 #include <vector>
 
-#include "parse/field_path.h"
 #include "key_builders.h"
-#include "parse/key_encoding.h"
 #include "mergepipe/error.h"
+#include "parse/field_path.h"
+#include "parse/key_encoding.h"
 #include "parse/record_rules.h"
 
 namespace {

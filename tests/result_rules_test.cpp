@@ -30,9 +30,8 @@ TEST(result_rules_test, text_form_reads_back_the_same_rules) {
 
 TEST(result_rules_test, text_form_speaks_the_command_line) {
   std::vector<mergepipe::rule_text> expected = {
-      {"key", "tenant,/user/id"}, {"ts", "/meta/ts"},
-      {"ts-unit", "ms"},          {"ts-format", "%m/%d/%Y"},
-      {"delete-when", "op=d"},    {"delete-when", "/meta/deleted=true"},
+      {"key", "tenant,/user/id"}, {"ts", "/meta/ts"},      {"ts-unit", "ms"},
+      {"ts-format", "%m/%d/%Y"},  {"delete-when", "op=d"}, {"delete-when", "/meta/deleted=true"},
       {"order", "key"},           {"format", "array"}};
   EXPECT_EQ(some_rules().to_text(), expected);
 }

@@ -109,7 +109,8 @@ int main(int argc, char** argv) {
 #else
     mergepipe::cli::report_usage_error(
         "this mergepipe was built without the distributed mode (MERGEPIPE_BUILD_CLUSTER=OFF); "
-        "an input file of this name is written ./" + std::string(argv[1]));
+        "an input file of this name is written ./" +
+        std::string(argv[1]));
     return exit_usage;
 #endif
   }

@@ -1,16 +1,16 @@
 #include "mergepipe/merger.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <chrono>
 #include <functional>
 
-#include <spdlog/spdlog.h>
-
+#include "merge/table_combiner.h"
 #include "mergepipe/error.h"
 #include "mergepipe/merge.h"
 #include "partial/partial_file.h"
 #include "pipeline/pipeline.h"
-#include "merge/table_combiner.h"
 #include "write/winner_writer.h"
 
 namespace mergepipe {
@@ -86,8 +86,7 @@ class merger::impl {
 
   void absorb(impl& other) {
     if (fingerprint_ != other.fingerprint_) {
-      throw error(errc::usage,
-                  "cannot absorb a merge with other key, timestamp or delete options");
+      throw error(errc::usage, "cannot absorb a merge with other key, timestamp or delete options");
     }
     for (auto& table : other.tables_) tables_.push_back(std::move(table));
     inputs_.take(std::move(other.inputs_));
@@ -226,7 +225,8 @@ report merge(const options& opts, record_sink& out, reject_sink* rejects) {
   auto started = clock_type::now();
   merger m(opts, rejects);
   std::vector<source> sources;
-  for (const std::string& path : opts.inputs.empty() ? std::vector<std::string>{"-"} : opts.inputs) {
+  for (const std::string& path :
+       opts.inputs.empty() ? std::vector<std::string>{"-"} : opts.inputs) {
     sources.push_back(source::file(path));
   }
   m.add(sources);

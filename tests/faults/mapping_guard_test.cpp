@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "read/input_source.h"
 #include "mergepipe/mergepipe.h"
+#include "read/input_source.h"
 #include "test_files.h"
 
 namespace mergepipe::detail {

@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_support.h"
 #include "read/chunker.h"
 #include "read/element_scanner.h"
-#include "fuzz_support.h"
 
 namespace {
 

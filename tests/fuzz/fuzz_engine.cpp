@@ -19,13 +19,13 @@
 #include <string_view>
 #include <vector>
 
-#include "read/chunker.h"
 #include "fuzz_support.h"
-#include "parse/key_encoding.h"
 #include "mergepipe/mergepipe.h"
-#include "record_generator.h"
+#include "parse/key_encoding.h"
 #include "parse/record_rules.h"
 #include "parse/record_scanner.h"
+#include "read/chunker.h"
+#include "record_generator.h"
 #include "reference_merge.h"
 
 namespace {
@@ -75,7 +75,8 @@ class memory_file {
 
 mp::options base_options() {
   mp::options opts;
-  opts.rules.delete_rules = {mp::parse_delete_rule("op=d"), mp::parse_delete_rule("/meta/deleted=true")};
+  opts.rules.delete_rules = {mp::parse_delete_rule("op=d"),
+                             mp::parse_delete_rule("/meta/deleted=true")};
   return opts;
 }
 

@@ -16,11 +16,11 @@
 #include <vector>
 
 #include "fuzz_support.h"
-#include "read/input_source.h"
-#include "parse/key_encoding.h"
 #include "mergepipe/options.h"
+#include "parse/key_encoding.h"
 #include "parse/record_rules.h"
 #include "parse/record_scanner.h"
+#include "read/input_source.h"
 
 namespace {
 

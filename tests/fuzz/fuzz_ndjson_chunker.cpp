@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "read/chunker.h"
 #include "fuzz_support.h"
+#include "read/chunker.h"
 
 namespace {
 

@@ -11,14 +11,14 @@
 #include <string_view>
 #include <vector>
 
-#include "read/input_source.h"
 #include "key_builders.h"
-#include "parse/key_encoding.h"
 #include "mergepipe/error.h"
 #include "mergepipe/options.h"
-#include "record_generator.h"
+#include "parse/key_encoding.h"
 #include "parse/record_rules.h"
 #include "parse/timestamp.h"
+#include "read/input_source.h"
+#include "record_generator.h"
 
 namespace {
 
@@ -56,7 +56,8 @@ options make_options(std::vector<std::string> key = {"id"}, std::string ts = "up
   options opts;
   opts.rules.key = std::move(key);
   opts.rules.timestamp_field = std::move(ts);
-  for (const std::string& rule : delete_rules) opts.rules.delete_rules.push_back(parse_delete_rule(rule));
+  for (const std::string& rule : delete_rules)
+    opts.rules.delete_rules.push_back(parse_delete_rule(rule));
   return opts;
 }
 

@@ -16,8 +16,8 @@ struct job_spec {
   std::string submit_id;            ///< Random: tells a repeated submit from another one.
   std::vector<std::string> inputs;  ///< Absolute paths, in input order.
   result_rules rules;               ///< What the result is; stored in their text form.
-  std::string output;   ///< Absolute path of the final output.
-  std::string storage;  ///< Absolute path of the job's directory for partial results.
+  std::string output;               ///< Absolute path of the final output.
+  std::string storage;              ///< Absolute path of the job's directory for partial results.
   std::uint32_t buckets = 4;
   std::uint32_t max_attempts = 3;
   std::uint64_t map_total = 0;

@@ -8,8 +8,8 @@
 #include <queue>
 #include <tuple>
 
-#include "parse/key_encoding.h"
 #include "mergepipe/error.h"
+#include "parse/key_encoding.h"
 #include "pipeline/tsan_annotations.h"
 
 namespace mergepipe::detail {

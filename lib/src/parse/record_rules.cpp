@@ -2,8 +2,8 @@
 
 #include <simdjson.h>
 
-#include "parse/key_encoding.h"
 #include "mergepipe/error.h"
+#include "parse/key_encoding.h"
 
 namespace mergepipe::detail {
 

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "parse/field_path.h"
 #include "mergepipe/result_rules.h"
+#include "parse/field_path.h"
 #include "parse/timestamp.h"
 
 namespace mergepipe::detail {

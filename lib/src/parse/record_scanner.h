@@ -37,7 +37,8 @@ class record_scanner {
 
   /// Captures and stamps: on success appends the encoded key to `key` and fills `out`. On
   /// failure returns false, leaves `key` as it was, and `reason()` says why.
-  [[nodiscard]] bool scan(const char* data, std::size_t size, std::string& key, record_fields& out) {
+  [[nodiscard]] bool scan(const char* data, std::size_t size, std::string& key,
+                          record_fields& out) {
     return capture(data, size) && stamper_.stamp(captures_, key, out, reason_);
   }
 

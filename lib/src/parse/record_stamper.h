@@ -21,6 +21,11 @@ class record_stamper {
   [[nodiscard]] bool stamp(std::span<const captured_field> fields, std::string& key,
                            record_fields& out, std::string& reason);
 
+  /// How many fields a record's capture holds.
+  [[nodiscard]] std::size_t slot_count() const noexcept {
+    return static_cast<std::size_t>(rules_.selector.slot_count());
+  }
+
  private:
   bool stamp_key(std::span<const captured_field> fields, std::string& key, std::string& reason);
   bool stamp_timestamp(const captured_field& value, record_fields& out, std::string& reason);

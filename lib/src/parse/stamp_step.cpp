@@ -6,7 +6,8 @@
 
 namespace mergepipe::detail {
 
-void stamp_chunk(chunk& c, record_stamper& stamper, std::size_t slots) {
+void stamp_chunk(chunk& c, record_stamper& stamper) {
+  const std::size_t slots = stamper.slot_count();
   std::vector<captured_field> fields(slots);
   std::string reason;
   std::size_t parse_bad = c.bad.size();

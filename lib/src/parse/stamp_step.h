@@ -8,8 +8,8 @@
 namespace mergepipe::detail {
 
 /// The stamp step, in a filter of its own: stamps the records of a chunk from the fields the
-/// parse step kept (`slots` per record). A record that cannot be stamped (missing key,
-/// invalid timestamp) joins `c.bad`, which stays in input order.
-void stamp_chunk(chunk& c, record_stamper& stamper, std::size_t slots);
+/// parse step kept (`stamper.slot_count()` per record). A record that cannot be stamped
+/// (missing key, invalid timestamp) joins `c.bad`, which stays in input order.
+void stamp_chunk(chunk& c, record_stamper& stamper);
 
 }  // namespace mergepipe::detail

@@ -74,8 +74,8 @@ void save_partial(const sharded_merge_table& table, const std::vector<std::strin
     table.shard(s).for_each([&](std::string_view key, const candidate& c) {
       std::uint32_t b = bucket_of(key, buckets);
       std::string& out = bodies[b];
-      std::uint8_t flags = (c.stamp.has_timestamp ? has_timestamp_flag : 0) |
-                           (c.is_delete ? delete_flag : 0);
+      std::uint8_t flags =
+          (c.stamp.has_timestamp ? has_timestamp_flag : 0) | (c.is_delete ? delete_flag : 0);
       put(out, flags);
       put(out, c.stamp.ts.seconds);
       put(out, c.stamp.ts.nanos);
@@ -111,8 +111,8 @@ partial_counts load_partial(const input_source& file, std::uint64_t fingerprint,
   reader in(file);
   if (std::string_view(in.take(magic.size()), magic.size()) != magic) in.corrupt("no header");
   if (in.get<std::uint64_t>() != fingerprint) {
-    throw error(errc::usage, file.name() +
-                                 ": saved by a merge with other key, timestamp or delete options");
+    throw error(errc::usage,
+                file.name() + ": saved by a merge with other key, timestamp or delete options");
   }
   partial_counts counts;
   counts.records = in.get<std::uint64_t>();

@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "read/input_source.h"
 #include "merge/merge_table.h"
 #include "mergepipe/result_rules.h"
+#include "read/input_source.h"
 
 namespace mergepipe::detail {
 

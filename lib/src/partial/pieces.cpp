@@ -1,9 +1,9 @@
 #include "mergepipe/pieces.h"
 
+#include "mergepipe/error.h"
+#include "order/line_locator.h"
 #include "read/chunker.h"
 #include "read/input_source.h"
-#include "order/line_locator.h"
-#include "mergepipe/error.h"
 
 namespace mergepipe {
 namespace {
@@ -28,7 +28,8 @@ std::vector<std::uint64_t> piece_ends(const detail::input_source& in, std::uint6
       splitter.split(data, size, splitter.position() + piece_size, true, items);
       if (const auto& fatal = splitter.fatal()) {
         auto [line, column] = detail::line_locator(data).locate(fatal->offset);
-        throw error(errc::bad_input, fatal->reason, location{in.name(), line, column, fatal->offset});
+        throw error(errc::bad_input, fatal->reason,
+                    location{in.name(), line, column, fatal->offset});
       }
       ends.push_back(splitter.position());
     }

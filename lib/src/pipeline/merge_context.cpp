@@ -8,7 +8,7 @@ merge_context::merge_context(options opts)
     : opts_(std::move(opts)),
       rules_(record_rules::compile(opts_.rules)),
       threads_(opts_.run.threads != 0 ? opts_.run.threads
-                                  : static_cast<unsigned>(tbb::info::default_concurrency())),
+                                      : static_cast<unsigned>(tbb::info::default_concurrency())),
       tokens_(opts_.run.tokens != 0 ? opts_.run.tokens : 4 * threads_),
       scanners_([this] { return std::make_unique<record_scanner>(rules_); }) {
   if (opts_.run.chunk_size == 0) throw error(errc::usage, "chunk size must be positive");

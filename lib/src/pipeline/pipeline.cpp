@@ -189,8 +189,7 @@ class pass {
           break;
         }
         case pipeline_step::stamp:
-          stamp_chunk(c, context_.local_scanner().stamper(),
-                      static_cast<std::size_t>(context_.rules().selector.slot_count()));
+          stamp_chunk(c, context_.local_scanner().stamper());
           break;
         case pipeline_step::order:
           order_.run(c);

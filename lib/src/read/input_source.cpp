@@ -50,8 +50,8 @@ input_source::input_source(const std::string& path, std::string display_name)
 input_source::input_source(std::string_view bytes, std::string display_name)
     : name_(std::move(display_name)) {
   reserved_ = round_up_to_page(bytes.size() + input_padding);
-  void* region = ::mmap(nullptr, reserved_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                        -1, 0);
+  void* region =
+      ::mmap(nullptr, reserved_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (region == MAP_FAILED) throw_io(name_, "cannot allocate memory for the input", errno);
   data_ = static_cast<char*>(region);
   std::memcpy(data_, bytes.data(), bytes.size());

@@ -1,8 +1,8 @@
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <atomic>
 #include <iosfwd>
 #include <mutex>
 #include <string>
@@ -39,9 +39,7 @@ class input_source {
   /// Bytes available so far.
   [[nodiscard]] std::size_t size() const noexcept { return size_.load(std::memory_order_acquire); }
   /// True once every byte of the input is available.
-  [[nodiscard]] bool complete() const noexcept {
-    return complete_.load(std::memory_order_acquire);
-  }
+  [[nodiscard]] bool complete() const noexcept { return complete_.load(std::memory_order_acquire); }
   /// Total size when known up front (mapped files), else 0.
   [[nodiscard]] std::uint64_t known_size() const noexcept { return complete() ? size() : 0; }
   /// Name for messages ("<stdin>" for standard input).
@@ -86,7 +84,7 @@ class input_source {
   std::atomic<bool> complete_ = false;
   char* data_ = nullptr;
   std::atomic<std::size_t> size_ = 0;
-  std::mutex read_mutex_;  // one reader of a stream at a time
+  std::mutex read_mutex_;      // one reader of a stream at a time
   std::size_t reserved_ = 0;   // address space reserved (mapping length)
   std::size_t committed_ = 0;  // readable and writable prefix of a stream buffer
   std::uint64_t device_ = 0;

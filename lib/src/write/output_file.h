@@ -34,7 +34,7 @@ class output_file {
   bool committed_ = false;
   bool direct_ = false;  // not a regular file: no temporary file, no rename
   std::string buffer_;
-  std::uint64_t written_ = 0;      // bytes handed to the temporary file
+  std::uint64_t written_ = 0;       // bytes handed to the temporary file
   std::uint64_t written_back_ = 0;  // bytes whose write-back to the disk has been started
 };
 

@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <string>
 
-#include "read/input_source.h"
 #include "mergepipe/error.h"
 #include "pipeline/tsan_annotations.h"
+#include "read/input_source.h"
 
 namespace mergepipe::detail {
 namespace {
@@ -70,14 +70,13 @@ void write_winners(const std::vector<winner>& winners, const std::vector<std::ui
                  happens_before(&block);
                  return &block;
                }) &
-           tbb::make_filter<minified_block*, minified_block*>(tbb::filter_mode::parallel,
-                                                              [&](minified_block* block) {
-                                                                stage_scope scope(block, nullptr,
-                                                                                  &done);
-                                                                minify_block(winners, order,
-                                                                             *block);
-                                                                return block;
-                                                              }) &
+           tbb::make_filter<minified_block*, minified_block*>(
+               tbb::filter_mode::parallel,
+               [&](minified_block* block) {
+                 stage_scope scope(block, nullptr, &done);
+                 minify_block(winners, order, *block);
+                 return block;
+               }) &
            tbb::make_filter<minified_block*, void>(
                tbb::filter_mode::serial_in_order, [&](minified_block* block) {
                  stage_scope scope(block, &out, &done);
