@@ -259,4 +259,12 @@ TEST_F(cli_faults_test, standard_input_that_ends_inside_an_array_is_located) {
                          "<stdin>:2:"));
 }
 
+TEST_F(cli_faults_test, an_array_with_nothing_after_its_bracket_is_missing_its_end) {
+  EXPECT_TRUE(fails_with(run({}, "["), 1, "<stdin>:1:2 (byte 1): missing ] at end of array"));
+  write("open.json", "\n  [");
+  EXPECT_TRUE(fails_with(run({"-o", "out.ndjson", "open.json"}), 1,
+                         "open.json:2:4 (byte 4): missing ] at end of array"));
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("out.ndjson")));
+}
+
 }  // namespace

@@ -10,7 +10,10 @@ chunk* read_step::next() {
     opened_input& input = inputs_[file_];
     if (!started_) start(input);
     input_source::extent available = input.read_through(window_ + chunk_size_);
-    if (window_ >= available.size && available.complete) {
+    // An array gets a chunk even when nothing follows its [: the cut step reports the
+    // missing ].
+    bool array_seen = format_ != input_format::array || chunks_of_input_ > 0;
+    if (window_ >= available.size && available.complete && array_seen) {
       finished_bytes_ += available.size - std::min<std::uint64_t>(input.begin(), available.size);
       window_ = 0;
       ++file_;
@@ -24,6 +27,7 @@ chunk* read_step::next() {
     c->data = input.data();
     c->records_begin = records_begin_;
     ++chunks_;
+    ++chunks_of_input_;
     return c;
   }
   return nullptr;
@@ -37,6 +41,7 @@ void read_step::start(opened_input& input) {
     available = input.source().read_through(available.size + chunk_size_);
   }
   started_ = true;
+  chunks_of_input_ = 0;
   format_ = probe->format;
   records_begin_ = probe->records_begin;
   window_ = std::max<std::uint64_t>(input.begin(), records_begin_);

@@ -42,6 +42,7 @@ class read_step {
   std::uint64_t window_ = 0;
   std::uint64_t finished_bytes_ = 0;
   std::uint64_t chunks_ = 0;
+  std::uint64_t chunks_of_input_ = 0;
 };
 
 }  // namespace mergepipe::detail
