@@ -47,12 +47,13 @@ struct chunk {
   input_format format = input_format::ndjson;
   const char* data = nullptr;       ///< The file's bytes (offset 0); stable while the merge runs.
   std::uint64_t records_begin = 0;  ///< Where the input's records start (after a `[`).
+  std::uint64_t through = 0;        ///< The bytes up to here are for this chunk or before it.
 
   // cut: the records' bytes.
   std::uint64_t begin = 0;  ///< Byte range covered, for NDJSON the lines to parse.
   std::uint64_t end = 0;
   std::vector<array_item> items;     ///< Array files: the delimited elements.
-  std::optional<array_fatal> fatal;  ///< The array could not be cut beyond this chunk.
+  std::optional<cut_failure> fatal;  ///< The input could not be cut beyond this chunk.
 
   // parse and stamp.
   std::vector<parsed_record> records;

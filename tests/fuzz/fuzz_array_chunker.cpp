@@ -16,7 +16,7 @@
 
 namespace {
 
-using mergepipe::detail::array_fatal;
+using mergepipe::detail::cut_failure;
 using mergepipe::detail::array_item;
 using mergepipe::detail::array_splitter;
 using mergepipe::detail::input_format;
@@ -35,7 +35,7 @@ constexpr std::size_t huge_target = std::size_t{1} << 40;
 
 struct split_result {
   std::vector<array_item> items;
-  std::optional<array_fatal> fatal;
+  std::optional<cut_failure> fatal;
   bool done = false;
 };
 

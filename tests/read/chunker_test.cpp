@@ -19,7 +19,7 @@
 
 namespace {
 
-using mergepipe::detail::array_fatal;
+using mergepipe::detail::cut_failure;
 using mergepipe::detail::array_item;
 using mergepipe::detail::array_splitter;
 using mergepipe::detail::input_format;
@@ -44,7 +44,7 @@ struct piece {
 
 struct split_result {
   std::vector<piece> pieces;
-  std::optional<array_fatal> fatal;
+  std::optional<cut_failure> fatal;
 };
 
 std::vector<piece> to_pieces(const simdjson::padded_string& text,

@@ -12,7 +12,8 @@ namespace mergepipe {
 
 /// The engine's steps, always run in this order on every chunk of input.
 enum class pipeline_step : std::uint8_t {
-  read,   ///< Opens the next input, detects its format, makes the next bytes available.
+  read,        ///< Opens the next input, detects its format, makes the next bytes available.
+  decompress,  ///< Decodes a compressed input (gzip, zstd) into the bytes the cut step reads.
   cut,    ///< Finds record boundaries: newlines, or array elements.
   parse,  ///< Validates each record in full and captures its key, timestamp and delete fields.
   stamp,  ///< Encodes the key canonically and the timestamp as an instant.
@@ -23,20 +24,22 @@ enum class pipeline_step : std::uint8_t {
 /// The step's name as a layout writes it ("read", "cut", ...).
 MERGEPIPE_API std::string_view to_string(pipeline_step step) noexcept;
 
-/// How the steps are grouped into the filters of the pipeline: the six step names in order,
-/// `|` between two filters, `+` joining steps into one filter. A filter that holds read, cut
-/// or order runs one chunk at a time in input order; any other runs in parallel. Every one
-/// of the 32 layouts gives the same result; they differ only in speed.
+/// How the steps are grouped into the filters of the pipeline: the step names in order, `|`
+/// between two filters, `+` joining steps into one filter. `decompress` may be left out: it
+/// then joins `read`, and a layout is written without it when it does. A filter that holds
+/// read, decompress, cut or order runs one chunk at a time in input order; any other runs in
+/// parallel. Every one of the 64 layouts gives the same result; they differ only in speed.
 ///
 /// @code
 ///   opts.layout = mergepipe::pipeline_layout::parse("read|cut|parse|stamp|order|merge");
 /// @endcode
 class MERGEPIPE_API pipeline_layout {
  public:
-  static constexpr std::size_t step_count = 6;
+  static constexpr std::size_t step_count = 7;
   static constexpr std::array<pipeline_step, step_count> steps = {
-      pipeline_step::read,  pipeline_step::cut,   pipeline_step::parse,
-      pipeline_step::stamp, pipeline_step::order, pipeline_step::merge};
+      pipeline_step::read,  pipeline_step::decompress, pipeline_step::cut,
+      pipeline_step::parse, pipeline_step::stamp,      pipeline_step::order,
+      pipeline_step::merge};
 
   /// The default, `read+cut|parse+stamp|order|merge`.
   pipeline_layout() noexcept = default;
@@ -45,7 +48,7 @@ class MERGEPIPE_API pipeline_layout {
   /// (usage) naming the expected form when a step is unknown, out of order, missing or twice.
   static pipeline_layout parse(std::string_view text);
 
-  /// Every layout, from one filter to six.
+  /// Every layout, from one filter to seven.
   static std::vector<pipeline_layout> all();
 
   /// The layout as `parse` reads it.
@@ -65,7 +68,7 @@ class MERGEPIPE_API pipeline_layout {
   explicit pipeline_layout(std::uint8_t splits) noexcept : splits_(splits) {}
 
   // Bit i: a filter ends after step i. The default splits after cut, stamp and order.
-  std::uint8_t splits_ = 1u << 1 | 1u << 3 | 1u << 4;
+  std::uint8_t splits_ = 1u << 2 | 1u << 4 | 1u << 5;
 };
 
 }  // namespace mergepipe

@@ -8,10 +8,12 @@
 namespace mergepipe {
 namespace {
 
-// The ends of the pieces of one file, in order; the last is the file's size.
+// The ends of the pieces of one file, in order; the last is the file's size. A compressed
+// file is decoded from its start, so it is one piece.
 std::vector<std::uint64_t> piece_ends(const detail::input_source& in, std::uint64_t piece_size) {
   const char* data = in.data();
   std::size_t size = in.size();
+  if (detail::detect_compression(data, size) != detail::compression::none) return {size};
   std::vector<std::uint64_t> ends;
   detail::format_probe probe = *detail::probe_format(data, size, true);
   if (probe.format == detail::input_format::ndjson) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "chunk.h"
+#include "decompress/decompress_step.h"
 #include "merge/merge_step.h"
 #include "order/order_step.h"
 #include "parse/parse_step.h"
@@ -34,10 +35,12 @@ struct filter {
   std::atomic<std::uint64_t> chunks{0};
 };
 
-// Read, cut and order see the chunks one at a time in input order; the others need not.
+// Read, decompress, cut and order see the chunks one at a time in input order; the others
+// need not.
 bool needs_input_order(const std::vector<pipeline_step>& steps) {
   for (pipeline_step step : steps) {
-    if (step == pipeline_step::read || step == pipeline_step::cut || step == pipeline_step::order)
+    if (step == pipeline_step::read || step == pipeline_step::decompress ||
+        step == pipeline_step::cut || step == pipeline_step::order)
       return true;
   }
   return false;
@@ -65,6 +68,7 @@ class pass {
         opts_(context.opts()),
         inputs_(inputs),
         read_(inputs, opts_.run.chunk_size, pool_),
+        decompress_(inputs),
         cut_(inputs, opts_.run.chunk_size),
         order_(inputs, opts_.on_error, rejects),
         merge_(*table_, inputs) {
@@ -179,6 +183,9 @@ class pass {
       switch (steps[i]) {
         case pipeline_step::read:
           break;
+        case pipeline_step::decompress:
+          decompress_.run(c);
+          break;
         case pipeline_step::cut:
           cut_.run(c);
           break;
@@ -215,6 +222,7 @@ class pass {
   chunk_pool pool_;
   std::unique_ptr<sharded_merge_table> table_ = std::make_unique<sharded_merge_table>();
   read_step read_;
+  decompress_step decompress_;
   cut_step cut_;
   order_step order_;
   merge_step merge_;

@@ -8,8 +8,11 @@ namespace mergepipe {
 namespace {
 
 constexpr std::string_view expected_form =
-    "read, cut, parse, stamp, order and merge in this order, each once, with | between two "
-    "filters and + joining steps, e.g. read+cut|parse+stamp|order|merge";
+    "read, decompress (which may be left out), cut, parse, stamp, order and merge in this "
+    "order, each once, with | between two filters and + joining steps, e.g. "
+    "read+cut|parse+stamp|order|merge";
+
+constexpr unsigned bit(pipeline_step step) { return 1u << static_cast<unsigned>(step); }
 
 [[noreturn]] void refuse(std::string_view text, const std::string& what) {
   throw error(errc::usage, fmt::format("invalid pipeline layout \"{}\": {} (expected {})", text,
@@ -24,6 +27,8 @@ std::string_view to_string(pipeline_step step) noexcept {
   switch (step) {
     case pipeline_step::read:
       return "read";
+    case pipeline_step::decompress:
+      return "decompress";
     case pipeline_step::cut:
       return "cut";
     case pipeline_step::parse:
@@ -47,6 +52,11 @@ pipeline_layout pipeline_layout::parse(std::string_view text) {
     std::string_view name = text.substr(pos, end == std::string_view::npos ? end : end - pos);
     if (name.empty()) refuse(text, "a step name is missing");
     if (next == step_count) refuse(text, fmt::format("\"{}\" after merge", name));
+    // Left out, decompress joins read: read's separator is the one after decompress.
+    if (steps[next] == pipeline_step::decompress && name != name_of(steps[next])) {
+      if (splits & bit(pipeline_step::read)) splits ^= bit(pipeline_step::read) | bit(steps[next]);
+      ++next;
+    }
     if (name != name_of(steps[next])) {
       bool known = false;
       for (pipeline_step step : steps) known = known || name == name_of(step);
@@ -59,7 +69,9 @@ pipeline_layout pipeline_layout::parse(std::string_view text) {
     pos = end + 1;
   }
   if (next + 1 != step_count) {
-    refuse(text, fmt::format("it ends before {}", name_of(steps[next + 1])));
+    pipeline_step missing = steps[next + 1];
+    if (missing == pipeline_step::decompress) missing = pipeline_step::cut;
+    refuse(text, fmt::format("it ends before {}", name_of(missing)));
   }
   return pipeline_layout(splits);
 }
@@ -75,6 +87,7 @@ std::vector<pipeline_layout> pipeline_layout::all() {
 std::string pipeline_layout::to_string() const {
   std::string text;
   for (pipeline_step step : steps) {
+    if (step == pipeline_step::decompress && !splits_after(pipeline_step::read)) continue;
     if (step != steps.front())
       text += splits_after(steps[static_cast<std::size_t>(step) - 1]) ? '|' : '+';
     text += name_of(step);

@@ -85,7 +85,7 @@ bool array_splitter::split(const char* data, std::size_t size, std::size_t targe
         state_ = state::done;
         return true;
       }
-      fatal_ = array_fatal{pos_, "missing ] at end of array"};
+      fatal_ = cut_failure{pos_, "missing ] at end of array"};
       return true;
     }
     if (state_ == state::after_close) {
@@ -111,7 +111,7 @@ bool array_splitter::split(const char* data, std::size_t size, std::size_t targe
     if (status != scan_status::delimited) {
       if (!complete) return false;
       fatal_ =
-          array_fatal{pos, status == scan_status::open_string
+          cut_failure{pos, status == scan_status::open_string
                                ? "unterminated string in array element"
                                : "unclosed array element (missing } or ] before end of input)"};
       return true;

@@ -44,9 +44,10 @@ struct array_item {
   kind what = kind::element;
 };
 
-/// An array that cannot be cut into elements (unclosed string or bracket, missing `]`).
-struct array_fatal {
-  std::uint64_t offset = 0;  ///< First byte of the element that cannot be delimited.
+/// Where an input cannot be cut into records any further: an array's unclosed string or
+/// bracket or missing `]`, or compressed data that could not be decoded.
+struct cut_failure {
+  std::uint64_t offset = 0;  ///< First byte of the record that cannot be delimited.
   std::string reason;
 };
 
@@ -77,7 +78,7 @@ class array_splitter {
   /// True when the whole array, closing `]` and trailing whitespace included, was consumed.
   [[nodiscard]] bool done() const noexcept { return state_ == state::done; }
   /// Set when the array cannot be delimited; nothing after it can be read.
-  [[nodiscard]] const std::optional<array_fatal>& fatal() const noexcept { return fatal_; }
+  [[nodiscard]] const std::optional<cut_failure>& fatal() const noexcept { return fatal_; }
 
  private:
   enum class state : std::uint8_t { first, after_comma, after_element, after_close, done };
@@ -85,7 +86,7 @@ class array_splitter {
   std::size_t pos_;
   std::size_t piece_end_;
   state state_;
-  std::optional<array_fatal> fatal_;
+  std::optional<cut_failure> fatal_;
 };
 
 }  // namespace mergepipe::detail

@@ -1,5 +1,7 @@
 #include "read/cut_step.h"
 
+#include <cstring>
+
 namespace mergepipe::detail {
 
 void cut_step::run(chunk& c) {
@@ -33,11 +35,21 @@ void cut_step::start(const chunk& c) {
   }
 }
 
+// Data that could not be decoded ends the input early: the line it cut short is no record.
 void cut_step::cut_ndjson(chunk& c, opened_input& input) {
   std::size_t target = position_ + chunk_size_;
   input_source::extent available = input.read_through(target);
   std::optional<std::size_t> cut;
-  while (!(cut = ndjson_cut(c.data, available.size, target, available.complete))) {
+  while (!(cut = ndjson_cut(c.data, available.size, target,
+                            available.complete && !input.source().failure()))) {
+    if (available.complete) {
+      const char* last_newline =
+          static_cast<const char*>(memrchr(c.data + position_, '\n', available.size - position_));
+      if (last_newline != nullptr) position_ = static_cast<std::size_t>(last_newline - c.data) + 1;
+      c.end = position_;
+      stop_at_failure(c, input);
+      return;
+    }
     available = input.read_through(available.size + chunk_size_);
   }
   c.end = position_ = *cut;
@@ -48,14 +60,26 @@ void cut_step::cut_ndjson(chunk& c, opened_input& input) {
 void cut_step::cut_array(chunk& c, opened_input& input) {
   std::size_t target = splitter_->position() + chunk_size_;
   input_source::extent available = input.source().read_through(target);
-  while (!splitter_->split(c.data, available.size, target, available.complete, c.items)) {
+  bool cut_short = false;  // by data that could not be decoded
+  while (!splitter_->split(c.data, available.size, target,
+                           available.complete && !input.source().failure(), c.items)) {
+    if ((cut_short = available.complete)) break;
     available = input.source().read_through(available.size + chunk_size_);
   }
   c.end = position_ = splitter_->position();
   if (splitter_->fatal()) {
     c.fatal = splitter_->fatal();
     stopped_ = true;
+  } else if (cut_short || (splitter_->done() && available.complete && input.source().failure())) {
+    stop_at_failure(c, input);
   }
+}
+
+// Nothing after the records cut so far can be read: the order step reports why, at the
+// record the failure cut short.
+void cut_step::stop_at_failure(chunk& c, const opened_input& input) {
+  c.fatal = cut_failure{position_, *input.source().failure()};
+  stopped_ = true;
 }
 
 }  // namespace mergepipe::detail

@@ -12,7 +12,7 @@ namespace mergepipe::detail {
 
 /// The cut step: gives each chunk the next run of whole records of its input, about
 /// `chunk_size` bytes, cut at a newline or, in an array, after an element. Once an array
-/// cannot be delimited, nothing after it is cut. Called from one thread at a time, on the
+/// cannot be delimited, or a compressed input could not be decoded, nothing after it is cut. Called from one thread at a time, on the
 /// chunks in input order.
 class cut_step {
  public:
@@ -24,12 +24,13 @@ class cut_step {
   void start(const chunk& c);
   void cut_ndjson(chunk& c, opened_input& input);
   void cut_array(chunk& c, opened_input& input);
+  void stop_at_failure(chunk& c, const opened_input& input);
 
   input_set& inputs_;
   std::size_t chunk_size_;
   std::uint32_t file_ = 0;
   bool started_ = false;
-  bool stopped_ = false;  // an array could not be delimited: nothing after it is cut
+  bool stopped_ = false;  // nothing more can be cut
   std::uint64_t position_ = 0;
   std::optional<array_splitter> splitter_;
 };

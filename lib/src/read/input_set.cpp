@@ -31,6 +31,16 @@ void input_set::open(const source& from, position at) {
                 fmt::format("{}: byte range [{}, {}) is not inside the file ({} bytes)",
                             from.name(), begin, end, in->known_size()));
   }
+  // A compressed file is one piece (cut_into_pieces makes it so): it is decoded from its start.
+  if (!whole && detect_compression(in->data(), in->size()) != compression::none) {
+    if (begin != 0 || end != in->size()) {
+      throw error(errc::usage,
+                  fmt::format("{}: byte range [{}, {}) of a compressed file: it can only be read "
+                              "whole",
+                              from.name(), begin, end));
+    }
+    end = UINT64_MAX;
+  }
   inputs_.push_back(std::make_unique<opened_input>(std::move(in), at, begin, end));
 }
 

@@ -25,6 +25,16 @@ class opened_input {
         released_(begin) {}
 
   [[nodiscard]] input_source& source() const noexcept { return *source_; }
+
+  /// Reads the input through a decoder from now on if its first bytes show that it is
+  /// compressed. The read step calls it before anything else reads the input.
+  void decode_if_compressed() {
+    input_source::extent start = source_->read_through(4);
+    compression codec = detect_compression(source_->data(), start.size);
+    if (codec == compression::none) return;
+    source_ = std::make_unique<input_source>(std::move(source_), codec);
+    locator_ = line_locator(source_->data());
+  }
   [[nodiscard]] const char* data() const noexcept { return source_->data(); }
   [[nodiscard]] position at() const noexcept { return at_; }
   [[nodiscard]] std::uint64_t begin() const noexcept { return begin_; }

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fmt/format.h>
+
 #include <istream>
 #include <string>
 
@@ -61,6 +63,16 @@ input_source::input_source(std::string_view bytes, std::string display_name)
 
 input_source::input_source(std::istream& in, std::string display_name)
     : name_(std::move(display_name)), stream_(&in) {
+  reserve_stream_buffer();
+}
+
+input_source::input_source(std::unique_ptr<input_source> compressed, compression codec)
+    : name_(compressed->name()),
+      device_(compressed->device()),
+      inode_(compressed->inode()),
+      compressed_(std::move(compressed)),
+      codec_(codec),
+      decoder_(make_decoder(codec)) {
   reserve_stream_buffer();
 }
 
@@ -125,6 +137,7 @@ bool input_source::release(std::uint64_t begin, std::uint64_t end) noexcept {
 }
 
 void input_source::check_unchanged() const {
+  if (compressed_) compressed_->check_unchanged();
   if (!mapped_) return;
   struct stat st {};
   if (::fstat(fd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) < size()) {
@@ -165,8 +178,10 @@ void input_source::read_more(std::size_t min_bytes) {
   }
 }
 
-// Up to `room` bytes from the file descriptor or the stream; 0 at the end of the input.
+// Up to `room` bytes from the file descriptor, the stream or the decoder; 0 at the end of the
+// input.
 std::size_t input_source::read_into(char* to, std::size_t room) {
+  if (compressed_) return decode_into(to, room);
   if (stream_ != nullptr) {
     stream_->read(to, static_cast<std::streamsize>(room));
     if (stream_->bad()) throw error(errc::io, name_ + ": read failed");
@@ -176,6 +191,30 @@ std::size_t input_source::read_into(char* to, std::size_t room) {
     ssize_t n = ::read(fd_, to, room);
     if (n >= 0) return static_cast<std::size_t>(n);
     if (errno != EINTR) throw_io(name_, "read failed", errno);
+  }
+}
+
+// Compressed bytes are read a block ahead of the decoder and given back behind it. Data that
+// cannot be decoded ends the input where it starts; the cut step reports `failure_` there.
+std::size_t input_source::decode_into(char* to, std::size_t room) {
+  constexpr std::size_t read_ahead = std::size_t{1} << 20;
+  std::size_t want = consumed_ + read_ahead;
+  for (;;) {
+    extent in = compressed_->read_through(want);
+    std::size_t left = in.size - consumed_;
+    stream_decoder::progress done;
+    try {
+      done = decoder_->decode(compressed_->data() + consumed_, left, in.complete, to, room);
+    } catch (const decode_error& e) {
+      failure_ = fmt::format("bad {} data at byte {} of the compressed file: {}",
+                             to_string(codec_), consumed_ + e.consumed, e.reason);
+      return 0;
+    }
+    consumed_ += done.consumed;
+    if (compressed_->release(released_, consumed_)) released_ = consumed_;
+    if (done.produced > 0) return done.produced;
+    if (done.consumed == 0 && in.complete) return 0;  // the decoder saw the clean end
+    if (done.consumed == 0) want = in.size + read_ahead;
   }
 }
 

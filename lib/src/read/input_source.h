@@ -4,10 +4,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "decompress/compression.h"
 #include "read/mapping_guard.h"
 
 namespace mergepipe::detail {
@@ -19,8 +22,9 @@ inline constexpr std::size_t input_padding = 64;
 /// One input, opened up front and read into a stable, contiguous, padded buffer: regular
 /// files are memory-mapped; bytes in memory are copied; pipes, terminals and `std::istream`s
 /// are read in blocks into a reserved address range that grows without moving, so views into
-/// it stay valid until the source dies. The read and cut steps may ask for more bytes from
-/// two threads; the bytes below `size()` never change once read.
+/// it stay valid until the source dies; a compressed input is decoded into such a range from
+/// another source that holds its compressed bytes. The read, decompress and cut steps may ask
+/// for more bytes from several threads; the bytes below `size()` never change once read.
 class input_source {
  public:
   /// Opens `path` ("-" is standard input). `display_name` is used in messages.
@@ -30,6 +34,8 @@ class input_source {
   input_source(std::string_view bytes, std::string display_name);
   /// Reads `in` as it is needed; `in` must outlive the reading.
   input_source(std::istream& in, std::string display_name);
+  /// Decodes `compressed`, whose bytes are in `codec`, as it is read.
+  input_source(std::unique_ptr<input_source> compressed, compression codec);
   ~input_source();
   input_source(const input_source&) = delete;
   input_source& operator=(const input_source&) = delete;
@@ -40,6 +46,11 @@ class input_source {
   [[nodiscard]] std::size_t size() const noexcept { return size_.load(std::memory_order_acquire); }
   /// True once every byte of the input is available.
   [[nodiscard]] bool complete() const noexcept { return complete_.load(std::memory_order_acquire); }
+  /// The source of the compressed bytes a decoded source reads; null for any other.
+  [[nodiscard]] input_source* compressed() const noexcept { return compressed_.get(); }
+  /// Why decoding stopped before the end of the compressed input, once `complete()`; empty
+  /// when it did not.
+  [[nodiscard]] const std::optional<std::string>& failure() const noexcept { return failure_; }
   /// Total size when known up front (mapped files), else 0.
   [[nodiscard]] std::uint64_t known_size() const noexcept { return complete() ? size() : 0; }
   /// Name for messages ("<stdin>" for standard input).
@@ -74,6 +85,7 @@ class input_source {
   void reserve_stream_buffer();
   void commit_stream_bytes(std::size_t new_size);
   std::size_t read_into(char* to, std::size_t room);
+  std::size_t decode_into(char* to, std::size_t room);
   void read_more(std::size_t min_bytes);
 
   std::string name_;
@@ -90,6 +102,14 @@ class input_source {
   std::uint64_t device_ = 0;
   std::uint64_t inode_ = 0;
   mapping_guard guard_;  // a mapped file that shrinks reads as zeros instead of killing us
+  // A decoded source: the compressed bytes, their decoder, how far it read them and up to
+  // where their memory was given back, and why it stopped early, if it did.
+  std::unique_ptr<input_source> compressed_;
+  compression codec_ = compression::none;
+  std::unique_ptr<stream_decoder> decoder_;
+  std::size_t consumed_ = 0;
+  std::size_t released_ = 0;
+  std::optional<std::string> failure_;
 };
 
 }  // namespace mergepipe::detail

@@ -9,39 +9,55 @@ chunk* read_step::next() {
   while (file_ < inputs_.size()) {
     opened_input& input = inputs_[file_];
     if (!started_) start(input);
-    input_source::extent available = input.read_through(window_ + chunk_size_);
-    // An array gets a chunk even when nothing follows its [: the cut step reports the
-    // missing ].
-    bool array_seen = format_ != input_format::array || chunks_of_input_ > 0;
-    if (window_ >= available.size && available.complete && array_seen) {
+    input_source::extent available = read_ahead(input);
+    // An input's last chunk is handed out once all of it is available, so that the cut step
+    // sees its end even when it has no records: an array that ends after its [, data that
+    // could not be decoded.
+    if (window_ >= available.size && available.complete && end_seen_) {
       finished_bytes_ += available.size - std::min<std::uint64_t>(input.begin(), available.size);
       window_ = 0;
       ++file_;
       started_ = false;
       continue;
     }
-    window_ = std::min<std::uint64_t>(window_ + chunk_size_, available.size);
+    end_seen_ = available.complete;
+    window_ = available.complete ? std::min<std::uint64_t>(window_ + chunk_size_, available.size)
+                                 : window_ + chunk_size_;
     chunk* c = pool_.acquire();
     c->file = static_cast<std::uint32_t>(file_);
     c->format = format_;
     c->data = input.data();
     c->records_begin = records_begin_;
+    c->through = window_;
     ++chunks_;
-    ++chunks_of_input_;
     return c;
   }
   return nullptr;
 }
 
+// The next chunk's bytes, read; a compressed input's are decoded by the decompress step, so
+// here only its compressed bytes are read, and what it decoded so far is what is available.
+input_source::extent read_step::read_ahead(opened_input& input) {
+  input_source& source = input.source();
+  if (input_source* compressed = source.compressed()) {
+    compressed_read_ = compressed->read_through(compressed_read_ + chunk_size_).size;
+    std::size_t decoded = source.size();  // before `complete`: the decoder may add to both
+    return {decoded, source.complete() && decoded == source.size()};
+  }
+  return input.read_through(window_ + chunk_size_);
+}
+
 // The format shows in the first non-blank byte; a stream may need more bytes to show it.
 void read_step::start(opened_input& input) {
+  input.decode_if_compressed();
   std::optional<format_probe> probe;
   input_source::extent available = input.source().read_through(1);
   while (!(probe = probe_format(input.data(), available.size, available.complete))) {
     available = input.source().read_through(available.size + chunk_size_);
   }
   started_ = true;
-  chunks_of_input_ = 0;
+  end_seen_ = false;
+  compressed_read_ = 0;
   format_ = probe->format;
   records_begin_ = probe->records_begin;
   window_ = std::max<std::uint64_t>(input.begin(), records_begin_);

@@ -8,10 +8,11 @@
 
 namespace mergepipe::detail {
 
-/// The read step: walks the inputs in order, detects each one's format from its first bytes,
-/// and makes the next `chunk_size` bytes available (a stream is read; a mapped file already
-/// is). Each call hands out one chunk for the cut step to fill. Called from one thread at a
-/// time.
+/// The read step: walks the inputs in order, detects each one's compression and format from
+/// its first bytes, and makes the next `chunk_size` bytes available (a stream is read; a
+/// mapped file already is; a compressed input's compressed bytes are read, for the
+/// decompress step). Each call hands out one chunk for the cut step to fill, with the end of
+/// the bytes it may need. Called from one thread at a time.
 class read_step {
  public:
   read_step(input_set& inputs, std::size_t chunk_size, chunk_pool& pool)
@@ -29,6 +30,7 @@ class read_step {
 
  private:
   void start(opened_input& input);
+  input_source::extent read_ahead(opened_input& input);
 
   input_set& inputs_;
   std::size_t chunk_size_;
@@ -40,9 +42,10 @@ class read_step {
   // The end of the bytes made available so far. The cut step is never behind it: it cuts
   // at least `chunk_size` bytes per chunk, so the last chunk of an input reaches its end.
   std::uint64_t window_ = 0;
+  std::uint64_t compressed_read_ = 0;  // a compressed input's compressed bytes read so far
   std::uint64_t finished_bytes_ = 0;
   std::uint64_t chunks_ = 0;
-  std::uint64_t chunks_of_input_ = 0;
+  bool end_seen_ = false;  // a chunk of the input being read was handed out after its end
 };
 
 }  // namespace mergepipe::detail
