@@ -6,6 +6,7 @@
 
 #include <sstream>
 
+#include "compressed_data.h"
 #include "engine_inputs.h"
 #include "mergepipe/mergepipe.h"
 #include "record_generator.h"
@@ -95,17 +96,22 @@ outcome run(const std::string& input, feed how, pipeline_layout layout,
 
 class layouts_test : public ::testing::TestWithParam<pipeline_layout> {};
 
-TEST_P(layouts_test, give_the_default_layouts_result) {
-  const run_settings reference{1, 4096, 4};
-  const run_settings settings[] = {{1, 1 << 10, 1}, {2, 7777, 3}, {4, 300, 16}, {3, 1 << 20, 8}};
-  const std::string inputs[] = {
+const run_settings reference{1, 4096, 4};
+
+std::vector<std::string> test_inputs() {
+  return {
       input_with_bad_records(input_layout::ndjson),
       input_with_bad_records(input_layout::array_pretty),
       "[{\"id\":1},,{\"id\":2}, {\"id\":3] ",      // empty element, then no closing
       "[{\"id\":1},\n{\"id\":2,\"x\":\"open}]\n",  // an unterminated string
       "{\"id\":1}\n\n  \r\n{\"id\":2}\r\n{\"id\":1,\"op\":\"d\"}",  // blank lines, no final LF
+      "[",  // nothing after the [
   };
-  for (const std::string& input : inputs) {
+}
+
+TEST_P(layouts_test, give_the_default_layouts_result) {
+  const run_settings settings[] = {{1, 1 << 10, 1}, {2, 7777, 3}, {4, 300, 16}, {3, 1 << 20, 8}};
+  for (const std::string& input : test_inputs()) {
     for (auto policy : {mergepipe::error_policy::fail, mergepipe::error_policy::skip}) {
       outcome expected = run(input, feed::file, pipeline_layout{}, policy, reference);
       for (feed how : {feed::file, feed::stream}) {
@@ -115,6 +121,29 @@ TEST_P(layouts_test, give_the_default_layouts_result) {
               << (policy == mergepipe::error_policy::fail ? "fail" : "skip") << ", "
               << (how == feed::file ? "file" : "stream") << ", threads " << s.threads
               << ", chunk size " << s.chunk_size << ", tokens " << s.tokens;
+        }
+      }
+    }
+  }
+}
+
+// A compressed input gives what the same bytes uncompressed give, with the decompress step
+// anywhere, in members or frames that split records.
+TEST_P(layouts_test, read_compressed_inputs_as_the_plain_ones) {
+  using mergepipe::testing::codec;
+  const run_settings settings[] = {{1, 1 << 10, 1}, {2, 7777, 3}, {4, 300, 16}};
+  for (const std::string& input : test_inputs()) {
+    for (auto policy : {mergepipe::error_policy::fail, mergepipe::error_policy::skip}) {
+      outcome expected = run(input, feed::file, pipeline_layout{}, policy, reference);
+      for (codec c : {codec::gzip, codec::zstd}) {
+        std::string packed = mergepipe::testing::compressed(input, c, 3);
+        for (feed how : {feed::file, feed::stream}) {
+          for (const run_settings& s : settings) {
+            EXPECT_EQ(run(packed, how, GetParam(), policy, s), expected)
+                << name_of(c) << ", input " << input.substr(0, 40) << ", "
+                << (how == feed::file ? "file" : "stream") << ", threads " << s.threads
+                << ", chunk size " << s.chunk_size;
+          }
         }
       }
     }

@@ -60,7 +60,8 @@ TEST(pipeline_layout_test, decompress_left_out_joins_read) {
 
 TEST(pipeline_layout_test, splits_after_says_where_filters_end) {
   pipeline_layout layout = pipeline_layout::parse("read|cut+parse+stamp+order|merge");
-  EXPECT_TRUE(layout.splits_after(pipeline_step::read));
+  EXPECT_FALSE(layout.splits_after(pipeline_step::read));  // decompress joins it
+  EXPECT_TRUE(layout.splits_after(pipeline_step::decompress));
   EXPECT_FALSE(layout.splits_after(pipeline_step::cut));
   EXPECT_FALSE(layout.splits_after(pipeline_step::stamp));
   EXPECT_TRUE(layout.splits_after(pipeline_step::order));
