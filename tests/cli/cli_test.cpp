@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli_runner.h"
+#include "compressed_data.h"
 #include "unprivileged.h"
 
 namespace {
@@ -1202,6 +1203,60 @@ TEST_F(cli_test, bad_record_on_standard_input_is_located) {
   // Messages call standard input <stdin> (contract 3.3).
   cli_result r = run({}, join_lines({R"({"id":1})", R"({"x":1})"}));
   EXPECT_TRUE(fails_with(r, 1, R"(<stdin>:2:1 (byte 9): missing key field "id")"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compressed inputs (contract 1.3).
+
+// What gzip, pigz, bgzip and zstd write (one member, independent blocks, many members, one or
+// many frames) is told by its first bytes, whatever the file's name, on standard input too.
+TEST_F(cli_test, compressed_inputs_read_as_the_plain_ones) {
+  write("plain.ndjson", join_lines(basic_records));
+  write("pretty.json", basic_pretty_array);
+  const std::vector<std::vector<std::string>> compressors = {
+      {"/usr/bin/gzip", "-c"},
+      {"/usr/bin/pigz", "-c", "-b", "32"},
+      {"/usr/bin/bgzip", "-c"},
+      {"/usr/bin/zstd", "-c", "-q"}};
+  for (const char* plain : {"plain.ndjson", "pretty.json"}) {
+    for (std::vector<std::string> argv : compressors) {
+      SCOPED_TRACE(argv.front() + " " + plain);
+      argv.emplace_back(plain);
+      cli_result packed = mergepipe::cli_testing::run_program(argv, std::nullopt,
+                                                              dir_.path().string());
+      ASSERT_EQ(packed.exit_code, 0) << packed.err;
+      write("packed.data", packed.out);
+      EXPECT_TRUE(succeeds_with(run({"packed.data"}), basic_expected));
+      EXPECT_TRUE(succeeds_with(run({}, packed.out), basic_expected));
+      EXPECT_TRUE(succeeds_with(run({"plain.ndjson", "-", "packed.data"}, packed.out),
+                                basic_expected));
+    }
+  }
+  // zstd frames one after another, gzip members too.
+  using mergepipe::testing::codec;
+  for (codec c : {codec::gzip, codec::zstd}) {
+    write("parts", mergepipe::testing::compressed(join_lines(basic_records), c, 3));
+    EXPECT_TRUE(succeeds_with(run({"parts", "--pipeline", "read|decompress|cut|parse|stamp|order|merge"}),
+                              basic_expected));
+  }
+}
+
+TEST_F(cli_test, truncated_or_corrupt_compressed_input_fails_and_writes_nothing) {
+  using mergepipe::testing::codec;
+  for (codec c : {codec::gzip, codec::zstd}) {
+    SCOPED_TRACE(name_of(c));
+    const std::string plain = join_lines(basic_records);
+    std::string packed = mergepipe::testing::compressed(plain, c);
+    // Without its checksum: every record decodes, and the run fails after the last.
+    write("cut.gz", packed.substr(0, packed.size() - 4));
+    EXPECT_TRUE(fails_with(run({"-o", "out.ndjson", "cut.gz"}), 1,
+                           "cut.gz:6:1 (byte " + std::to_string(plain.size()) + "): bad " +
+                               std::string(name_of(c)) + " data at byte "));
+    EXPECT_FALSE(exists("out.ndjson"));
+    EXPECT_TRUE(fails_with(run({"--on-error", "skip", "-o", "out.ndjson"}, packed + "trailing"),
+                           1, "<stdin>:"));
+    EXPECT_FALSE(exists("out.ndjson"));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
