@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 root=$PWD
 jobs=$(nproc)
-targets=(fuzz_ndjson_chunker fuzz_array_chunker fuzz_engine fuzz_timestamp fuzz_key_encoding)
+targets=(fuzz_ndjson_chunker fuzz_array_chunker fuzz_engine fuzz_decompress fuzz_timestamp
+  fuzz_key_encoding)
 
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMERGEPIPE_FUZZ=ON -DMERGEPIPE_INSTALL=OFF >/dev/null
@@ -26,7 +27,7 @@ run_target() {
   [[ -d tests/fuzz/regressions/$target ]] && seeds+=("$root/tests/fuzz/regressions/$target")
   # Whole records and several of them per input: the engine and chunkers want room.
   local max_len=4096
-  [[ $target == fuzz_engine ]] && max_len=1024
+  [[ $target == fuzz_engine || $target == fuzz_decompress ]] && max_len=1024
   [[ $target == fuzz_timestamp || $target == fuzz_key_encoding ]] && max_len=256
   (cd "$dir" && "$root/build-fuzz/tests/fuzz/$target" -max_total_time="$seconds" \
     -max_len="$max_len" -timeout=10 -rss_limit_mb=4096 -artifact_prefix="$dir/findings/" \
