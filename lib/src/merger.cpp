@@ -25,6 +25,7 @@ double seconds_since(clock_type::time_point start) {
 void add_counts(report& total, const report& more) {
   total.files += more.files;
   total.bytes += more.bytes;
+  total.compressed_bytes += more.compressed_bytes;
   total.records += more.records;
   total.bad_records += more.bad_records;
   total.chunks += more.chunks;

@@ -1298,6 +1298,24 @@ TEST_F(cli_test, stats_json_writes_counts) {
   }
 }
 
+// A compressed input's bytes count decompressed; its bytes as stored are counted beside them.
+TEST_F(cli_test, stats_json_counts_compressed_bytes) {
+  const std::string plain = join_lines(basic_records);
+  const std::string packed = mergepipe::testing::compressed(plain, mergepipe::testing::codec::zstd);
+  write("in.zst", packed);
+  write("in.ndjson", plain);
+  EXPECT_EQ(run({"--stats-json", "stats.json", "in.zst", "in.ndjson"}).exit_code, 0);
+  simdjson::dom::parser parser;
+  simdjson::padded_string json(read("stats.json"));
+  simdjson::dom::element doc;
+  ASSERT_EQ(parser.parse(json).get(doc), simdjson::SUCCESS) << read("stats.json");
+  std::uint64_t bytes = 0, compressed_bytes = 0;
+  EXPECT_EQ(doc["bytes"].get(bytes), simdjson::SUCCESS);
+  EXPECT_EQ(doc["compressed_bytes"].get(compressed_bytes), simdjson::SUCCESS);
+  EXPECT_EQ(bytes, 2 * plain.size());
+  EXPECT_EQ(compressed_bytes, packed.size());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Determinism: generated input, an oracle, and every thread count and chunk size.
 

@@ -93,6 +93,7 @@ class pass {
     report& counts = result.counts;
     counts.files = inputs_.size();
     counts.bytes = read_.bytes_read();
+    counts.compressed_bytes = read_.compressed_bytes_read();
     counts.records = order_.records();
     counts.bad_records = order_.bad_records();
     counts.chunks = read_.chunks();

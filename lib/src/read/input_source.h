@@ -51,8 +51,12 @@ class input_source {
   /// Why decoding stopped before the end of the compressed input, once `complete()`; empty
   /// when it did not.
   [[nodiscard]] const std::optional<std::string>& failure() const noexcept { return failure_; }
-  /// Total size when known up front (mapped files), else 0.
-  [[nodiscard]] std::uint64_t known_size() const noexcept { return complete() ? size() : 0; }
+  /// Total size when known up front (mapped files; for a decoded source, its compressed
+  /// file's), else 0: what progress counts against.
+  [[nodiscard]] std::uint64_t known_size() const noexcept {
+    if (compressed_) return compressed_->known_size();
+    return complete() ? size() : 0;
+  }
   /// Name for messages ("<stdin>" for standard input).
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
   /// Device and inode of the opened file, to refuse an output that is an input.

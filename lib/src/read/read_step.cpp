@@ -14,7 +14,14 @@ chunk* read_step::next() {
     // sees its end even when it has no records: an array that ends after its [, data that
     // could not be decoded.
     if (window_ >= available.size && available.complete && end_seen_) {
-      finished_bytes_ += available.size - std::min<std::uint64_t>(input.begin(), available.size);
+      std::uint64_t read = available.size - std::min<std::uint64_t>(input.begin(), available.size);
+      finished_bytes_ += read;
+      if (const input_source* compressed = input.source().compressed()) {
+        compressed_bytes_ += compressed->size();
+        progress_bytes_ += compressed->size();
+      } else {
+        progress_bytes_ += read;
+      }
       window_ = 0;
       ++file_;
       started_ = false;

@@ -21,10 +21,15 @@ class read_step {
   /// The next chunk, or null once every input was read.
   chunk* next();
 
-  /// Input bytes handed out so far, for progress.
-  [[nodiscard]] std::uint64_t bytes_done() const noexcept { return finished_bytes_ + window_; }
+  /// Input bytes handed out so far, for progress: a compressed input's as stored, as
+  /// input_source::known_size counts them.
+  [[nodiscard]] std::uint64_t bytes_done() const noexcept {
+    return progress_bytes_ + (compressed_read_ > 0 ? compressed_read_ : window_);
+  }
   /// Bytes of the inputs read to their end.
   [[nodiscard]] std::uint64_t bytes_read() const noexcept { return finished_bytes_; }
+  /// Bytes of the compressed inputs read to their end, as stored.
+  [[nodiscard]] std::uint64_t compressed_bytes_read() const noexcept { return compressed_bytes_; }
   /// Chunks handed out so far.
   [[nodiscard]] std::uint64_t chunks() const noexcept { return chunks_; }
 
@@ -44,6 +49,8 @@ class read_step {
   std::uint64_t window_ = 0;
   std::uint64_t compressed_read_ = 0;  // a compressed input's compressed bytes read so far
   std::uint64_t finished_bytes_ = 0;
+  std::uint64_t compressed_bytes_ = 0;
+  std::uint64_t progress_bytes_ = 0;  // of the inputs read to their end, as bytes_done counts
   std::uint64_t chunks_ = 0;
   bool end_seen_ = false;  // a chunk of the input being read was handed out after its end
 };
