@@ -14,6 +14,7 @@
 #include "cluster/scripts.h"
 #include "cluster/task.h"
 #include "cluster_harness.h"
+#include "compressed_data.h"
 #include "mergepipe/error.h"
 #include "record_generator.h"
 
@@ -161,6 +162,20 @@ TEST_F(cluster_test, three_workers_match_the_single_machine_output) {
                                 {"--wait", "--order", "key", "--format", "array"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(read_file(dir_.file("keyed.json")), single_machine(inputs, keyed));
+}
+
+// A compressed file is read whole by one task; plain files beside it are still cut in pieces.
+TEST_F(cluster_test, compressed_inputs_match_the_single_machine_output) {
+  std::vector<std::string> inputs = write_inputs();
+  inputs[0] = dir_.write("a.ndjson.gz", testing::compressed(read_file(inputs[0]),
+                                                            testing::codec::gzip, 3));
+  inputs[1] = dir_.write("b.json.zst", testing::compressed(read_file(inputs[1]),
+                                                           testing::codec::zstd, 2));
+  for (int w = 1; w <= 2; ++w) worker("z" + std::to_string(w), {}, "packed");
+  cli_testing::cli_result r =
+      run_mergepipe(submit_args("packed", dir_.file("packed.ndjson"), inputs, {"--wait"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_file(dir_.file("packed.ndjson")), single_machine(inputs));
 }
 
 TEST_F(cluster_test, a_killed_workers_task_is_reclaimed_after_the_visibility_timeout) {
