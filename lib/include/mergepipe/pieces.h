@@ -20,7 +20,8 @@ struct piece {
 /// after a newline, arrays just after an element. Every byte of every file belongs to exactly
 /// one piece; a file's pieces are in order, the first begins at 0 and the last ends at the
 /// file's size (an empty file is one empty piece). Arrays are scanned once to find their
-/// elements; NDJSON files are only looked at around the cuts.
+/// elements; NDJSON files are only looked at around the cuts. A compressed file (gzip, zstd)
+/// is decoded from its start, so it is one piece, read whole.
 ///
 /// Throws `mergepipe::error`: `usage` for standard input ("-") or a `piece_size` of 0, `io`
 /// for a file that cannot be read, `bad_input` (with its location) for an array that cannot
