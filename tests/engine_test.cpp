@@ -3,8 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <tuple>
 
+#include "compressed_data.h"
 #include "engine_inputs.h"
 #include "mergepipe/mergepipe.h"
 #include "record_generator.h"
@@ -197,6 +199,68 @@ TEST(engine_test, progress_reports_growing_byte_counts_of_the_known_total) {
     EXPECT_LE(seen[i].bytes_done, input.size());
     if (i > 0) {
       EXPECT_GT(seen[i].bytes_done, seen[i - 1].bytes_done);
+    }
+  }
+}
+
+// A compressed file counts its compressed bytes against its size.
+TEST(engine_test, progress_counts_a_compressed_files_compressed_bytes) {
+  temp_dir dir;
+  auto records = generate_records(6, 20000, 3000);
+  std::string packed = mergepipe::testing::compressed(
+      serialize(records, 0, records.size(), input_layout::ndjson), mergepipe::testing::codec::gzip);
+  mergepipe::options opts = options_for({dir.write("in.gz", packed)});
+  opts.run.chunk_size = 4096;
+  opts.run.progress_interval_seconds = 0;
+  std::vector<mergepipe::progress> seen;
+  opts.run.on_progress = [&](const mergepipe::progress& p) { seen.push_back(p); };
+  run_merge(opts);
+  ASSERT_GT(seen.size(), 10u);
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].bytes_total, packed.size());
+    EXPECT_LE(seen[i].bytes_done, packed.size());
+    if (i > 0) {
+      EXPECT_GE(seen[i].bytes_done, seen[i - 1].bytes_done);
+    }
+  }
+}
+
+// Streams and decompressed inputs are read once: their bytes are given back behind the
+// merge (in runs of megabytes, so the input is long) and the records that may still win are
+// copied. The result is the one of the same bytes held in memory, in every layout.
+TEST(engine_test, long_read_once_inputs_give_the_result_of_the_same_bytes_in_memory) {
+  auto records = generate_records(9, 150000, 5000);
+  for (input_layout how : {input_layout::ndjson, input_layout::array_compact}) {
+    const std::string input = serialize(records, 0, records.size(), how);
+    ASSERT_GT(input.size(), 16u << 20);  // releases come in runs of 8 MB
+    auto merge = [](const mergepipe::source& from, const char* layout) {
+      mergepipe::options opts = options_for({});
+      opts.run.threads = 2;
+      opts.run.chunk_size = 64 << 10;
+      opts.run.layout = mergepipe::pipeline_layout::parse(layout);
+      std::string out;
+      mergepipe::callback_sink sink([&](std::string_view r) {
+        out += r;
+        out += '\n';
+      });
+      mergepipe::merger m(opts);
+      m.add(from, {});
+      m.finish(sink);
+      return out;
+    };
+    const std::string expected =
+        merge(mergepipe::source::buffer(input, "in"), "read+cut|parse+stamp|order|merge");
+    ASSERT_FALSE(expected.empty());
+    const std::string gz = mergepipe::testing::compressed(input, mergepipe::testing::codec::gzip, 2);
+    const std::string zst = mergepipe::testing::compressed(input, mergepipe::testing::codec::zstd);
+    for (const char* layout :
+         {"read+cut|parse+stamp|order|merge", "read|decompress|cut|parse|stamp|order+merge"}) {
+      SCOPED_TRACE(layout);
+      std::istringstream plain_stream(input);
+      EXPECT_EQ(merge(mergepipe::source::stream(plain_stream, "in"), layout), expected);
+      EXPECT_EQ(merge(mergepipe::source::buffer(gz, "in"), layout), expected);
+      std::istringstream zst_stream(zst);
+      EXPECT_EQ(merge(mergepipe::source::stream(zst_stream, "in"), layout), expected);
     }
   }
 }

@@ -48,6 +48,7 @@ struct chunk {
   const char* data = nullptr;       ///< The file's bytes (offset 0); stable while the merge runs.
   std::uint64_t records_begin = 0;  ///< Where the input's records start (after a `[`).
   std::uint64_t through = 0;        ///< The bytes up to here are for this chunk or before it.
+  std::uint64_t sequence = 0;       ///< Its place among the pass's chunks, from 0.
 
   // cut: the records' bytes.
   std::uint64_t begin = 0;  ///< Byte range covered, for NDJSON the lines to parse.

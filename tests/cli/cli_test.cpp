@@ -1217,7 +1217,8 @@ TEST_F(cli_test, compressed_inputs_read_as_the_plain_ones) {
       {"/usr/bin/gzip", "-c"},
       {"/usr/bin/pigz", "-c", "-b", "32"},
       {"/usr/bin/bgzip", "-c"},
-      {"/usr/bin/zstd", "-c", "-q"}};
+      {"/usr/bin/zstd", "-c", "-q"},
+      {"/usr/bin/pzstd", "-c", "-q", "-p", "2"}};
   for (const char* plain : {"plain.ndjson", "pretty.json"}) {
     for (std::vector<std::string> argv : compressors) {
       SCOPED_TRACE(argv.front() + " " + plain);

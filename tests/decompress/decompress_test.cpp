@@ -31,6 +31,9 @@ compression compression_of(codec c) { return c == codec::gzip ? compression::gzi
 TEST(decompress_test, compression_is_told_by_the_first_bytes) {
   EXPECT_EQ(detect_compression("\x1f\x8b\x08", 3), compression::gzip);
   EXPECT_EQ(detect_compression("\x28\xb5\x2f\xfd", 4), compression::zstd);
+  EXPECT_EQ(detect_compression("\x50\x2a\x4d\x18", 4), compression::zstd);  // skippable
+  EXPECT_EQ(detect_compression("\x5f\x2a\x4d\x18", 4), compression::zstd);
+  EXPECT_EQ(detect_compression("\x60\x2a\x4d\x18", 4), compression::none);
   EXPECT_EQ(detect_compression("\x28\xb5\x2f", 3), compression::none);  // too short
   EXPECT_EQ(detect_compression("\x1f", 1), compression::none);
   EXPECT_EQ(detect_compression("{\"id\":1}", 8), compression::none);

@@ -14,6 +14,11 @@ compression detect_compression(const char* data, std::size_t size) noexcept {
     return compression::gzip;
   if (size >= sizeof zstd_magic && std::memcmp(data, zstd_magic, sizeof zstd_magic) == 0)
     return compression::zstd;
+  // A skippable frame (50-5f 2a 4d 18) opens what pzstd writes.
+  constexpr unsigned char skippable_magic[] = {0x2a, 0x4d, 0x18};
+  if (size >= 4 && (static_cast<unsigned char>(data[0]) & 0xf0) == 0x50 &&
+      std::memcmp(data + 1, skippable_magic, sizeof skippable_magic) == 0)
+    return compression::zstd;
   return compression::none;
 }
 

@@ -11,8 +11,8 @@ namespace mergepipe::detail {
 /// How an input is compressed, told by its first bytes, never by its name.
 enum class compression : std::uint8_t { none, gzip, zstd };
 
-/// gzip when `data` starts with 1f 8b, zstd with 28 b5 2f fd; none otherwise, and when
-/// fewer bytes than a magic number were given.
+/// gzip when `data` starts with 1f 8b, zstd with 28 b5 2f fd or a skippable frame's magic
+/// number (5? 2a 4d 18); none otherwise, and when fewer bytes than a magic number were given.
 compression detect_compression(const char* data, std::size_t size) noexcept;
 
 /// "gzip", "zstd" or "none", for messages and statistics.

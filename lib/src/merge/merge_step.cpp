@@ -27,6 +27,7 @@ void merge_step::run(chunk& c) {
   }
 
   const position at = inputs_[c.file].at();
+  const bool copy = inputs_[c.file].source().read_once();
   for (std::size_t s = 0; s < sharded_merge_table::shard_count; ++s) {
     if (starts[s] == starts[s + 1]) continue;
     merge_table& shard = table_.shard(s);
@@ -42,9 +43,35 @@ void merge_step::run(chunk& c) {
                         .offset = at.offset + r.offset,
                         .file = at.input,
                         .has_timestamp = r.fields.has_timestamp};
-      shard.offer(key_of(r), candidate{stamp, c.data + r.offset, r.size, r.fields.is_delete});
+      candidate offered{stamp, c.data + r.offset, r.size, r.fields.is_delete};
+      if (copy) {
+        shard.offer_copy(key_of(r), offered);
+      } else {
+        shard.offer(key_of(r), offered);
+      }
     }
   }
+  passed(c);
+}
+
+void merge_step::passed(const chunk& c) {
+  std::lock_guard hold(passed_mutex_);
+  if (c.sequence != next_to_pass_) {
+    passed_early_.emplace(c.sequence, std::pair{c.file, c.end});
+    return;
+  }
+  release_behind(c.file, c.end);
+  for (++next_to_pass_; !passed_early_.empty() && passed_early_.begin()->first == next_to_pass_;
+       ++next_to_pass_) {
+    auto [file, end] = passed_early_.begin()->second;
+    release_behind(file, end);
+    passed_early_.erase(passed_early_.begin());
+  }
+}
+
+void merge_step::release_behind(std::uint32_t file, std::uint64_t end) {
+  opened_input& input = inputs_[file];
+  if (input.source().read_once()) input.release_before(end);
 }
 
 }  // namespace mergepipe::detail

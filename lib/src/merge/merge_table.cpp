@@ -12,6 +12,8 @@ void merge_table::absorb(merge_table& other) {
     std::swap(arena_next_, other.arena_next_);
     std::swap(arena_left_, other.arena_left_);
   }
+  // The other table's stored candidates point into its store: it lives on in ours.
+  records_.take(other.records_);
   for (auto& [key, value] : other.map_) offer(key.view(), value);
   other.map_.clear();
   other.arena_.clear();
@@ -34,6 +36,15 @@ table_key merge_table::keep(std::string_view key) {
   arena_next_ += key.size();
   arena_left_ -= key.size();
   return table_key::elsewhere({at, key.size()});
+}
+
+void merge_table::compact_records() {
+  record_store fresh;
+  for (auto& entry : map_) {
+    candidate& c = entry.second;
+    if (c.stored) c.data = fresh.keep(c.data, c.size);
+  }
+  records_ = std::move(fresh);
 }
 
 void merge_table::collect_live_winners(std::vector<winner>::iterator out) const {

@@ -15,6 +15,7 @@
 #include <tuple>
 #include <vector>
 
+#include "merge/record_store.h"
 #include "parse/timestamp.h"
 
 namespace mergepipe::detail {
@@ -34,13 +35,15 @@ struct order_stamp {
   friend bool operator==(const order_stamp&, const order_stamp&) = default;
 };
 
-/// A candidate for its key: the stamp, and a view of the record in the (still alive) input.
-/// 48 bytes: tables hold one per distinct key, and their size is the merge's memory.
+/// A candidate for its key: the stamp, and a view of the record in the (still alive) input,
+/// or in its table's record store when the input is read once. 48 bytes: tables hold one per
+/// distinct key, and their size is the merge's memory.
 struct candidate {
   order_stamp stamp;
   const char* data = nullptr;
-  std::uint64_t size : 63 = 0;
+  std::uint64_t size : 62 = 0;
   std::uint64_t is_delete : 1 = 0;
+  std::uint64_t stored : 1 = 0;  ///< `data` is in the table's record store
 };
 
 /// A winning record as the output needs it: copied out of the table, so that sorting moves
@@ -126,6 +129,23 @@ class merge_table {
     if (it->second.stamp < c.stamp) it->second = c;
   }
 
+  /// As offer, for a record whose input is read once: a candidate kept is a copy in the
+  /// table's record store.
+  void offer_copy(std::string_view key, const candidate& c) {
+    bool inserted = false;
+    auto it = map_.lazy_emplace(key, [&](const auto& construct) {
+      inserted = true;
+      construct(keep(key), stored_copy(c));
+    });
+    if (inserted || !(it->second.stamp < c.stamp)) return;
+    if (it->second.stored) records_.drop(it->second.size);
+    it->second = stored_copy(c);
+    if (records_.wasteful()) compact_records();
+  }
+
+  /// Bytes of records copied into the table's record store, lost ones included.
+  [[nodiscard]] std::uint64_t stored_bytes() const noexcept { return records_.bytes(); }
+
   /// Starts loading the slot of `key` into the cache.
   void prefetch(std::string_view key) const { map_.prefetch(key); }
 
@@ -150,11 +170,19 @@ class merge_table {
  private:
   // `key` in place, or a copy in the arena (which never moves what it holds).
   table_key keep(std::string_view key);
+  candidate stored_copy(candidate c) {
+    c.data = records_.keep(c.data, c.size);
+    c.stored = 1;
+    return c;
+  }
+  // Copies the records still held into a new store and frees the old one.
+  void compact_records();
 
   absl::flat_hash_map<table_key, candidate, table_key_hash, table_key_eq> map_;
   std::vector<std::unique_ptr<char[]>> arena_;
   char* arena_next_ = nullptr;
   std::size_t arena_left_ = 0;
+  record_store records_;
 };
 
 /// A merge table split into shards by key hash, each with a lock, so that all threads fill

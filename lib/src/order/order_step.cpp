@@ -10,8 +10,13 @@ void order_step::run(const chunk& c) {
   opened_input& input = inputs_[c.file];
   if (c.fatal) throw error(errc::bad_input, c.fatal->reason, input.locate(c.fatal->offset));
   // This chunk and all before it are parsed: their pages are read no more until the
-  // winners are written, so the mapped input does not stay resident all at once.
-  input.release_before(c.end);
+  // winners are written, so the mapped input does not stay resident all at once. A
+  // read-once input's bytes are given back after the merge step (merge_step.h).
+  if (input.source().read_once()) {
+    input.count_lines_before(c.end);
+  } else {
+    input.release_before(c.end);
+  }
 }
 
 void order_step::handle_bad(const chunk& c, const bad_record& bad) {

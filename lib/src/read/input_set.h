@@ -57,6 +57,10 @@ class opened_input {
     return location{source_->name(), line, column, at_.offset + offset};
   }
 
+  /// Counts the lines before `offset` now, for a read-once input whose bytes there will be
+  /// gone when a later record is located.
+  void count_lines_before(std::uint64_t offset) noexcept { locator_.locate(offset); }
+
   /// Gives back the memory of the pages before `offset` that were not given back yet: they
   /// are read no more in this reading of the input (see input_source::release).
   void release_before(std::uint64_t offset) noexcept {

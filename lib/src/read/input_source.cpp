@@ -46,6 +46,7 @@ input_source::input_source(const std::string& path, std::string display_name)
     map_regular_file(static_cast<std::size_t>(st.st_size));
   } else {
     reserve_stream_buffer();
+    read_once_ = true;
   }
 }
 
@@ -62,7 +63,7 @@ input_source::input_source(std::string_view bytes, std::string display_name)
 }
 
 input_source::input_source(std::istream& in, std::string display_name)
-    : name_(std::move(display_name)), stream_(&in) {
+    : name_(std::move(display_name)), stream_(&in), read_once_(true) {
   reserve_stream_buffer();
 }
 
@@ -74,6 +75,7 @@ input_source::input_source(std::unique_ptr<input_source> compressed, compression
       codec_(codec),
       decoder_(make_decoder(codec)) {
   reserve_stream_buffer();
+  read_once_ = true;
 }
 
 input_source::~input_source() {
@@ -110,6 +112,8 @@ void input_source::reserve_stream_buffer() {
     if (region != MAP_FAILED) {
       data_ = static_cast<char*>(region);
       reserved_ = want;
+      // Every byte of a stream lands on a fresh page: huge pages take 512 times fewer faults.
+      ::madvise(region, want, MADV_HUGEPAGE);
       return;
     }
   }
@@ -129,7 +133,7 @@ void input_source::commit_stream_bytes(std::size_t new_size) {
 bool input_source::release(std::uint64_t begin, std::uint64_t end) noexcept {
   // Each call costs a TLB flush on every core: give memory back in runs of some size.
   constexpr std::uint64_t least = std::uint64_t{8} << 20;
-  if (!mapped_ || end < begin + least) return false;
+  if (!(mapped_ || read_once_) || end < begin + least) return false;
   std::uint64_t first = begin / page_size * page_size;
   std::uint64_t last = std::min<std::uint64_t>(end, size()) / page_size * page_size;
   if (first < last) ::madvise(data_ + first, last - first, MADV_DONTNEED);
@@ -198,20 +202,24 @@ std::size_t input_source::read_into(char* to, std::size_t room) {
 // cannot be decoded ends the input where it starts; the cut step reports `failure_` there.
 std::size_t input_source::decode_into(char* to, std::size_t room) {
   constexpr std::size_t read_ahead = std::size_t{1} << 20;
-  std::size_t want = consumed_ + read_ahead;
+  // A block at a time, as a read from a pipe: the decoder never runs far ahead of the cut.
+  room = std::min(room, read_ahead);
+  std::size_t consumed = consumed_.load(std::memory_order_relaxed);
+  std::size_t want = consumed + read_ahead;
   for (;;) {
     extent in = compressed_->read_through(want);
-    std::size_t left = in.size - consumed_;
+    std::size_t left = in.size - consumed;
     stream_decoder::progress done;
     try {
-      done = decoder_->decode(compressed_->data() + consumed_, left, in.complete, to, room);
+      done = decoder_->decode(compressed_->data() + consumed, left, in.complete, to, room);
     } catch (const decode_error& e) {
       failure_ = fmt::format("bad {} data at byte {} of the compressed file: {}",
-                             to_string(codec_), consumed_ + e.consumed, e.reason);
+                             to_string(codec_), consumed + e.consumed, e.reason);
       return 0;
     }
-    consumed_ += done.consumed;
-    if (compressed_->release(released_, consumed_)) released_ = consumed_;
+    consumed += done.consumed;
+    consumed_.store(consumed, std::memory_order_relaxed);
+    if (compressed_->release(released_, consumed)) released_ = consumed;
     if (done.produced > 0) return done.produced;
     if (done.consumed == 0 && in.complete) return 0;  // the decoder saw the clean end
     if (done.consumed == 0) want = in.size + read_ahead;

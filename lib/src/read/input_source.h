@@ -46,6 +46,13 @@ class input_source {
   [[nodiscard]] std::size_t size() const noexcept { return size_.load(std::memory_order_acquire); }
   /// True once every byte of the input is available.
   [[nodiscard]] bool complete() const noexcept { return complete_.load(std::memory_order_acquire); }
+  /// True for a stream and a decoded input: their bytes exist nowhere else, so they are given
+  /// back once merged, and what must outlive them is copied.
+  [[nodiscard]] bool read_once() const noexcept { return read_once_; }
+  /// Compressed bytes a decoded source's decoder has taken so far (it may be further on).
+  [[nodiscard]] std::size_t compressed_consumed() const noexcept {
+    return consumed_.load(std::memory_order_relaxed);
+  }
   /// The source of the compressed bytes a decoded source reads; null for any other.
   [[nodiscard]] input_source* compressed() const noexcept { return compressed_.get(); }
   /// Why decoding stopped before the end of the compressed input, once `complete()`; empty
@@ -73,11 +80,12 @@ class input_source {
   /// thread. Throws mergepipe::error (errc::io) on a read error.
   extent read_through(std::size_t want);
 
-  /// Gives back the memory of a mapped file's pages from the one holding byte `begin` up to,
-  /// not including, the one holding byte `end`: pages that are no longer being read. Reading
-  /// them again later maps them again from the page cache, so this only keeps the resident
-  /// memory low. Does nothing for other inputs, whose bytes exist nowhere else, nor for runs
-  /// of less than a few megabytes (each call costs a TLB flush): returns whether it did.
+  /// Gives back the memory of the pages from the one holding byte `begin` up to, not
+  /// including, the one holding byte `end`: pages that are no longer being read. A mapped
+  /// file's pages map again from the page cache if they are read again, so for it this only
+  /// keeps the resident memory low; a read-once input's bytes are gone (they read as zeros).
+  /// Does nothing for bytes copied from memory, nor for runs of less than a few megabytes
+  /// (each call costs a TLB flush): returns whether it did.
   bool release(std::uint64_t begin, std::uint64_t end) noexcept;
 
   /// Throws mergepipe::error (errc::io) naming the file if a mapped file shrank or could not be
@@ -97,6 +105,7 @@ class input_source {
   bool owns_fd_ = false;
   std::istream* stream_ = nullptr;
   bool mapped_ = false;
+  bool read_once_ = false;
   std::atomic<bool> complete_ = false;
   char* data_ = nullptr;
   std::atomic<std::size_t> size_ = 0;
@@ -111,7 +120,7 @@ class input_source {
   std::unique_ptr<input_source> compressed_;
   compression codec_ = compression::none;
   std::unique_ptr<stream_decoder> decoder_;
-  std::size_t consumed_ = 0;
+  std::atomic<std::size_t> consumed_ = 0;  // written by the decoder, read as a hint
   std::size_t released_ = 0;
   std::optional<std::string> failure_;
 };

@@ -36,18 +36,20 @@ chunk* read_step::next() {
     c->data = input.data();
     c->records_begin = records_begin_;
     c->through = window_;
-    ++chunks_;
+    c->sequence = chunks_++;
     return c;
   }
   return nullptr;
 }
 
 // The next chunk's bytes, read; a compressed input's are decoded by the decompress step, so
-// here only its compressed bytes are read, and what it decoded so far is what is available.
+// here only its compressed bytes are read, a chunk ahead of the decoder, and what it decoded
+// so far is what is available.
 input_source::extent read_step::read_ahead(opened_input& input) {
   input_source& source = input.source();
   if (input_source* compressed = source.compressed()) {
-    compressed_read_ = compressed->read_through(compressed_read_ + chunk_size_).size;
+    std::size_t ahead = source.compressed_consumed() + chunk_size_;
+    compressed_read_ = compressed->read_through(ahead).size;
     std::size_t decoded = source.size();  // before `complete`: the decoder may add to both
     return {decoded, source.complete() && decoded == source.size()};
   }
