@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "fuzz_support.h"
+#include "decompress/compression.h"
 #include "mergepipe/mergepipe.h"
 #include "parse/key_encoding.h"
 #include "parse/record_rules.h"
@@ -34,6 +35,8 @@ namespace mp = mergepipe;
 using mergepipe::detail::array_item;
 using mergepipe::detail::array_splitter;
 using mergepipe::detail::compare_keys;
+using mergepipe::detail::compression;
+using mergepipe::detail::detect_compression;
 using mergepipe::detail::input_format;
 using mergepipe::detail::probe_format;
 using mergepipe::detail::record_fields;
@@ -329,6 +332,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     files.push_back(input.substr(begin, end == std::string_view::npos ? end : end - begin));
     if (end == std::string_view::npos) break;
     begin = end + 1;
+  }
+  // The model reads plain text; compressed inputs are fuzz_decompress's.
+  for (std::string_view f : files) {
+    if (detect_compression(f.data(), f.size()) != compression::none) return 0;
   }
   std::deque<memory_file> storage;
   mp::options opts = base_options();

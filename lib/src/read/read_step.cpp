@@ -23,6 +23,7 @@ chunk* read_step::next() {
         progress_bytes_ += read;
       }
       window_ = 0;
+      compressed_ = false;
       ++file_;
       started_ = false;
       continue;
@@ -48,8 +49,8 @@ chunk* read_step::next() {
 input_source::extent read_step::read_ahead(opened_input& input) {
   input_source& source = input.source();
   if (input_source* compressed = source.compressed()) {
-    std::size_t ahead = source.compressed_consumed() + chunk_size_;
-    compressed_read_ = compressed->read_through(ahead).size;
+    compressed_done_ = source.compressed_consumed();
+    compressed->read_through(compressed_done_ + chunk_size_);
     std::size_t decoded = source.size();  // before `complete`: the decoder may add to both
     return {decoded, source.complete() && decoded == source.size()};
   }
@@ -66,7 +67,8 @@ void read_step::start(opened_input& input) {
   }
   started_ = true;
   end_seen_ = false;
-  compressed_read_ = 0;
+  compressed_done_ = 0;
+  compressed_ = input.source().compressed() != nullptr;
   format_ = probe->format;
   records_begin_ = probe->records_begin;
   window_ = std::max<std::uint64_t>(input.begin(), records_begin_);
