@@ -2,7 +2,7 @@
 # Builds and runs every test: a warnings-as-errors release build (unit, CLI, install, limit
 # and distributed-mode tests; the latter start their own redis-server), then the unit, CLI
 # and distributed tests again under AddressSanitizer+UBSan, the unit and CLI tests under
-# ThreadSanitizer, then every fuzz target for a minute. Build trees: build/, build-asan/,
+# ThreadSanitizer, then every fuzz target for 50 seconds. Build trees: build/, build-asan/,
 # build-tsan/, build-fuzz/. Warnings are errors in the release build only: instrumented builds
 # provoke GCC's false positives inside libstdc++. Tests labelled `long` (a 5 GB input) are
 # left out: run them with `ctest --test-dir build -L long`.
@@ -52,7 +52,7 @@ tsan() {
     -DMERGEPIPE_SANITIZE=thread
 }
 
-fuzz() { tools/run-fuzz.sh 60; }
+fuzz() { tools/run-fuzz.sh 50; }
 
 # Stages and their seconds, for the summary; a stage that fails shows as the last one.
 summary=()
