@@ -47,6 +47,9 @@ input_source::input_source(const std::string& path, std::string display_name)
   } else {
     reserve_stream_buffer();
     read_once_ = true;
+    // A larger pipe lets the writer run ahead and halves the wake-ups; refused without harm
+    // (a pipe's size is capped for unprivileged users).
+    if (S_ISFIFO(st.st_mode)) ::fcntl(fd_, F_SETPIPE_SZ, 1 << 20);
   }
 }
 
