@@ -12,8 +12,8 @@ namespace mergepipe::detail {
 
 /// The cut step: gives each chunk the next run of whole records of its input, about
 /// `chunk_size` bytes, cut at a newline or, in an array, after an element. Once an array
-/// cannot be delimited, or a compressed input could not be decoded, nothing after it is cut. Called from one thread at a time, on the
-/// chunks in input order.
+/// cannot be delimited, or a compressed input could not be decoded, nothing after it is cut.
+/// Called from one thread at a time, on the chunks in input order.
 class cut_step {
  public:
   cut_step(input_set& inputs, std::size_t chunk_size) : inputs_(inputs), chunk_size_(chunk_size) {}

@@ -5,11 +5,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
-
 #include <istream>
 #include <string>
 
@@ -222,7 +222,7 @@ std::size_t input_source::decode_into(char* to, std::size_t room) {
     }
     consumed += done.consumed;
     consumed_.store(consumed, std::memory_order_relaxed);
-    if (compressed_->release(released_, consumed)) released_ = consumed;
+    if (compressed_->release(compressed_released_, consumed)) compressed_released_ = consumed;
     if (done.produced > 0) return done.produced;
     if (done.consumed == 0 && in.complete) return 0;  // the decoder saw the clean end
     if (done.consumed == 0) want = in.size + read_ahead;

@@ -121,7 +121,7 @@ class input_source {
   compression codec_ = compression::none;
   std::unique_ptr<stream_decoder> decoder_;
   std::atomic<std::size_t> consumed_ = 0;  // written by the decoder, read as a hint
-  std::size_t released_ = 0;
+  std::size_t compressed_released_ = 0;
   std::optional<std::string> failure_;
 };
 

@@ -23,7 +23,7 @@ chunk* read_step::next() {
         progress_bytes_ += read;
       }
       window_ = 0;
-      compressed_ = false;
+      input_progress_ = 0;
       ++file_;
       started_ = false;
       continue;
@@ -31,6 +31,8 @@ chunk* read_step::next() {
     end_seen_ = available.complete;
     window_ = available.complete ? std::min<std::uint64_t>(window_ + chunk_size_, available.size)
                                  : window_ + chunk_size_;
+    input_progress_ =
+        input.source().compressed() != nullptr ? input.source().compressed_consumed() : window_;
     chunk* c = pool_.acquire();
     c->file = static_cast<std::uint32_t>(file_);
     c->format = format_;
@@ -49,8 +51,7 @@ chunk* read_step::next() {
 input_source::extent read_step::read_ahead(opened_input& input) {
   input_source& source = input.source();
   if (input_source* compressed = source.compressed()) {
-    compressed_done_ = source.compressed_consumed();
-    compressed->read_through(compressed_done_ + chunk_size_);
+    compressed->read_through(source.compressed_consumed() + chunk_size_);
     std::size_t decoded = source.size();  // before `complete`: the decoder may add to both
     return {decoded, source.complete() && decoded == source.size()};
   }
@@ -67,8 +68,6 @@ void read_step::start(opened_input& input) {
   }
   started_ = true;
   end_seen_ = false;
-  compressed_done_ = 0;
-  compressed_ = input.source().compressed() != nullptr;
   format_ = probe->format;
   records_begin_ = probe->records_begin;
   window_ = std::max<std::uint64_t>(input.begin(), records_begin_);

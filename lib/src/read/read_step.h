@@ -24,7 +24,7 @@ class read_step {
   /// Input bytes handed out so far, for progress: a compressed input's as stored, as
   /// input_source::known_size counts them.
   [[nodiscard]] std::uint64_t bytes_done() const noexcept {
-    return progress_bytes_ + (compressed_ ? compressed_done_ : window_);
+    return progress_bytes_ + input_progress_;
   }
   /// Bytes of the inputs read to their end.
   [[nodiscard]] std::uint64_t bytes_read() const noexcept { return finished_bytes_; }
@@ -47,8 +47,9 @@ class read_step {
   // The end of the bytes made available so far. The cut step is never behind it: it cuts
   // at least `chunk_size` bytes per chunk, so the last chunk of an input reaches its end.
   std::uint64_t window_ = 0;
-  bool compressed_ = false;            // the input being read is compressed
-  std::uint64_t compressed_done_ = 0;  // its compressed bytes decoded so far
+  // Of the input being read, the bytes bytes_done counts: the window, or for a compressed
+  // input the compressed bytes its decoder took.
+  std::uint64_t input_progress_ = 0;
   std::uint64_t finished_bytes_ = 0;
   std::uint64_t compressed_bytes_ = 0;
   std::uint64_t progress_bytes_ = 0;  // of the inputs read to their end, as bytes_done counts
