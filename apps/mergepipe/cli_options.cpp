@@ -55,6 +55,7 @@ parse_result parse_command_line(int argc, char** argv) {
              "a size such as 65536, 64K, 8M or 1G", "Target chunk size (default 1M)")
       ->type_name("SIZE");
   add_count(app, "--tokens", run.tokens, "Chunks in flight (default: 4 per thread)");
+  add_memory_options(app, run);
   app.add_option_function<std::string>(
          "--pipeline",
          [&run](const std::string& text) { run.layout = pipeline_layout::parse(text); },

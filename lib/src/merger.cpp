@@ -133,6 +133,7 @@ class merger::impl {
     result.deleted = winners.deleted;
     result.superseded = result.records - result.distinct_keys;
     result.output_records = winners.live.size();
+    result.spilled_bytes = spilled_since_clear();
     // Rejects first: if their file cannot be written, nothing has reached `out` yet.
     if (last && rejects_ != nullptr) rejects_->finish();
     context_->execute([&] {
@@ -153,6 +154,7 @@ class merger::impl {
   [[nodiscard]] report totals() const {
     report result = totals_;
     result.wall_seconds = busy_seconds_;
+    result.spilled_bytes = spilled_since_clear();
     return result;
   }
 
@@ -173,8 +175,14 @@ class merger::impl {
     return pages_behind_writer(inputs_);
   }
 
+  // The spill file serves the merger's whole life; a report counts from the last clear.
+  [[nodiscard]] std::uint64_t spilled_since_clear() const noexcept {
+    return context_->spill()->spilled_bytes() - spilled_before_;
+  }
+
   void clear() {
     tables_.clear();
+    spilled_before_ = context_->spill()->spilled_bytes();
     inputs_ = detail::input_set{};
     totals_ = report{};
     totals_.threads = context_->threads();
@@ -188,6 +196,7 @@ class merger::impl {
   detail::input_set inputs_;  // the winners point into them
   report totals_;
   double busy_seconds_ = 0;
+  std::uint64_t spilled_before_ = 0;
 };
 
 merger::merger(options opts, reject_sink* rejects)

@@ -17,13 +17,14 @@ std::string report::to_json() const {
                     f.steps, f.serial ? "serial" : "parallel", f.busy_seconds, f.chunks);
   }
   return fmt::format(
-      "{{\"files\":{},\"bytes\":{},\"compressed_bytes\":{},\"records\":{},\"bad_records\":{},\"distinct_keys\":{},"
-      "\"superseded\":{},\"deleted\":{},\"output_records\":{},\"threads\":{},\"chunks\":{},"
+      "{{\"files\":{},\"bytes\":{},\"compressed_bytes\":{},\"spilled_bytes\":{},\"records\":{},"
+      "\"bad_records\":{},\"distinct_keys\":{},\"superseded\":{},\"deleted\":{},\"output_records\":"
+      "{},\"threads\":{},\"chunks\":{},"
       "\"wall_seconds\":{:.6f},\"megabytes_per_second\":{:.3f},\"filters\":[{}],"
       "\"finish_seconds\":{:.6f}}}",
-      files, bytes, compressed_bytes, records, bad_records, distinct_keys, superseded, deleted,
-      output_records, threads, chunks, wall_seconds, megabytes_per_second(), filter_list,
-      finish_seconds);
+      files, bytes, compressed_bytes, spilled_bytes, records, bad_records, distinct_keys,
+      superseded, deleted, output_records, threads, chunks, wall_seconds, megabytes_per_second(),
+      filter_list, finish_seconds);
 }
 
 std::string report::to_text() const {
@@ -31,6 +32,7 @@ std::string report::to_text() const {
       "files          {}\n"
       "bytes          {}\n"
       "compressed     {}\n"
+      "spilled        {}\n"
       "records        {}\n"
       "bad records    {}\n"
       "distinct keys  {}\n"
@@ -41,8 +43,8 @@ std::string report::to_text() const {
       "chunks         {}\n"
       "wall time      {:.3f} s\n"
       "throughput     {:.1f} MB/s\n",
-      files, bytes, compressed_bytes, records, bad_records, distinct_keys, superseded, deleted,
-      output_records, threads, chunks, wall_seconds, megabytes_per_second());
+      files, bytes, compressed_bytes, spilled_bytes, records, bad_records, distinct_keys,
+      superseded, deleted, output_records, threads, chunks, wall_seconds, megabytes_per_second());
   for (std::size_t i = 0; i < filters.size(); ++i) {
     const filter_report& f = filters[i];
     text += fmt::format("filter {}       {} ({}): {:.3f} s busy, {} chunks\n", i + 1, f.steps,

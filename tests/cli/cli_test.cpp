@@ -919,6 +919,10 @@ TEST_F(cli_test, usage_errors_are_one_plain_sentence) {
       {{"--tokens", "0"}, R"(--tokens must be a positive whole number, not "0")"},
       {{"--chunk-size", "abc"},
        R"(--chunk-size must be a size such as 65536, 64K, 8M or 1G, not "abc")"},
+      {{"--memory-limit", "0"},
+       R"(--memory-limit must be a positive size such as 512M or 4G, not "0")"},
+      {{"--temp-dir", "no-such-dir"},
+       R"(--temp-dir must be an existing directory, not "no-such-dir")"},
       {{"--no-such-option"}, R"(unknown option "--no-such-option")"},
       {{"--format"}, "--format needs a value"},
       {{"--format", "array", "--format", "ndjson"}, "--format may be given only once"},
@@ -954,6 +958,8 @@ TEST_F(cli_test, subcommand_usage_errors_are_one_plain_sentence) {
       {with({}), "at least one FILE is required"},
       {{"worker", "--redis", "redis://127.0.0.1:1", "extra"}, R"(unexpected argument "extra")"},
       {{"status", "--redis"}, "--redis needs a value"},
+      {{"worker", "--redis", "redis://127.0.0.1:1", "--temp-dir", "no-such-dir"},
+       R"(--temp-dir must be an existing directory, not "no-such-dir")"},
   };
   for (const auto& [args, message] : cases) {
     SCOPED_TRACE(args.back());
@@ -1223,22 +1229,23 @@ TEST_F(cli_test, compressed_inputs_read_as_the_plain_ones) {
     for (std::vector<std::string> argv : compressors) {
       SCOPED_TRACE(argv.front() + " " + plain);
       argv.emplace_back(plain);
-      cli_result packed = mergepipe::cli_testing::run_program(argv, std::nullopt,
-                                                              dir_.path().string());
+      cli_result packed =
+          mergepipe::cli_testing::run_program(argv, std::nullopt, dir_.path().string());
       ASSERT_EQ(packed.exit_code, 0) << packed.err;
       write("packed.data", packed.out);
       EXPECT_TRUE(succeeds_with(run({"packed.data"}), basic_expected));
       EXPECT_TRUE(succeeds_with(run({}, packed.out), basic_expected));
-      EXPECT_TRUE(succeeds_with(run({"plain.ndjson", "-", "packed.data"}, packed.out),
-                                basic_expected));
+      EXPECT_TRUE(
+          succeeds_with(run({"plain.ndjson", "-", "packed.data"}, packed.out), basic_expected));
     }
   }
   // zstd frames one after another, gzip members too.
   using mergepipe::testing::codec;
   for (codec c : {codec::gzip, codec::zstd}) {
     write("parts", mergepipe::testing::compressed(join_lines(basic_records), c, 3));
-    EXPECT_TRUE(succeeds_with(run({"parts", "--pipeline", "read|decompress|cut|parse|stamp|order|merge"}),
-                              basic_expected));
+    EXPECT_TRUE(
+        succeeds_with(run({"parts", "--pipeline", "read|decompress|cut|parse|stamp|order|merge"}),
+                      basic_expected));
   }
 }
 
@@ -1254,8 +1261,8 @@ TEST_F(cli_test, truncated_or_corrupt_compressed_input_fails_and_writes_nothing)
                            "cut.gz:6:1 (byte " + std::to_string(plain.size()) + "): bad " +
                                std::string(name_of(c)) + " data at byte "));
     EXPECT_FALSE(exists("out.ndjson"));
-    EXPECT_TRUE(fails_with(run({"--on-error", "skip", "-o", "out.ndjson"}, packed + "trailing"),
-                           1, "<stdin>:"));
+    EXPECT_TRUE(fails_with(run({"--on-error", "skip", "-o", "out.ndjson"}, packed + "trailing"), 1,
+                           "<stdin>:"));
     EXPECT_FALSE(exists("out.ndjson"));
   }
 }
@@ -1494,6 +1501,40 @@ TEST_F(cli_test, output_is_identical_for_every_thread_count_and_chunk_size) {
   EXPECT_NE(read("stats.json").find("\"distinct_keys\":" + std::to_string(g.distinct_keys)),
             std::string::npos)
       << read("stats.json");
+}
+
+// A pipe or a compressed input past --memory-limit: the records that may still win spill to
+// an unnamed file in --temp-dir, and the same bytes come out as for the file given by name.
+TEST_F(cli_test, records_spilled_past_the_memory_limit_come_out_the_same) {
+  // 24 MB of distinct keys, enough to fill the store's blocks in every shard.
+  std::string input;
+  for (int i = 0; i < 60000; ++i) {
+    input.append(R"({"id":)").append(std::to_string(i * 7919 % 60000));
+    input.append(R"(,"v":")").append(380, static_cast<char>('a' + i % 26)).append("\"}\n");
+  }
+  write("in.ndjson", input);
+  write("in.zst", mergepipe::testing::compressed(input, mergepipe::testing::codec::zstd, 4));
+  std::filesystem::create_directory(dir_.file("spill"));
+  cli_result by_name = run({"in.ndjson"});
+  ASSERT_EQ(by_name.exit_code, 0) << describe(by_name);
+  for (const char* threads : {"1", "4"}) {
+    for (const char* file : {"-", "in.zst"}) {
+      SCOPED_TRACE(std::string(file) + " --threads " + threads);
+      EXPECT_TRUE(succeeds_with(run({"--memory-limit", "1M", "--temp-dir", "spill", "--threads",
+                                     threads, "--stats-json", "stats.json", file},
+                                    input),
+                                by_name.out));
+      simdjson::dom::parser parser;
+      simdjson::padded_string json(read("stats.json"));
+      std::uint64_t spilled = 0;
+      ASSERT_EQ(parser.parse(json)["spilled_bytes"].get(spilled), simdjson::SUCCESS);
+      EXPECT_GT(spilled, std::uint64_t{8} << 20);
+      EXPECT_TRUE(std::filesystem::is_empty(dir_.file("spill")));
+    }
+  }
+  // Within the limit, nothing spills.
+  EXPECT_TRUE(succeeds_with(run({"--stats-json", "stats.json"}, input), by_name.out));
+  EXPECT_NE(read("stats.json").find("\"spilled_bytes\":0,"), std::string::npos);
 }
 
 TEST_F(cli_test, record_larger_than_chunk_size_works) {

@@ -100,10 +100,11 @@ class cluster_test : public ::testing::Test {
   }
 
   process& worker(const std::string& name, const std::vector<std::string>& env = {},
-                  const std::string& job = "") {
+                  const std::string& job = "", const std::vector<std::string>& more = {}) {
     std::vector<std::string> args = {
         "worker", "--redis", redis_->url(), "--name", name, "--visibility-timeout", "2"};
     if (!job.empty()) args.insert(args.end(), {"--job", job});
+    args.insert(args.end(), more.begin(), more.end());
     return start(args, name + ".log", env);
   }
 
@@ -167,11 +168,13 @@ TEST_F(cluster_test, three_workers_match_the_single_machine_output) {
 // A compressed file is read whole by one task; plain files beside it are still cut in pieces.
 TEST_F(cluster_test, compressed_inputs_match_the_single_machine_output) {
   std::vector<std::string> inputs = write_inputs();
-  inputs[0] = dir_.write("a.ndjson.gz", testing::compressed(read_file(inputs[0]),
-                                                            testing::codec::gzip, 3));
-  inputs[1] = dir_.write("b.json.zst", testing::compressed(read_file(inputs[1]),
-                                                           testing::codec::zstd, 2));
-  for (int w = 1; w <= 2; ++w) worker("z" + std::to_string(w), {}, "packed");
+  inputs[0] =
+      dir_.write("a.ndjson.gz", testing::compressed(read_file(inputs[0]), testing::codec::gzip, 3));
+  inputs[1] =
+      dir_.write("b.json.zst", testing::compressed(read_file(inputs[1]), testing::codec::zstd, 2));
+  // One worker with a memory limit of its own: it spills what does not fit (contract 2.2).
+  worker("z1", {}, "packed");
+  worker("z2", {}, "packed", {"--memory-limit", "1M", "--temp-dir", dir_.path().string()});
   cli_testing::cli_result r =
       run_mergepipe(submit_args("packed", dir_.file("packed.ndjson"), inputs, {"--wait"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -113,6 +113,23 @@ TEST_F(cli_faults_test, a_write_that_fails_midway_exits_3_and_leaves_the_old_fil
   EXPECT_EQ(dir_.names(), (std::vector<std::string>{"bad.ndjson", "in.ndjson", "out.ndjson"}));
 }
 
+// Records spilled past --memory-limit that do not fit in --temp-dir: exit 3 naming the
+// directory, no output, and nothing left in the directory. 40 MB of distinct keys fill the
+// record store's blocks in every shard, which then spill.
+TEST_F(cli_faults_test, a_temporary_directory_that_fills_exits_3_naming_it) {
+  std::filesystem::create_directory(dir_.file("spill"));
+  {
+    file_size_limit limit(256 * 1024);
+    EXPECT_TRUE(fails_with(
+        run({"--memory-limit", "1M", "--temp-dir", "spill", "-o", "out.ndjson"}, records(500000)),
+        3,
+        "cannot spill records past the memory limit to spill (write: File too "
+        "large)"));
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("out.ndjson")));
+  EXPECT_TRUE(std::filesystem::is_empty(dir_.file("spill")));
+}
+
 // Waits up to 60 s for a file whose name matches `pattern` to be created in `dir`.
 bool wait_for_creation(const std::string& dir, const std::regex& pattern) {
   int watch = ::inotify_init1(IN_CLOEXEC);

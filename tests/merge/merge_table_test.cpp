@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <memory>
 #include <random>
 #include <string>
 #include <string_view>
@@ -19,6 +20,7 @@ namespace {
 using mergepipe::detail::candidate;
 using mergepipe::detail::merge_table;
 using mergepipe::detail::order_stamp;
+using mergepipe::detail::spill_file;
 using mergepipe::detail::timestamp;
 using mergepipe::detail::winner;
 
@@ -294,8 +296,12 @@ namespace {
 
 // Records of a read-once input are copied when kept: the table's winners stay right after
 // the input's bytes are overwritten, and after the store compacts away the copies that lost
-// (it does, many times, with a few keys updated thousands of times).
-TEST(merge_table_test, copies_of_read_once_records_outlive_the_input_and_compactions) {
+// (it does, many times, with a few keys updated thousands of times), whether the copies stay
+// in memory or spill to a file (a budget of 0 spills every full block).
+class copies_test : public ::testing::TestWithParam<std::uint64_t> {};
+
+TEST_P(copies_test, copies_of_read_once_records_outlive_the_input_and_compactions) {
+  auto spill = std::make_shared<spill_file>(GetParam(), ::testing::TempDir());
   merge_table copied;
   merge_table viewed;
   std::vector<std::string> kept;  // the bytes the viewing table points into
@@ -311,9 +317,11 @@ TEST(merge_table_test, copies_of_read_once_records_outlive_the_input_and_compact
     record.append(100 + rng() % 200, 'x').append("\"}");
     kept.push_back(record);
     input = record;  // the read-once input's bytes: overwritten by the next record
-    candidate c{order_stamp{.ts = {}, .offset = rng() % 100000, .file = 0, .has_timestamp = false},
-                input.data(), input.size(), false};
-    copied.offer_copy(key, c);
+    // Mostly later than the last: most records win, and some lose to their predecessor.
+    candidate c{
+        order_stamp{.ts = {}, .offset = i * 4 + rng() % 8, .file = 0, .has_timestamp = false},
+        input.data(), input.size(), false};
+    copied.offer_copy(key, c, spill);
     c.data = kept.back().data();
     viewed.offer(key, c);
     std::fill(input.begin(), input.end(), '#');
@@ -326,12 +334,25 @@ TEST(merge_table_test, copies_of_read_once_records_outlive_the_input_and_compact
   // Absorbing a table keeps its copies alive in the absorbing one.
   merge_table other;
   std::string late = "{\"id\":\"k1\",\"late\":true}";
-  other.offer_copy("k1", candidate{order_stamp{.ts = {}, .offset = 1u << 20, .file = 0,
-                                               .has_timestamp = false},
-                                   late.data(), late.size(), false});
+  other.offer_copy(
+      "k1",
+      candidate{order_stamp{.ts = {}, .offset = 1u << 20, .file = 0, .has_timestamp = false},
+                late.data(), late.size(), false},
+      spill);
   std::fill(late.begin(), late.end(), '#');
   copied.absorb(other);
   EXPECT_EQ(snap(copied).live.at("k1"), "{\"id\":\"k1\",\"late\":true}");
+  if (GetParam() == 0) {
+    EXPECT_GT(spill->spilled_bytes(), 0u);
+  } else {
+    EXPECT_EQ(spill->spilled_bytes(), 0u);
+  }
 }
+
+INSTANTIATE_TEST_SUITE_P(budgets, copies_test, ::testing::Values(0, std::uint64_t{1} << 40),
+                         [](const auto& info) {
+                           return info.param == 0 ? std::string("spilling")
+                                                  : std::string("in_memory");
+                         });
 
 }  // namespace

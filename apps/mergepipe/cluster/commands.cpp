@@ -56,6 +56,7 @@ void add_worker_options(CLI::App& app, worker_args& args) {
   cli::add_positive_number(app, "--visibility-timeout", args.visibility_timeout, "SECONDS",
                            "Seconds without a heartbeat before other workers reclaim a task "
                            "(default 60, the same on every worker)");
+  cli::add_memory_options(app, args.run);
 }
 
 struct status_args {

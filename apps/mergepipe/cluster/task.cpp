@@ -85,9 +85,10 @@ task parse_task(const std::map<std::string, std::string>& fields, const job_spec
   return t;
 }
 
-task_result run_task(const task& t, const job_spec& spec) {
+task_result run_task(const task& t, const job_spec& spec, const run_settings& run) {
   options opts;
   opts.rules = spec.rules;
+  opts.run = run;
   merger m(opts);
   task_result result;
   switch (t.kind) {

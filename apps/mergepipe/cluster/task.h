@@ -5,6 +5,7 @@
 #include <string>
 
 #include "job_spec.h"
+#include "mergepipe/options.h"
 
 namespace mergepipe::cluster {
 
@@ -37,8 +38,9 @@ struct task_result {
 /// Runs `t` with the library on every core: a map task merges its piece and saves it in
 /// `spec.buckets` partial files, a reduce task merges one bucket of every map task, the
 /// collect task merges the reduce results into the job's output. Running a task again
-/// writes the same files. Throws `mergepipe::error`.
-task_result run_task(const task& t, const job_spec& spec);
+/// writes the same files. `run` is the worker's: where records of compressed inputs spill.
+/// Throws `mergepipe::error`.
+task_result run_task(const task& t, const job_spec& spec, const run_settings& run);
 
 /// Removes the job's partial files once its output is written.
 void remove_partials(const job_spec& spec);

@@ -220,7 +220,7 @@ class worker {
       task t = parse_task(e.fields, spec);
       log_->info("{} {}: started", e.job, label);
       if (auto delay = test_task_delay(); delay.count() > 0) std::this_thread::sleep_for(delay);
-      task_result result = run_task(t, spec);
+      task_result result = run_task(t, spec, args_.run);
       bool first =
           redis_
               .eval(scripts::complete_task, {keys.spec, keys.tasks, keys.done, running_jobs},

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "mergepipe/options.h"
+
 namespace mergepipe::cluster {
 
 struct worker_args {
@@ -9,6 +11,7 @@ struct worker_args {
   std::string job;   ///< Serve only this job, and leave when it ends; empty: every running job.
   std::string name;  ///< Consumer name; empty: host name and process id.
   double visibility_timeout = 60;  ///< Seconds without a heartbeat before others reclaim a task.
+  run_settings run;  ///< How tasks run here: where records of compressed inputs spill.
 };
 
 /// Takes tasks from the job streams and runs them until SIGTERM or SIGINT (the task in hand

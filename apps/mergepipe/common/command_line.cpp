@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <regex>
 
 #include "mergepipe/error.h"
@@ -23,6 +24,21 @@ std::optional<double> positive_number(const std::string& text) {
     return std::nullopt;
   }
   return x;
+}
+
+std::optional<std::uint64_t> memory_size(const std::string& text) {
+  try {
+    std::size_t size = parse_size(text);
+    if (size != 0) return size;
+  } catch (const error&) {
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> existing_directory(const std::string& text) {
+  std::error_code failed;
+  if (!std::filesystem::is_directory(text, failed)) return std::nullopt;
+  return text;
 }
 
 // CLI11's own messages for what it still checks (unknown options, missing or repeated values,
@@ -71,6 +87,18 @@ CLI::Option* add_positive_number(CLI::App& app, const std::string& name, double&
                                  const std::string& type_name, const std::string& help) {
   return add_parsed(app, name, value, positive_number, "a positive number", help)
       ->type_name(type_name);
+}
+
+void add_memory_options(CLI::App& app, run_settings& run) {
+  add_parsed(app, "--memory-limit", run.memory_limit, memory_size,
+             "a positive size such as 512M or 4G",
+             "Records of pipes and compressed inputs held in memory before they spill to "
+             "--temp-dir (default: half of the physical memory)")
+      ->type_name("SIZE");
+  add_parsed(app, "--temp-dir", run.temp_dir, existing_directory, "an existing directory",
+             "Where spilled records go, in a file nothing can leave behind (default: $TMPDIR, "
+             "else /tmp)")
+      ->type_name("DIR");
 }
 
 void add_result_options(CLI::App& app, result_rules& rules) {

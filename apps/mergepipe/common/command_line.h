@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "mergepipe/options.h"
 #include "mergepipe/result_rules.h"
 
 namespace mergepipe::cli {
@@ -36,6 +37,9 @@ CLI::Option* add_parsed(CLI::App& app, const std::string& name, T& value, Parse 
 /// Adds an option that takes a positive whole number, shown as N in --help.
 CLI::Option* add_count(CLI::App& app, const std::string& name, unsigned& value,
                        const std::string& help);
+
+/// Adds --memory-limit and --temp-dir: where records of inputs read once spill.
+void add_memory_options(CLI::App& app, run_settings& run);
 
 /// Adds an option that takes a positive number, fractions allowed, shown as `type_name`.
 CLI::Option* add_positive_number(CLI::App& app, const std::string& name, double& value,

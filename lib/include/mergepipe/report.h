@@ -21,6 +21,7 @@ struct MERGEPIPE_API report {
   std::uint64_t files = 0;             ///< Inputs read.
   std::uint64_t bytes = 0;             ///< Input bytes read (a compressed input's decompressed).
   std::uint64_t compressed_bytes = 0;  ///< Compressed inputs' bytes as stored.
+  std::uint64_t spilled_bytes = 0;     ///< Copies of records written to the temporary directory.
   std::uint64_t records = 0;           ///< Good records seen.
   std::uint64_t bad_records = 0;       ///< Bad records skipped (only under `error_policy::skip`).
   std::uint64_t distinct_keys = 0;     ///< Distinct keys among good records.

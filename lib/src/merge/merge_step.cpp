@@ -45,7 +45,7 @@ void merge_step::run(chunk& c) {
                         .has_timestamp = r.fields.has_timestamp};
       candidate offered{stamp, c.data + r.offset, r.size, r.fields.is_delete};
       if (copy) {
-        shard.offer_copy(key_of(r), offered);
+        shard.offer_copy(key_of(r), offered, spill_);
       } else {
         shard.offer(key_of(r), offered);
       }

@@ -42,7 +42,7 @@ void merge_table::compact_records() {
   record_store fresh;
   for (auto& entry : map_) {
     candidate& c = entry.second;
-    if (c.stored) c.data = fresh.keep(c.data, c.size);
+    if (c.stored) c.data = fresh.keep(c.data, c.size, records_.spill());
   }
   records_ = std::move(fresh);
 }

@@ -130,17 +130,20 @@ class merge_table {
   }
 
   /// As offer, for a record whose input is read once: a candidate kept is a copy in the
-  /// table's record store.
-  void offer_copy(std::string_view key, const candidate& c) {
+  /// table's record store, whose full blocks spill to `spill` past its budget.
+  void offer_copy(std::string_view key, const candidate& c,
+                  const std::shared_ptr<spill_file>& spill) {
     bool inserted = false;
     auto it = map_.lazy_emplace(key, [&](const auto& construct) {
       inserted = true;
-      construct(keep(key), stored_copy(c));
+      construct(keep(key), stored_copy(c, spill));
     });
-    if (inserted || !(it->second.stamp < c.stamp)) return;
-    if (it->second.stored) records_.drop(it->second.size);
-    it->second = stored_copy(c);
-    if (records_.wasteful()) compact_records();
+    if (!inserted && it->second.stamp < c.stamp) {
+      if (it->second.stored) records_.drop(it->second.size);
+      it->second = stored_copy(c, spill);
+      if (records_.wasteful()) compact_records();
+    }
+    records_.settle();
   }
 
   /// Bytes of records copied into the table's record store, lost ones included.
@@ -170,8 +173,8 @@ class merge_table {
  private:
   // `key` in place, or a copy in the arena (which never moves what it holds).
   table_key keep(std::string_view key);
-  candidate stored_copy(candidate c) {
-    c.data = records_.keep(c.data, c.size);
+  candidate stored_copy(candidate c, const std::shared_ptr<spill_file>& spill) {
+    c.data = records_.keep(c.data, c.size, spill);
     c.stored = 1;
     return c;
   }

@@ -1,18 +1,24 @@
 #include "merge/record_store.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstring>
 
 namespace mergepipe::detail {
 
-const char* record_store::keep(const char* data, std::size_t size) {
-  // Blocks of 256 KiB amortise the allocations; a longer record gets a block of its own.
+const char* record_store::keep(const char* data, std::size_t size,
+                               const std::shared_ptr<spill_file>& spill) {
+  // Blocks of 256 KiB amortise the allocations; a longer record gets a block of its own,
+  // whole pages as a block must be to be mapped from the spill file.
   constexpr std::size_t block_size = std::size_t{256} << 10;
-  if (size > left_) {
-    std::size_t block = std::max(block_size, size);
-    blocks_.push_back(std::make_unique_for_overwrite<char[]>(block));
-    next_ = blocks_.back().get();
-    left_ = block;
+  if (size > left_ || spill != spill_) {
+    static const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    const std::size_t bytes = (std::max(block_size, size) + page - 1) / page * page;
+    blocks_.emplace_back(spill, bytes);
+    spill_ = spill;
+    next_ = blocks_.back().data();
+    left_ = bytes;
   }
   char* at = next_;
   if (size != 0) std::memcpy(at, data, size);
@@ -20,6 +26,11 @@ const char* record_store::keep(const char* data, std::size_t size) {
   left_ -= size;
   kept_ += size;
   return at;
+}
+
+void record_store::settle() {
+  // Every block but the last is full and written to no more.
+  for (; settled_ + 1 < blocks_.size(); ++settled_) blocks_[settled_].settle();
 }
 
 // A table has 64 stores (one per shard): half a megabyte of lost copies each at most, beyond
@@ -30,7 +41,20 @@ bool record_store::wasteful() const noexcept {
 }
 
 void record_store::take(record_store& other) {
-  for (auto& block : other.blocks_) blocks_.push_back(std::move(block));
+  // Ours stays last, the one being filled; the others' all count as full.
+  std::vector<block> merged;
+  merged.reserve(blocks_.size() + other.blocks_.size());
+  const bool filling = !blocks_.empty();
+  for (std::size_t i = 0; i + (filling ? 1 : 0) < blocks_.size(); ++i)
+    merged.push_back(std::move(blocks_[i]));
+  for (auto& b : other.blocks_) merged.push_back(std::move(b));
+  if (filling) {
+    merged.push_back(std::move(blocks_.back()));
+  } else {
+    next_ = nullptr;  // nothing of ours to fill: the next copy starts a block
+    left_ = 0;
+  }
+  blocks_ = std::move(merged);
   kept_ += other.kept_;
   dropped_ += other.dropped_;
   other = record_store();

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "merge/spill_file.h"
 #include "mergepipe/options.h"
 #include "parse/record_rules.h"
 #include "parse/record_scanner.h"
@@ -27,6 +28,8 @@ class merge_context {
   /// wait their turn; more only costs memory.
   [[nodiscard]] unsigned tokens() const noexcept { return tokens_; }
   [[nodiscard]] record_scanner& local_scanner();
+  /// Where copies of records of inputs read once spill past the memory limit.
+  [[nodiscard]] const std::shared_ptr<spill_file>& spill() const noexcept { return spill_; }
 
   /// Runs `fn` in a task arena of `threads()` threads.
   template <typename Fn>
@@ -47,6 +50,7 @@ class merge_context {
   unsigned threads_;
   unsigned tokens_;
   tbb::enumerable_thread_specific<std::unique_ptr<record_scanner>> scanners_;
+  std::shared_ptr<spill_file> spill_;
 };
 
 }  // namespace mergepipe::detail

@@ -71,7 +71,7 @@ class pass {
         decompress_(inputs),
         cut_(inputs, opts_.run.chunk_size),
         order_(inputs, opts_.on_error, rejects),
-        merge_(*table_, inputs) {
+        merge_(*table_, inputs, context.spill()) {
     for (std::vector<pipeline_step>& steps : opts_.run.layout.filters()) {
       auto f = std::make_unique<filter>();
       f->serial = needs_input_order(steps);

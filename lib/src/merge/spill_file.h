@@ -1,0 +1,54 @@
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+namespace mergepipe::detail {
+
+/// Where copies of records go past the memory limit (`--memory-limit`): an unlinked temporary
+/// file in `--temp-dir`, which nothing can leave behind, not even a killed run. A full block of
+/// copies is written there and the file is mapped back over the block's own addresses, so that
+/// every pointer to its records stays valid while its pages leave the process; they come back
+/// from the page cache, or the disk, when the records are read again. Thread-safe: the merge's
+/// shards spill their blocks at the same time.
+class spill_file {
+ public:
+  /// Blocks may hold `budget` bytes in memory before they spill to a file in `directory`.
+  spill_file(std::uint64_t budget, std::string directory);
+  ~spill_file();
+  spill_file(const spill_file&) = delete;
+  spill_file& operator=(const spill_file&) = delete;
+
+  /// Page-aligned memory for a block of `size` bytes (a multiple of the page size).
+  [[nodiscard]] char* allocate(std::size_t size);
+  /// Called once `block` is full: writes it to the file and maps it back when the blocks in
+  /// memory exceed the budget. Returns where it went in the file, or -1 when it stayed.
+  std::int64_t settle(char* block, std::size_t size);
+  /// Gives back a block of `allocate`, spilled to `file_offset` or in memory (-1).
+  void release(char* block, std::size_t size, std::int64_t file_offset) noexcept;
+
+  /// Bytes written to the file so far.
+  [[nodiscard]] std::uint64_t spilled_bytes() const noexcept {
+    return spilled_.load(std::memory_order_relaxed);
+  }
+  [[nodiscard]] const std::string& directory() const noexcept { return directory_; }
+
+  /// Half of the physical memory: the default budget, as DuckDB's and `sort -S`'s.
+  [[nodiscard]] static std::uint64_t default_budget() noexcept;
+
+ private:
+  int open_file();
+
+  const std::uint64_t budget_;
+  const std::string directory_;
+  std::atomic<std::uint64_t> in_memory_{0};
+  std::atomic<std::uint64_t> spilled_{0};
+  std::atomic<std::uint64_t> file_end_{0};
+  std::mutex open_mutex_;
+  std::atomic<int> fd_{-1};
+};
+
+}  // namespace mergepipe::detail
