@@ -41,15 +41,24 @@ void add_counts(report& total, const report& more) {
   total.finish_seconds += more.finish_seconds;
 }
 
-// Gives back the memory of the inputs behind the last winner written. A class of this file
-// rather than a lambda of merger::impl: the shared library exports nothing of its internals.
+// Gives back memory behind the writer, called after each block of records written: the
+// inputs' pages behind the last winner (only in input order, where winners are written as
+// their inputs are laid out; null otherwise), and every 64 blocks the pages of spilled
+// records, which are read in no useful order. A class of this file rather than a lambda of
+// merger::impl: the shared library exports nothing of its internals.
 class pages_behind_writer {
  public:
-  explicit pages_behind_writer(detail::input_set& inputs) : inputs_(&inputs) {}
-  void operator()(const detail::winner& last) const { inputs_->release_before(last.data); }
+  pages_behind_writer(detail::input_set* inputs, detail::spill_file& spill)
+      : inputs_(inputs), spill_(&spill) {}
+  void operator()(const detail::winner& last) {
+    if (inputs_ != nullptr) inputs_->release_before(last.data);
+    if (++blocks_ % 64 == 0) spill_->drop_pages();
+  }
 
  private:
   detail::input_set* inputs_;
+  detail::spill_file* spill_;
+  unsigned blocks_ = 0;
 };
 
 }  // namespace
@@ -167,12 +176,12 @@ class merger::impl {
     tables_.resize(1);
   }
 
-  // In input order the winners are written as their inputs are laid out: the pages behind
-  // the last one written are read no more. In key order they are read in no useful order.
   std::function<void(const detail::winner&)> release_behind() {
-    if (context_->opts().rules.order != output_order::input) return {};
+    if (context_->opts().rules.order != output_order::input) {
+      return pages_behind_writer(nullptr, *context_->spill());
+    }
     inputs_.restart_release();
-    return pages_behind_writer(inputs_);
+    return pages_behind_writer(&inputs_, *context_->spill());
   }
 
   // The spill file serves the merger's whole life; a report counts from the last clear.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <tuple>
+#include <vector>
 
 namespace mergepipe::detail {
 
@@ -39,11 +41,17 @@ table_key merge_table::keep(std::string_view key) {
 }
 
 void merge_table::compact_records() {
-  record_store fresh;
+  // Copied in input order, as the output reads them, not in the table's: spilled blocks are
+  // then read from the file front to back, not page by scattered page.
+  std::vector<candidate*> stored;
   for (auto& entry : map_) {
-    candidate& c = entry.second;
-    if (c.stored) c.data = fresh.keep(c.data, c.size, records_.spill());
+    if (entry.second.stored) stored.push_back(&entry.second);
   }
+  std::sort(stored.begin(), stored.end(), [](const candidate* a, const candidate* b) {
+    return std::tie(a->stamp.file, a->stamp.offset) < std::tie(b->stamp.file, b->stamp.offset);
+  });
+  record_store fresh;
+  for (candidate* c : stored) c->data = fresh.keep(c->data, c->size, records_.spill());
   records_ = std::move(fresh);
 }
 

@@ -59,10 +59,17 @@ std::int64_t spill_file::settle(char* block, std::size_t size) {
   }
   in_memory_.fetch_sub(size, std::memory_order_relaxed);
   spilled_.fetch_add(size, std::memory_order_relaxed);
+  std::lock_guard hold(blocks_mutex_);
+  spilled_blocks_.emplace(block, size);
   return static_cast<std::int64_t>(at);
 }
 
 void spill_file::release(char* block, std::size_t size, std::int64_t file_offset) noexcept {
+  if (file_offset >= 0) {
+    // Forgotten before unmapped: `drop_pages` must never reach an address mapped anew.
+    std::lock_guard hold(blocks_mutex_);
+    spilled_blocks_.erase(block);
+  }
   ::munmap(block, size);
   if (file_offset < 0) {
     in_memory_.fetch_sub(size, std::memory_order_relaxed);
@@ -72,6 +79,12 @@ void spill_file::release(char* block, std::size_t size, std::int64_t file_offset
   // effort, as a file system without holes only keeps the space until the run ends.
   ::fallocate(fd_.load(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, file_offset,
               static_cast<off_t>(size));
+}
+
+void spill_file::drop_pages() noexcept {
+  std::lock_guard hold(blocks_mutex_);
+  // Shared file pages: a reader of one of them at this moment reads it again from the file.
+  for (auto [block, size] : spilled_blocks_) ::madvise(block, size, MADV_DONTNEED);
 }
 
 int spill_file::open_file() {

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <string>
 
@@ -30,6 +31,11 @@ class spill_file {
   /// Gives back a block of `allocate`, spilled to `file_offset` or in memory (-1).
   void release(char* block, std::size_t size, std::int64_t file_offset) noexcept;
 
+  /// Takes the pages of spilled blocks out of the process: they stay in the file (and the
+  /// page cache) and come back when read. The writer calls this as it goes, so that reading
+  /// the spilled winners does not hold them all in memory again.
+  void drop_pages() noexcept;
+
   /// Bytes written to the file so far.
   [[nodiscard]] std::uint64_t spilled_bytes() const noexcept {
     return spilled_.load(std::memory_order_relaxed);
@@ -49,6 +55,8 @@ class spill_file {
   std::atomic<std::uint64_t> file_end_{0};
   std::mutex open_mutex_;
   std::atomic<int> fd_{-1};
+  std::mutex blocks_mutex_;
+  std::map<char*, std::size_t> spilled_blocks_;  // address and size of each block in the file
 };
 
 }  // namespace mergepipe::detail
