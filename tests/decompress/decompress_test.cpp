@@ -8,13 +8,17 @@
 
 #include "compressed_data.h"
 #include "decompress/compression.h"
+#include "decompress/independent_frames.h"
 #include "mergepipe/mergepipe.h"
 
 namespace {
 
 using mergepipe::detail::compression;
 using mergepipe::detail::decode_error;
+using mergepipe::detail::decode_frame;
 using mergepipe::detail::detect_compression;
+using mergepipe::detail::find_independent_frame;
+using mergepipe::detail::independent_frame;
 using mergepipe::detail::make_decoder;
 using mergepipe::detail::stream_decoder;
 using mergepipe::testing::codec;
@@ -26,7 +30,9 @@ std::string lines(int from, int to) {
   return text;
 }
 
-compression compression_of(codec c) { return c == codec::gzip ? compression::gzip : compression::zstd; }
+compression compression_of(codec c) {
+  return c == codec::zstd ? compression::zstd : compression::gzip;
+}
 
 TEST(decompress_test, compression_is_told_by_the_first_bytes) {
   EXPECT_EQ(detect_compression("\x1f\x8b\x08", 3), compression::gzip);
@@ -76,6 +82,70 @@ TEST(decompress_test, members_and_frames_decode_however_the_bytes_arrive) {
   }
 }
 
+// bgzip blocks and zstd frames that declare their sizes are found one by one and decode alone
+// to the text; anything else (a plain gzip member, a frame without its size, a frame not all
+// there) is left to the stream decoder.
+TEST(decompress_test, independent_frames_are_found_and_decode_alone) {
+  const std::string text = lines(0, 3000);
+  for (codec c : {codec::bgzip, codec::zstd}) {
+    SCOPED_TRACE(static_cast<int>(c));
+    const std::string packed = compressed(text, c, 5);
+    std::string decoded;
+    std::size_t frames = 0;
+    for (std::size_t at = 0; at < packed.size(); ++frames) {
+      std::optional<independent_frame> frame =
+          find_independent_frame(compression_of(c), packed.data() + at, packed.size() - at);
+      ASSERT_TRUE(frame.has_value()) << "at byte " << at;
+      EXPECT_EQ(find_independent_frame(compression_of(c), packed.data() + at,
+                                       frame->compressed_size - 1),
+                std::nullopt);
+      std::string out(frame->decoded_size, '\0');
+      decode_frame(compression_of(c), packed.data() + at, *frame, out.data());
+      decoded += out;
+      at += frame->compressed_size;
+    }
+    EXPECT_EQ(decoded, text);
+    EXPECT_EQ(frames, c == codec::bgzip ? 6u : 5u);  // bgzip's empty block at the end
+  }
+  const std::string gz = compressed(text, codec::gzip, 2);
+  EXPECT_EQ(find_independent_frame(compression::gzip, gz.data(), gz.size()), std::nullopt);
+  ZSTD_CCtx* context = ZSTD_createCCtx();
+  ZSTD_CCtx_setParameter(context, ZSTD_c_contentSizeFlag, 0);
+  std::string unsized(ZSTD_compressBound(text.size()), '\0');
+  unsized.resize(
+      ZSTD_compress2(context, unsized.data(), unsized.size(), text.data(), text.size()));
+  ZSTD_freeCCtx(context);
+  EXPECT_EQ(find_independent_frame(compression::zstd, unsized.data(), unsized.size()),
+            std::nullopt);
+  // A skippable frame decodes to nothing.
+  const std::string skippable("\x50\x2a\x4d\x18\x03\0\0\0abc", 11);
+  std::optional<independent_frame> skip =
+      find_independent_frame(compression::zstd, skippable.data(), skippable.size());
+  ASSERT_TRUE(skip.has_value());
+  EXPECT_EQ(skip->compressed_size, 11u);
+  EXPECT_EQ(skip->decoded_size, 0u);
+}
+
+// A frame whose stated length is wrong, or whose bytes are damaged, is refused by itself.
+TEST(decompress_test, an_independent_frame_that_lies_is_refused) {
+  const std::string text = lines(0, 500);
+  std::string block = mergepipe::testing::gzip_member(text, true);
+  block[block.size() - 4] ^= 1;  // the stated length
+  std::optional<independent_frame> frame =
+      find_independent_frame(compression::gzip, block.data(), block.size());
+  ASSERT_TRUE(frame.has_value());
+  std::string out(frame->decoded_size, '\0');
+  EXPECT_THROW(decode_frame(compression::gzip, block.data(), *frame, out.data()), decode_error);
+  std::string frame_bytes = mergepipe::testing::zstd_frame(text);
+  frame_bytes[frame_bytes.size() / 2] ^= 0x40;
+  frame = find_independent_frame(compression::zstd, frame_bytes.data(), frame_bytes.size());
+  if (frame) {  // the damage may have hit the header's sizes
+    out.assign(frame->decoded_size, '\0');
+    EXPECT_THROW(decode_frame(compression::zstd, frame_bytes.data(), *frame, out.data()),
+                 decode_error);
+  }
+}
+
 std::string decode_error_of(const std::string& packed, codec c) {
   try {
     decode_in_steps(packed, c, 1000, 1000);
@@ -111,10 +181,12 @@ struct merged {
   std::string error;
 };
 
-merged merge(const std::string& bytes, mergepipe::error_policy policy, bool as_stream) {
+merged merge(const std::string& bytes, mergepipe::error_policy policy, bool as_stream,
+              unsigned threads = 0) {
   mergepipe::options opts;
   opts.on_error = policy;
   opts.run.chunk_size = 512;
+  opts.run.threads = threads;
   merged result;
   struct collect final : mergepipe::reject_sink {
     std::vector<std::string>* lines;
@@ -183,6 +255,44 @@ TEST(decompress_test, a_line_cut_short_by_truncation_is_where_the_run_fails) {
     EXPECT_NE(result.error.find("truncated"), std::string::npos) << result.error;
     EXPECT_NE(result.error.find(":1 (byte "), std::string::npos) << "column 1: " << result.error;
     EXPECT_TRUE(result.rejects.empty());
+  }
+}
+
+// Many frames decode side by side into the input: the same records as the text, as a buffer
+// and as a stream, at every thread count; a damaged frame among them fails the run where the
+// stream decoder finds it, inside that frame.
+TEST(decompress_test, runs_of_frames_decoded_side_by_side_give_the_same_records) {
+  const std::string text = lines(0, 40000);
+  for (codec c : {codec::bgzip, codec::zstd}) {
+    SCOPED_TRACE(static_cast<int>(c));
+    const std::string packed = compressed(text, c, 40);
+    for (unsigned threads : {1u, 2u, 4u}) {
+      for (bool as_stream : {false, true}) {
+        merged plain = merge(text, mergepipe::error_policy::fail, false, threads);
+        merged decoded = merge(packed, mergepipe::error_policy::fail, as_stream, threads);
+        EXPECT_EQ(decoded.error, "");
+        EXPECT_EQ(decoded.output, plain.output);
+      }
+    }
+    // Damage in the middle of frame 21 of 40.
+    std::size_t at = 0;
+    for (int i = 0; i < 20; ++i) {
+      at += find_independent_frame(compression_of(c), packed.data() + at, packed.size() - at)
+                ->compressed_size;
+    }
+    const std::size_t frame_size =
+        find_independent_frame(compression_of(c), packed.data() + at, packed.size() - at)
+            ->compressed_size;
+    std::string damaged = packed;
+    damaged[at + frame_size / 2] ^= 0x40;
+    merged failed = merge(damaged, mergepipe::error_policy::fail, false, 2);
+    const std::string marker = " data at byte ";
+    const std::size_t where = failed.error.find(marker);
+    ASSERT_NE(where, std::string::npos) << failed.error;
+    const std::size_t byte = std::stoul(failed.error.substr(where + marker.size()));
+    EXPECT_GE(byte, at) << failed.error;
+    EXPECT_LE(byte, at + frame_size) << failed.error;
+    EXPECT_TRUE(failed.output.empty());
   }
 }
 

@@ -1,6 +1,7 @@
 // Compressed inputs, whole and damaged. The input is a header and a payload: the payload is
-// compressed (gzip or zstd, in one to four members or frames), then a byte may be changed and
-// the end cut off; or the payload itself, after a magic number, is taken as compressed data.
+// compressed (gzip, bgzip or zstd, in one to four members or frames), then a byte may be
+// changed and the end cut off; or the payload itself, after a magic number, is taken as
+// compressed data.
 // Every run must end: with the merge of the plain payload when the data is intact, and
 // otherwise either with bad input and nothing written, or, when the damage left the data
 // decodable, with the same result at every setting.
@@ -62,7 +63,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   constexpr std::size_t header = 6;
   if (input.size() < header) return 0;
   const std::string_view payload = input.substr(header);
-  const codec c = byte_at(input, 0) & 1 ? codec::zstd : codec::gzip;
+  // bgzip's blocks and zstd's sized frames are decoded side by side, not as a stream.
+  const codec c = byte_at(input, 0) & 1   ? codec::zstd
+                  : byte_at(input, 0) & 4 ? codec::bgzip
+                                          : codec::gzip;
   const bool raw = byte_at(input, 0) & 2;  // the payload is the compressed data
   const std::size_t parts = 1 + byte_at(input, 1) % 4;
   const std::size_t damage_at = byte_at(input, 2) << 8 | byte_at(input, 3);
@@ -71,7 +75,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   std::string packed;
   if (raw) {
-    packed = (c == codec::gzip ? std::string("\x1f\x8b") : std::string("\x28\xb5\x2f\xfd"));
+    constexpr std::string_view magic[] = {"\x1f\x8b", "\x28\xb5\x2f\xfd", "\x1f\x8b\x08\x04"};
+    packed = magic[static_cast<int>(c)];
     packed += payload;
   } else {
     packed = mergepipe::testing::compressed(payload, c, parts);

@@ -42,6 +42,9 @@ class stream_decoder {
   /// ended cleanly. Throws decode_error for corrupt, truncated or trailing data.
   virtual progress decode(const char* in, std::size_t in_size, bool last, char* out,
                           std::size_t room) = 0;
+
+  /// True between two members or frames: the next bytes start a new one (or nothing).
+  [[nodiscard]] virtual bool between_frames() const noexcept = 0;
 };
 
 /// A decoder for `codec` (not none).

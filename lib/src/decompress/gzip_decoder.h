@@ -18,6 +18,7 @@ class gzip_decoder final : public stream_decoder {
 
   progress decode(const char* in, std::size_t in_size, bool last, char* out,
                   std::size_t room) override;
+  [[nodiscard]] bool between_frames() const noexcept override { return !in_member_; }
 
  private:
   std::unique_ptr<inflate_state> state_;

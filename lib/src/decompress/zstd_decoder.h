@@ -17,6 +17,7 @@ class zstd_decoder final : public stream_decoder {
 
   progress decode(const char* in, std::size_t in_size, bool last, char* out,
                   std::size_t room) override;
+  [[nodiscard]] bool between_frames() const noexcept override { return !in_frame_; }
 
  private:
   ZSTD_DCtx_s* context_;

@@ -6,13 +6,18 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <istream>
 #include <string>
+#include <vector>
 
+#include "decompress/independent_frames.h"
 #include "mergepipe/error.h"
 
 namespace mergepipe::detail {
@@ -208,6 +213,9 @@ std::size_t input_source::decode_into(char* to, std::size_t room) {
   // A block at a time, as a read from a pipe: the decoder never runs far ahead of the cut.
   room = std::min(room, read_ahead);
   std::size_t consumed = consumed_.load(std::memory_order_relaxed);
+  if (decoder_->between_frames()) {
+    if (std::size_t produced = decode_frames_in_parallel(to, consumed)) return produced;
+  }
   std::size_t want = consumed + read_ahead;
   for (;;) {
     extent in = compressed_->read_through(want);
@@ -227,6 +235,51 @@ std::size_t input_source::decode_into(char* to, std::size_t room) {
     if (done.consumed == 0 && in.complete) return 0;  // the decoder saw the clean end
     if (done.consumed == 0) want = in.size + read_ahead;
   }
+}
+
+// bgzip's blocks and zstd frames with a content size say how long they are: a run of them,
+// about 4 MiB of decoded bytes per thread, is decoded at once, each straight into its place.
+// Returns the bytes decoded, or 0 to leave the next bytes to the stream decoder: fewer than
+// two such frames ahead, or one of them at fault, which the stream decoder then finds again
+// and reports where it is.
+std::size_t input_source::decode_frames_in_parallel(char* to, std::size_t consumed) {
+  struct placed_frame {
+    std::size_t from;  // in the compressed bytes
+    std::size_t to;    // in the decoded run
+    independent_frame frame;
+  };
+  const std::size_t budget =
+      (std::size_t{4} << 20) * static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+  extent in = compressed_->read_through(consumed + budget);
+  std::vector<placed_frame> frames;
+  std::size_t at = consumed;
+  std::size_t decoded = 0;
+  while (auto frame = find_independent_frame(codec_, compressed_->data() + at, in.size - at)) {
+    if (decoded + frame->decoded_size > budget) break;
+    frames.push_back({at, decoded, *frame});
+    at += frame->compressed_size;
+    decoded += frame->decoded_size;
+  }
+  if (frames.size() < 2 || decoded == 0) return 0;
+
+  commit_stream_bytes(static_cast<std::size_t>(to - data_) + decoded);
+  std::atomic<bool> failed{false};
+  // Isolated: this thread holds the read lock, and must not pick up a pipeline task meanwhile
+  // that would wait for it.
+  tbb::this_task_arena::isolate([&] {
+    tbb::parallel_for(std::size_t{0}, frames.size(), [&](std::size_t i) {
+      const placed_frame& f = frames[i];
+      try {
+        decode_frame(codec_, compressed_->data() + f.from, f.frame, to + f.to);
+      } catch (const decode_error&) {
+        failed.store(true, std::memory_order_relaxed);
+      }
+    });
+  });
+  if (failed.load(std::memory_order_relaxed)) return 0;
+  consumed_.store(at, std::memory_order_relaxed);
+  if (compressed_->release(compressed_released_, at)) compressed_released_ = at;
+  return decoded;
 }
 
 }  // namespace mergepipe::detail

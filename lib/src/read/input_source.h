@@ -98,6 +98,7 @@ class input_source {
   void commit_stream_bytes(std::size_t new_size);
   std::size_t read_into(char* to, std::size_t room);
   std::size_t decode_into(char* to, std::size_t room);
+  std::size_t decode_frames_in_parallel(char* to, std::size_t consumed);
   void read_more(std::size_t min_bytes);
 
   std::string name_;
