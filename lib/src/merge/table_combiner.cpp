@@ -1,16 +1,13 @@
 #include "merge/table_combiner.h"
 
-#include <oneapi/tbb/parallel_pipeline.h>
-
 #include <algorithm>
 #include <array>
-#include <numeric>
 #include <queue>
 #include <tuple>
 
 #include "mergepipe/error.h"
 #include "parse/key_encoding.h"
-#include "pipeline/tsan_annotations.h"
+#include "pipeline/for_each_index.h"
 
 namespace mergepipe::detail {
 namespace {
@@ -29,34 +26,10 @@ bool before(const winner& a, const winner& b, output_order order) noexcept {
 }
 
 // Runs `fn(index)` for every index below the shard count (shards, or pieces of the output),
-// in parallel. A pipeline rather than parallel_for: its edges are the ones stated for
-// ThreadSanitizer.
+// in parallel.
 template <typename Fn>
 void for_each_shard(unsigned tokens, Fn fn) {
-  std::array<std::size_t, shards> indices;  // their addresses are the items passed along
-  std::iota(indices.begin(), indices.end(), std::size_t{0});
-  std::size_t next = 0;
-  char done = 0;
-  auto filters = build_filters([&] {
-    return tbb::make_filter<void, std::size_t*>(tbb::filter_mode::serial_in_order,
-                                                [&](tbb::flow_control& fc) -> std::size_t* {
-                                                  stage_scope scope(nullptr, &next, &done);
-                                                  if (next == shards) {
-                                                    fc.stop();
-                                                    return nullptr;
-                                                  }
-                                                  std::size_t* index = &indices[next++];
-                                                  happens_before(index);
-                                                  return index;
-                                                }) &
-           tbb::make_filter<std::size_t*, void>(tbb::filter_mode::parallel,
-                                                [&](std::size_t* index) {
-                                                  stage_scope scope(index, nullptr, &done);
-                                                  fn(*index);
-                                                });
-  });
-  pipeline_scope edges(&done);
-  tbb::parallel_pipeline(tokens, filters);
+  for_each_index(shards, tokens, fn);
 }
 
 // A k-way merge of sorted runs into `out`, as indices: 64 runs cost 6 comparisons per

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
-#include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
@@ -19,6 +18,7 @@
 
 #include "decompress/independent_frames.h"
 #include "mergepipe/error.h"
+#include "pipeline/for_each_index.h"
 
 namespace mergepipe::detail {
 namespace {
@@ -241,15 +241,16 @@ std::size_t input_source::decode_into(char* to, std::size_t room) {
 // about 4 MiB of decoded bytes per thread, is decoded at once, each straight into its place.
 // Returns the bytes decoded, or 0 to leave the next bytes to the stream decoder: fewer than
 // two such frames ahead, or one of them at fault, which the stream decoder then finds again
-// and reports where it is.
+// and reports where it is (the batch is not tried again).
 std::size_t input_source::decode_frames_in_parallel(char* to, std::size_t consumed) {
+  if (consumed < stream_decode_until_) return 0;
   struct placed_frame {
     std::size_t from;  // in the compressed bytes
     std::size_t to;    // in the decoded run
     independent_frame frame;
   };
-  const std::size_t budget =
-      (std::size_t{4} << 20) * static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+  const auto threads = static_cast<unsigned>(tbb::this_task_arena::max_concurrency());
+  const std::size_t budget = (std::size_t{4} << 20) * threads;
   extent in = compressed_->read_through(consumed + budget);
   std::vector<placed_frame> frames;
   std::size_t at = consumed;
@@ -267,7 +268,7 @@ std::size_t input_source::decode_frames_in_parallel(char* to, std::size_t consum
   // Isolated: this thread holds the read lock, and must not pick up a pipeline task meanwhile
   // that would wait for it.
   tbb::this_task_arena::isolate([&] {
-    tbb::parallel_for(std::size_t{0}, frames.size(), [&](std::size_t i) {
+    for_each_index(frames.size(), threads, [&](std::size_t i) {
       const placed_frame& f = frames[i];
       try {
         decode_frame(codec_, compressed_->data() + f.from, f.frame, to + f.to);
@@ -276,7 +277,10 @@ std::size_t input_source::decode_frames_in_parallel(char* to, std::size_t consum
       }
     });
   });
-  if (failed.load(std::memory_order_relaxed)) return 0;
+  if (failed.load(std::memory_order_relaxed)) {
+    stream_decode_until_ = at;
+    return 0;
+  }
   consumed_.store(at, std::memory_order_relaxed);
   if (compressed_->release(compressed_released_, at)) compressed_released_ = at;
   return decoded;

@@ -121,6 +121,7 @@ class input_source {
   std::unique_ptr<input_source> compressed_;
   compression codec_ = compression::none;
   std::unique_ptr<stream_decoder> decoder_;
+  std::size_t stream_decode_until_ = 0;  // end of a run of frames that failed side by side
   std::atomic<std::size_t> consumed_ = 0;  // written by the decoder, read as a hint
   std::size_t compressed_released_ = 0;
   std::optional<std::string> failure_;
