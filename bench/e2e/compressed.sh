@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compressed inputs end to end: the same generated records plain, as gzip (one member, from
-# gzip; many members, from bgzip) and as zstd (one frame, from zstd; several, from pzstd),
+# gzip; many members, from bgzip) and as zstd (one frame, from zstd; several, from pzstd; and
+# frames of 4 MiB, from zstd on each piece of split, which mergepipe decodes side by side),
 # each given by name and piped, next to the decoder alone decompressing to /dev/null (igzip
 # for gzip, the decoder mergepipe uses; zstd for zstd). Median wall seconds, the ratio to the
 # plain file by name, and the median peak RSS.
@@ -27,6 +28,12 @@ plain=$work/users-$size.$format
 [[ -s $plain.bgz ]] || bgzip -@ "$(nproc)" -c "$plain" >"$plain.bgz"
 [[ -s $plain.zst ]] || zstd -q -3 -c "$plain" >"$plain.zst"
 [[ -s $plain.frames.zst ]] || pzstd -q -3 -p "$(nproc)" -c "$plain" >"$plain.frames.zst"
+if [[ ! -s $plain.4m-frames.zst ]]; then
+  pieces=$(mktemp -d "$work/pieces.XXXXXX")
+  split -b 4M -d -a 5 "$plain" "$pieces/p"
+  for piece in "$pieces"/p*; do zstd -q -3 -c "$piece"; done >"$plain.4m-frames.zst"
+  rm -r "$pieces"
+fi
 
 median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 
@@ -55,7 +62,7 @@ echo "| $size $format, $threads threads | median s | × plain by name | peak RSS
 echo "| --- | --- | --- | --- |"
 printf '| plain, by name | %s | 1.00 | %d |\n' "$base" "$((base_kb / 1024))"
 row "plain, piped (cat \\| mergepipe)" "cat '$plain' | $mp"
-for ext in gz bgz zst frames.zst; do
+for ext in gz bgz zst frames.zst 4m-frames.zst; do
   row "$ext, by name" "$mp '$plain.$ext'"
   row "$ext, piped" "cat '$plain.$ext' | $mp"
 done
