@@ -248,6 +248,19 @@ TEST(merger_errors, a_missing_file_is_an_io_error_naming_it) {
   }
 }
 
+// Said when the merger is made, not when the memory limit is first reached.
+TEST(merger_errors, a_temporary_directory_that_is_no_directory_is_a_usage_error_naming_it) {
+  mergepipe::options opts = base_options();
+  opts.run.temp_dir = "/nonexistent/mergepipe-spill";
+  try {
+    merger m(opts);
+    FAIL() << "a missing temporary directory was accepted";
+  } catch (const mergepipe::error& e) {
+    EXPECT_EQ(e.code(), mergepipe::errc::usage);
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/mergepipe-spill"), std::string::npos);
+  }
+}
+
 TEST(json_stream_sink, frames_records_as_ndjson_or_array) {
   for (auto [format, none, two] :
        {std::tuple{mergepipe::output_format::ndjson, "", "{\"a\":1}\n{\"b\":2}\n"},
