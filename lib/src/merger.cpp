@@ -52,7 +52,7 @@ class pages_behind_writer {
       : inputs_(inputs), spill_(&spill) {}
   void operator()(const detail::winner& last) {
     if (inputs_ != nullptr) inputs_->release_before(last.data);
-    if (++blocks_ % 64 == 0) spill_->drop_pages();
+    if (++blocks_ % 8 == 0) spill_->drop_pages();
   }
 
  private:

@@ -30,14 +30,17 @@ const char* record_store::keep(const char* data, std::size_t size,
 
 void record_store::settle() {
   // Every block but the last is full and written to no more.
-  for (; settled_ + 1 < blocks_.size(); ++settled_) blocks_[settled_].settle();
+  for (; settled_ + 1 < blocks_.size(); ++settled_) spilled_ |= blocks_[settled_].settle();
 }
 
 // A table has 64 stores (one per shard): half a megabyte of lost copies each at most, beyond
-// half of the live ones, keeps a merge of few keys small whatever the input's length.
+// half of the live ones, keeps a merge of few keys small whatever the input's length. Lost
+// copies in spilled blocks cost disk, not memory, and compacting reads them back and writes
+// the live ones again: a store that spilled waits until they are twice the live ones.
 bool record_store::wasteful() const noexcept {
   constexpr std::uint64_t least = std::uint64_t{512} << 10;
-  return dropped_ > least && dropped_ > (kept_ - dropped_) / 2;
+  const std::uint64_t live = kept_ - dropped_;
+  return dropped_ > least && dropped_ > (spilled_ ? 2 * live : live / 2);
 }
 
 void record_store::take(record_store& other) {
@@ -57,6 +60,7 @@ void record_store::take(record_store& other) {
   blocks_ = std::move(merged);
   kept_ += other.kept_;
   dropped_ += other.dropped_;
+  spilled_ = spilled_ || other.spilled_;
   other = record_store();
 }
 

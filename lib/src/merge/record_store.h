@@ -28,7 +28,8 @@ class record_store {
   void settle();
   /// A copy of `size` bytes lost to a later record.
   void drop(std::size_t size) noexcept { dropped_ += size; }
-  /// True when lost copies take more room than half of the live ones, and half a megabyte.
+  /// True when lost copies take more room than half of the live ones (twice, once blocks have
+  /// spilled), and half a megabyte.
   [[nodiscard]] bool wasteful() const noexcept;
   /// Keeps `other`'s copies alive here (its table's candidates moved into ours).
   void take(record_store& other);
@@ -54,8 +55,11 @@ class record_store {
     }
     [[nodiscard]] char* data() const noexcept { return data_; }
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
-    void settle() {
-      if (file_offset_ < 0) file_offset_ = spill_->settle(data_, size_);
+    // True when the block went to the file now.
+    bool settle() {
+      if (file_offset_ >= 0) return false;
+      file_offset_ = spill_->settle(data_, size_);
+      return file_offset_ >= 0;
     }
 
    private:
@@ -68,6 +72,7 @@ class record_store {
   std::shared_ptr<spill_file> spill_;
   std::vector<block> blocks_;  // the last one is being filled
   std::size_t settled_ = 0;    // blocks before this index were offered to their spill file
+  bool spilled_ = false;       // some block went to the file: lost copies there cost no memory
   char* next_ = nullptr;
   std::size_t left_ = 0;
   std::uint64_t kept_ = 0;     // bytes copied in
