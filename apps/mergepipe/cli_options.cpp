@@ -10,14 +10,6 @@
 namespace mergepipe::cli {
 namespace {
 
-std::optional<std::size_t> size_in_bytes(const std::string& text) {
-  try {
-    return parse_size(text);
-  } catch (const error&) {
-    return std::nullopt;
-  }
-}
-
 std::optional<error_policy> error_policy_named(const std::string& text) {
   if (text == "fail") return error_policy::fail;
   if (text == "skip") return error_policy::skip;

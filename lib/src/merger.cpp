@@ -43,7 +43,7 @@ void add_counts(report& total, const report& more) {
 
 // Gives back memory behind the writer, called after each block of records written: the
 // inputs' pages behind the last winner (only in input order, where winners are written as
-// their inputs are laid out; null otherwise), and every 64 blocks the pages of spilled
+// their inputs are laid out; null otherwise), and every 8 blocks the pages of spilled
 // records, which are read in no useful order. A class of this file rather than a lambda of
 // merger::impl: the shared library exports nothing of its internals.
 class pages_behind_writer {

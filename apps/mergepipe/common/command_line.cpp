@@ -26,13 +26,10 @@ std::optional<double> positive_number(const std::string& text) {
   return x;
 }
 
-std::optional<std::uint64_t> memory_size(const std::string& text) {
-  try {
-    std::size_t size = parse_size(text);
-    if (size != 0) return size;
-  } catch (const error&) {
-  }
-  return std::nullopt;
+std::optional<std::uint64_t> positive_size(const std::string& text) {
+  std::optional<std::size_t> size = size_in_bytes(text);
+  if (!size || *size == 0) return std::nullopt;
+  return *size;
 }
 
 std::optional<std::string> existing_directory(const std::string& text) {
@@ -77,6 +74,14 @@ std::string plain_sentence(const CLI::ParseError& e, const CLI::App& app) {
 
 }  // namespace
 
+std::optional<std::size_t> size_in_bytes(const std::string& text) {
+  try {
+    return parse_size(text);
+  } catch (const error&) {
+    return std::nullopt;
+  }
+}
+
 CLI::Option* add_count(CLI::App& app, const std::string& name, unsigned& value,
                        const std::string& help) {
   return add_parsed(app, name, value, positive_count, "a positive whole number", help)
@@ -90,7 +95,7 @@ CLI::Option* add_positive_number(CLI::App& app, const std::string& name, double&
 }
 
 void add_memory_options(CLI::App& app, run_settings& run) {
-  add_parsed(app, "--memory-limit", run.memory_limit, memory_size,
+  add_parsed(app, "--memory-limit", run.memory_limit, positive_size,
              "a positive size such as 512M or 4G",
              "Records of pipes and compressed inputs held in memory before they spill to "
              "--temp-dir (default: half of the physical memory)")

@@ -38,6 +38,9 @@ CLI::Option* add_parsed(CLI::App& app, const std::string& name, T& value, Parse 
 CLI::Option* add_count(CLI::App& app, const std::string& name, unsigned& value,
                        const std::string& help);
 
+/// A size such as `65536`, `64K`, `8M` or `1G` in bytes, or nothing when `text` is none.
+std::optional<std::size_t> size_in_bytes(const std::string& text);
+
 /// Adds --memory-limit and --temp-dir: where records of inputs read once spill.
 void add_memory_options(CLI::App& app, run_settings& run);
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 
 namespace mergepipe::detail {
 
@@ -44,20 +45,10 @@ bool record_store::wasteful() const noexcept {
 }
 
 void record_store::take(record_store& other) {
-  // Ours stays last, the one being filled; the others' all count as full.
-  std::vector<block> merged;
-  merged.reserve(blocks_.size() + other.blocks_.size());
-  const bool filling = !blocks_.empty();
-  for (std::size_t i = 0; i + (filling ? 1 : 0) < blocks_.size(); ++i)
-    merged.push_back(std::move(blocks_[i]));
-  for (auto& b : other.blocks_) merged.push_back(std::move(b));
-  if (filling) {
-    merged.push_back(std::move(blocks_.back()));
-  } else {
-    next_ = nullptr;  // nothing of ours to fill: the next copy starts a block
-    left_ = 0;
-  }
-  blocks_ = std::move(merged);
+  // Before ours being filled, which stays last; the others' all count as full.
+  blocks_.insert(blocks_.empty() ? blocks_.end() : blocks_.end() - 1,
+                 std::make_move_iterator(other.blocks_.begin()),
+                 std::make_move_iterator(other.blocks_.end()));
   kept_ += other.kept_;
   dropped_ += other.dropped_;
   spilled_ = spilled_ || other.spilled_;

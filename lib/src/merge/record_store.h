@@ -49,7 +49,13 @@ class record_store {
           data_(std::exchange(other.data_, nullptr)),
           size_(other.size_),
           file_offset_(other.file_offset_) {}
-    block& operator=(block&&) = delete;
+    block& operator=(block&& other) noexcept {
+      std::swap(spill_, other.spill_);
+      std::swap(data_, other.data_);
+      std::swap(size_, other.size_);
+      std::swap(file_offset_, other.file_offset_);
+      return *this;
+    }
     ~block() {
       if (data_ != nullptr) spill_->release(data_, size_, file_offset_);
     }

@@ -25,13 +25,6 @@ bool before(const winner& a, const winner& b, output_order order) noexcept {
   return std::tie(a.file, a.offset) < std::tie(b.file, b.offset);
 }
 
-// Runs `fn(index)` for every index below the shard count (shards, or pieces of the output),
-// in parallel.
-template <typename Fn>
-void for_each_shard(unsigned tokens, Fn fn) {
-  for_each_index(shards, tokens, fn);
-}
-
 // A k-way merge of sorted runs into `out`, as indices: 64 runs cost 6 comparisons per
 // winner, and the winners themselves are not copied again.
 void merge_pieces(const std::vector<winner>& live, const std::array<shard_run, shards>& pieces,
@@ -103,7 +96,7 @@ std::vector<std::uint32_t> merge_runs(const std::vector<winner>& live,
     for (const shard_run& piece : pieces[b]) starts[b + 1] += piece.end - piece.begin;
   }
   std::vector<std::uint32_t> merged(live.size());
-  for_each_shard(tokens, [&](std::size_t b) {
+  for_each_index(shards, tokens, [&](std::size_t b) {
     if (b < pieces.size()) merge_pieces(live, pieces[b], order, merged.data() + starts[b]);
   });
   return merged;
@@ -118,7 +111,7 @@ void fold_shard(const std::vector<sharded_merge_table*>& tables, std::size_t s) 
 
 void fold_tables(const std::vector<sharded_merge_table*>& tables, unsigned tokens) {
   if (tables.size() < 2) return;
-  for_each_shard(tokens, [&](std::size_t s) { fold_shard(tables, s); });
+  for_each_index(shards, tokens, [&](std::size_t s) { fold_shard(tables, s); });
 }
 
 combined_winners combine_tables(const std::vector<sharded_merge_table*>& tables, output_order order,
@@ -128,7 +121,7 @@ combined_winners combine_tables(const std::vector<sharded_merge_table*>& tables,
   // Fold and count first, so that every shard's winners can go straight to their place in
   // one vector: the winners are the largest thing left in memory, and are held once.
   std::array<std::uint64_t, shards> deleted{};
-  for_each_shard(tokens, [&](std::size_t s) {
+  for_each_index(shards, tokens, [&](std::size_t s) {
     fold_shard(tables, s);
     deleted[s] = tables[0]->shard(s).deleted();
   });
@@ -143,7 +136,7 @@ combined_winners combine_tables(const std::vector<sharded_merge_table*>& tables,
   }
   if (total > UINT32_MAX) throw error(errc::usage, "more than 2^32 distinct keys to write");
   combined.live.resize(total);
-  for_each_shard(tokens, [&](std::size_t s) {
+  for_each_index(shards, tokens, [&](std::size_t s) {
     auto first = combined.live.begin() + static_cast<std::ptrdiff_t>(runs[s].begin);
     tables[0]->shard(s).collect_live_winners(first);
     std::sort(first, combined.live.begin() + static_cast<std::ptrdiff_t>(runs[s].end),
