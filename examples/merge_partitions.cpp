@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   }
   mergepipe::options opts;
   opts.rules.key = {"id"};
-  opts.rules.timestamp_field = "updated_at";
+  opts.rules.timestamp_fields = {"updated_at"};
   opts.rules.delete_rules = {mergepipe::parse_delete_rule("op=d")};
   try {
     // One partial merge per partition, as separate jobs would make them...

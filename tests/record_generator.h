@@ -15,10 +15,13 @@ struct generated_record {
   std::size_t key = 0;  ///< Logical key: records with equal keys are updates of one entity.
   int time_rank = 0;    ///< Order of the timestamp's instant; 0 for null or absent.
   bool is_delete = false;
+  int version = 0;  ///< Order of the "version" field's value; 0 for null or absent.
 };
 
+/// With `versions`, records also have a "version" field (a second timestamp field, read as
+/// seconds), often equal between updates so that it breaks only some timestamp ties.
 inline std::vector<generated_record> generate_records(std::uint64_t seed, std::size_t count,
-                                                      std::size_t distinct) {
+                                                      std::size_t distinct, bool versions = false) {
   std::mt19937_64 rng(seed);
   auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
   static const char* nasty[] = {
@@ -61,12 +64,24 @@ inline std::vector<generated_record> generate_records(std::uint64_t seed, std::s
     }
     bool is_delete = pick(10) == 0;
     json += std::string(",\"op\":\"") + (is_delete ? "d" : "u") + "\"";
+    int version = 0;
+    if (versions) {
+      // Spellings of the same instant, and the two that are none.
+      static const char* spellings[][2] = {
+          {"null", "null"}, {"1", "1.0"}, {"2", "2e0"}, {"3", "\"1970-01-01T00:00:03Z\""}};
+      std::size_t row = pick(5);
+      if (row < 4) {
+        version = static_cast<int>(row);
+        json += ",\"version\":";
+        json += spellings[row][pick(2)];
+      }
+    }
     json += ",\"n\":" + std::to_string(i);
     json += ",\"note\":\"";
     for (std::size_t j = pick(4); j > 0; --j) json += nasty[pick(std::size(nasty))];
     json +=
         "\",\"tags\":[1,{\"a\":[]},\"},{\"],\"nested\":{\"x\":{\"y\":[true,false,null,-0.5e-3]}}}";
-    records.push_back({std::move(json), k, time_rank, is_delete});
+    records.push_back({std::move(json), k, time_rank, is_delete, version});
   }
   return records;
 }

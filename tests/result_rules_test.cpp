@@ -11,10 +11,12 @@ using mergepipe::result_rules;
 result_rules some_rules() {
   result_rules rules;
   rules.key = {"tenant", "/user/id"};
-  rules.timestamp_field = "/meta/ts";
+  rules.timestamp_fields = {"/meta/ts", "version"};
   rules.ts_unit = mergepipe::timestamp_unit::ms;
   rules.timestamp_format = "%m/%d/%Y";
   rules.delete_rules = {{"op", "d"}, {"/meta/deleted", "true"}};
+  rules.keep = mergepipe::keep_record::first;
+  rules.keep_deletes = true;
   rules.order = mergepipe::output_order::key;
   rules.format = mergepipe::output_format::array;
   return rules;
@@ -30,9 +32,10 @@ TEST(result_rules_test, text_form_reads_back_the_same_rules) {
 
 TEST(result_rules_test, text_form_speaks_the_command_line) {
   std::vector<mergepipe::rule_text> expected = {
-      {"key", "tenant,/user/id"}, {"ts", "/meta/ts"},      {"ts-unit", "ms"},
-      {"ts-format", "%m/%d/%Y"},  {"delete-when", "op=d"}, {"delete-when", "/meta/deleted=true"},
-      {"order", "key"},           {"format", "array"}};
+      {"key", "tenant,/user/id"}, {"ts", "/meta/ts,version"}, {"ts-unit", "ms"},
+      {"ts-format", "%m/%d/%Y"},  {"delete-when", "op=d"},    {"delete-when", "/meta/deleted=true"},
+      {"keep", "first"},          {"keep-deletes", "true"},   {"order", "key"},
+      {"format", "array"}};
   EXPECT_EQ(some_rules().to_text(), expected);
 }
 
@@ -55,6 +58,9 @@ TEST(result_rules_test, a_bad_value_is_one_plain_sentence) {
   expect_usage_error("format", "csv", "--format must be ndjson or array, not \"csv\"");
   expect_usage_error("delete-when", "op", "delete rule \"op\" must be FIELD=VALUE");
   expect_usage_error("key", "a,,b", "invalid key \"a,,b\": empty field name");
+  expect_usage_error("ts", "a,", "invalid timestamp fields \"a,\": empty field name");
+  expect_usage_error("keep", "latest", "--keep must be last or first, not \"latest\"");
+  expect_usage_error("keep-deletes", "yes", "--keep-deletes must be true or false, not \"yes\"");
   expect_usage_error("colour", "red", "unknown rule \"colour\"");
 }
 
@@ -86,8 +92,28 @@ TEST(result_rules_test, fingerprint_is_stable_and_covers_what_decides_the_winner
   other_key.key = {"email"};
   EXPECT_NE(other_key.fingerprint(), rules.fingerprint());
   result_rules other_ts = rules;
-  other_ts.timestamp_field = "";
+  other_ts.timestamp_fields = {};
   EXPECT_NE(other_ts.fingerprint(), rules.fingerprint());
+  result_rules more_ts = rules;
+  more_ts.timestamp_fields.push_back("version");
+  EXPECT_NE(more_ts.fingerprint(), rules.fingerprint());
+  result_rules first = rules;
+  first.keep = mergepipe::keep_record::first;
+  EXPECT_NE(first.fingerprint(), rules.fingerprint());
+  // Partial files hold the delete markers whether they are written or not.
+  result_rules keeping_deletes = rules;
+  keeping_deletes.keep_deletes = true;
+  EXPECT_EQ(keeping_deletes.fingerprint(), rules.fingerprint());
+}
+
+TEST(result_rules_test, timestamp_fields_are_a_list) {
+  EXPECT_EQ(mergepipe::parse_timestamp_list(""), std::vector<std::string>{});
+  EXPECT_EQ(mergepipe::parse_timestamp_list("updated_at,/source/lsn"),
+            (std::vector<std::string>{"updated_at", "/source/lsn"}));
+  result_rules none;
+  none.set("ts", "");
+  EXPECT_TRUE(none.timestamp_fields.empty());
+  EXPECT_EQ(none.to_text()[1], (mergepipe::rule_text{"ts", ""}));
 }
 
 // The command line offers every rule of the text form, once, in its order.
@@ -97,6 +123,7 @@ TEST(result_rules_test, rule_options_offer_every_rule_of_the_text_form) {
     offered.push_back(option.name);
     EXPECT_FALSE(option.help.empty()) << option.name;
     EXPECT_EQ(option.repeatable, option.name == "delete-when") << option.name;
+    EXPECT_EQ(option.flag, option.name == "keep-deletes") << option.name;
   }
   std::vector<std::string> in_text;
   for (const mergepipe::rule_text& rule : some_rules().to_text()) {

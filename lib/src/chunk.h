@@ -60,7 +60,8 @@ struct chunk {
   std::vector<parsed_record> records;
   std::vector<kept_field> kept;  ///< Parse for stamp: the selected fields, per record.
   std::string kept_text;
-  std::string keys;  ///< Encoded keys of `records`, back to back.
+  std::string keys;   ///< Encoded keys of `records`, back to back.
+  std::string tails;  ///< Stamp tails of `records` (`record_rules::tail_size()` bytes each).
   std::vector<bad_record> bad;
 
   // merge: scratch space kept with the chunk so that it is allocated once per token.
@@ -74,6 +75,7 @@ struct chunk {
     kept.clear();
     kept_text.clear();
     keys.clear();
+    tails.clear();
     bad.clear();
   }
 };

@@ -96,7 +96,8 @@ class merger::impl {
 
   void absorb(impl& other) {
     if (fingerprint_ != other.fingerprint_) {
-      throw error(errc::usage, "cannot absorb a merge with other key, timestamp or delete options");
+      throw error(errc::usage,
+                  "cannot absorb a merge with other key, timestamp, delete or keep options");
     }
     for (auto& table : other.tables_) tables_.push_back(std::move(table));
     inputs_.take(std::move(other.inputs_));
@@ -106,7 +107,7 @@ class merger::impl {
   }
 
   void save_partial(const std::vector<std::string>& paths) {
-    if (tables_.empty()) tables_.push_back(std::make_unique<detail::sharded_merge_table>());
+    if (tables_.empty()) tables_.push_back(new_table());
     fold();
     detail::partial_counts counts{totals_.records, totals_.bad_records, totals_.bytes,
                                   totals_.files};
@@ -116,7 +117,7 @@ class merger::impl {
   void add_partial(const std::string& path) {
     auto file = std::make_unique<detail::input_source>(path, path);
     if (!file->complete()) throw error(errc::usage, path + ": a partial merge must be a file");
-    auto table = std::make_unique<detail::sharded_merge_table>();
+    auto table = new_table();
     detail::partial_counts counts = detail::load_partial(*file, fingerprint_, *table);
     tables_.push_back(std::move(table));
     inputs_.keep(std::move(file));
@@ -133,7 +134,8 @@ class merger::impl {
     for (auto& table : tables_) tables.push_back(table.get());
     detail::combined_winners winners;
     context_->execute([&] {
-      winners = detail::combine_tables(tables, context_->opts().rules.order, context_->tokens());
+      const result_rules& rules = context_->opts().rules;
+      winners = detail::combine_tables(tables, rules.order, rules.keep_deletes, context_->tokens());
     });
     tables_.resize(std::min<std::size_t>(tables_.size(), 1));  // the rest were folded in
 
@@ -168,6 +170,10 @@ class merger::impl {
   }
 
  private:
+  [[nodiscard]] std::unique_ptr<detail::sharded_merge_table> new_table() const {
+    return std::make_unique<detail::sharded_merge_table>(context_->keep());
+  }
+
   void fold() {
     if (tables_.size() < 2) return;
     std::vector<detail::sharded_merge_table*> tables;

@@ -593,6 +593,54 @@ TEST_F(cli_test, delete_when_takes_one_value_and_leaves_inputs_alone) {
                             "\n"));
 }
 
+TEST_F(cli_test, keep_first_keeps_the_earliest_record_of_each_key) {
+  write("in.ndjson", join_lines(basic_records));
+  EXPECT_TRUE(succeeds_with(run({"in.ndjson", "--keep", "first"}),
+                            join_lines({basic_records[0], basic_records[1], basic_records[4]})));
+  EXPECT_TRUE(succeeds_with(run({"in.ndjson", "--keep", "last"}), basic_expected));
+}
+
+TEST_F(cli_test, keep_deletes_writes_winning_delete_markers) {
+  write("in.ndjson", join_lines({
+                         R"({"id":1,"v":1})",
+                         R"({ "id" : 1, "op" : "d" })",
+                         R"({"id":2,"v":1})",
+                         R"({"id":3,"op":"d"})",
+                         R"({"id":3,"v":2})",
+                     }));
+  EXPECT_TRUE(succeeds_with(
+      run({"in.ndjson", "--delete-when", "op=d", "--keep-deletes"}),
+      join_lines({R"({"id":1,"op":"d"})", R"({"id":2,"v":1})", R"({"id":3,"v":2})"})));
+  EXPECT_TRUE(succeeds_with(
+      run({"in.ndjson", "--delete-when", "op=d", "--keep-deletes", "--keep", "first"}),
+      join_lines({R"({"id":1,"v":1})", R"({"id":2,"v":1})", R"({"id":3,"op":"d"})"})));
+}
+
+TEST_F(cli_test, several_ts_fields_are_compared_in_turn) {
+  write("in.ndjson", join_lines({
+                         R"({"id":1,"updated_at":"2024-01-02","version":7,"v":"a"})",
+                         R"({"id":1,"updated_at":"2024-01-02","version":9,"v":"b"})",
+                         R"({"id":1,"updated_at":"2024-01-02","version":8,"v":"c"})",
+                         R"({"id":1,"updated_at":"2024-01-01","version":99,"v":"d"})",
+                         R"({"id":2,"updated_at":"2024-01-02","v":"e"})",
+                         R"({"id":2,"updated_at":"2024-01-02","version":null,"v":"f"})",
+                         R"({"id":2,"updated_at":"2024-01-02","version":0,"v":"g"})",
+                         R"({"id":2,"updated_at":"2024-01-02","v":"h"})",
+                     }));
+  EXPECT_TRUE(
+      succeeds_with(run({"in.ndjson", "--ts", "updated_at,version"}),
+                    join_lines({R"({"id":1,"updated_at":"2024-01-02","version":9,"v":"b"})",
+                                R"({"id":2,"updated_at":"2024-01-02","version":0,"v":"g"})"})));
+  EXPECT_TRUE(
+      succeeds_with(run({"in.ndjson", "--ts", "version,updated_at"}),
+                    join_lines({R"({"id":1,"updated_at":"2024-01-01","version":99,"v":"d"})",
+                                R"({"id":2,"updated_at":"2024-01-02","version":0,"v":"g"})"})));
+  // One field is exactly today's rule: the last of the equal timestamps wins.
+  EXPECT_TRUE(succeeds_with(run({"in.ndjson", "--ts", "updated_at"}),
+                            join_lines({R"({"id":1,"updated_at":"2024-01-02","version":8,"v":"c"})",
+                                        R"({"id":2,"updated_at":"2024-01-02","v":"h"})"})));
+}
+
 TEST_F(cli_test, delete_rule_without_equals_is_usage_error) {
   write("in.ndjson", R"({"id":1})"
                      "\n");
@@ -913,6 +961,8 @@ TEST_F(cli_test, usage_errors_are_one_plain_sentence) {
       {{"--format", "1"}, R"(--format must be ndjson or array, not "1")"},
       {{"--order", "0"}, R"(--order must be input or key, not "0")"},
       {{"--ts-unit", "parsecs"}, R"(--ts-unit must be s, ms, us or ns, not "parsecs")"},
+      {{"--ts", "updated_at,"}, R"(invalid timestamp fields "updated_at,": empty field name)"},
+      {{"--keep", "latest"}, R"(--keep must be last or first, not "latest")"},
       {{"--on-error", "ignore"}, R"(--on-error must be fail or skip, not "ignore")"},
       {{"--threads", "0"}, R"(--threads must be a positive whole number, not "0")"},
       {{"--threads", "1.5"}, R"(--threads must be a positive whole number, not "1.5")"},

@@ -39,8 +39,9 @@ class cluster_test : public ::testing::Test {
     db_.emplace(redis_->endpoint(), 10s);
   }
 
-  // NDJSON and arrays (pretty and compact), updates of the same keys across files, deletes.
-  std::vector<std::string> write_inputs() {
+  // NDJSON and arrays (pretty and compact), updates of the same keys across files, deletes;
+  // with `versions`, a "version" field too.
+  std::vector<std::string> write_inputs(bool versions = false) {
     auto join = [](const std::vector<testing::generated_record>& records, bool array, bool pretty) {
       std::string out = array ? "[" : "";
       for (std::size_t i = 0; i < records.size(); ++i) {
@@ -50,10 +51,13 @@ class cluster_test : public ::testing::Test {
       }
       return out + (array ? "]\n" : "");
     };
-    return {dir_.write("a.ndjson", join(testing::generate_records(1, 600, 150), false, false)),
-            dir_.write("b.json", join(testing::generate_records(2, 300, 150), true, true)),
-            dir_.write("c.ndjson", join(testing::generate_records(3, 400, 150), false, false)),
-            dir_.write("d.json", join(testing::generate_records(4, 300, 150), true, false))};
+    return {
+        dir_.write("a.ndjson",
+                   join(testing::generate_records(1, 600, 150, versions), false, false)),
+        dir_.write("b.json", join(testing::generate_records(2, 300, 150, versions), true, true)),
+        dir_.write("c.ndjson",
+                   join(testing::generate_records(3, 400, 150, versions), false, false)),
+        dir_.write("d.json", join(testing::generate_records(4, 300, 150, versions), true, false))};
   }
 
   std::vector<std::string> submit_args(const std::string& job, const std::string& output,
@@ -163,6 +167,27 @@ TEST_F(cluster_test, three_workers_match_the_single_machine_output) {
                                 {"--wait", "--order", "key", "--format", "array"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(read_file(dir_.file("keyed.json")), single_machine(inputs, keyed));
+}
+
+// Keep first, delete markers kept, several timestamp fields: partial files carry them all.
+TEST_F(cluster_test, change_data_capture_modes_match_the_single_machine_output) {
+  std::vector<std::string> inputs = write_inputs(true);
+  const std::vector<std::vector<std::string>> modes = {
+      {"--keep", "first", "--keep-deletes", "--ts", "updated_at,version"},
+      {"--keep-deletes", "--ts", "updated_at,version"}};
+  for (std::size_t m = 0; m < modes.size(); ++m) {
+    const std::string job = "cdc" + std::to_string(m);
+    processes_.clear();
+    for (int w = 1; w <= 2; ++w) worker(job + "w" + std::to_string(w), {}, job);
+    std::vector<std::string> extra = modes[m];
+    extra.push_back("--wait");
+    cli_testing::cli_result r =
+        run_mergepipe(submit_args(job, dir_.file(job + ".ndjson"), inputs, extra));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::string expected = single_machine(inputs, modes[m]);
+    EXPECT_NE(expected, single_machine(inputs));
+    EXPECT_EQ(read_file(dir_.file(job + ".ndjson")), expected) << modes[m][0];
+  }
 }
 
 // A compressed file is read whole by one task; plain files beside it are still cut in pieces.

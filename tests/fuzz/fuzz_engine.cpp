@@ -4,7 +4,8 @@
 // same pieces one record at a time: the first bad record or the undelimitable array as the
 // error, every bad record as a reject, and otherwise the output of the reference merge. The
 // model scans records with the On-Demand walk alone, so the engine's tape path is checked
-// against it too.
+// against it too. The input's ninth byte picks the result rules: keep first or last, delete
+// markers kept or not, one or two timestamp fields.
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -17,10 +18,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
-#include "fuzz_support.h"
 #include "decompress/compression.h"
+#include "fuzz_support.h"
 #include "mergepipe/mergepipe.h"
 #include "parse/key_encoding.h"
 #include "parse/record_rules.h"
@@ -76,10 +78,15 @@ class memory_file {
   std::string path_;
 };
 
-mp::options base_options() {
+// The result rules, chosen by the input: keep first, keep delete markers, a second timestamp
+// field, in every combination.
+mp::options options_for(unsigned mode) {
   mp::options opts;
   opts.rules.delete_rules = {mp::parse_delete_rule("op=d"),
                              mp::parse_delete_rule("/meta/deleted=true")};
+  if ((mode & 1) != 0) opts.rules.keep = mp::keep_record::first;
+  opts.rules.keep_deletes = (mode & 2) != 0;
+  if ((mode & 4) != 0) opts.rules.timestamp_fields = {"updated_at", "/meta/version"};
   return opts;
 }
 
@@ -158,6 +165,7 @@ struct model_record {
   bool good = false;
   std::string key;
   record_fields fields;
+  std::string tail;  // the further timestamp fields
   std::string reason;
 };
 
@@ -197,14 +205,15 @@ model build_model(const std::vector<std::string_view>& files, const record_rules
     std::string_view text = files[f];
     const std::string buffer = padded(text, '\0');
     auto bad = [&](span where, std::string reason) {
-      m.records.push_back({f, where, false, {}, {}, std::move(reason)});
+      m.records.push_back({f, where, false, {}, {}, {}, std::move(reason)});
     };
     auto record = [&](span where) {
-      model_record r{f, where, true, {}, {}, {}};
+      model_record r{f, where, true, {}, {}, {}, {}};
       if (!scanner.scan(buffer.data() + where.offset, where.bytes.size(), r.key, r.fields)) {
         r.good = false;
         r.reason = scanner.reason();
       }
+      r.tail = scanner.stamper().tail();
       m.records.push_back(std::move(r));
     };
     auto probe = probe_format(text.data(), text.size(), true);
@@ -232,8 +241,8 @@ model build_model(const std::vector<std::string_view>& files, const record_rules
       }
     }
     if (splitter.fatal()) {
-      m.fatal =
-          model_record{f, {splitter.fatal()->offset, {}}, false, {}, {}, splitter.fatal()->reason};
+      m.fatal = model_record{f,  {splitter.fatal()->offset, {}}, false, {}, {},
+                             {}, splitter.fatal()->reason};
     }
   }
   return m;
@@ -249,16 +258,21 @@ located locate(const model_record& r, const std::vector<std::string_view>& files
           r.where.offset, r.reason,  std::string(r.where.bytes)};
 }
 
+// The timestamp fields of a record, in the order they are compared.
+using time_fields = std::tuple<bool, timestamp, std::string>;
+
+time_fields time_of(const model_record& r) { return {r.fields.has_timestamp, r.fields.ts, r.tail}; }
+
 // What a run under `policy` must do, with `order` input.
-outcome expected_outcome(const model& m, mp::error_policy policy,
+outcome expected_outcome(const model& m, mp::error_policy policy, const mp::result_rules& rules,
                          const std::vector<std::string_view>& files,
                          const std::vector<std::string>& paths) {
   outcome o;
   std::vector<mp::testing::generated_record> good;
   std::map<std::string, std::size_t> key_ids;
-  std::vector<timestamp> instants;
+  std::vector<time_fields> instants;
   for (const model_record& r : m.records) {
-    if (r.good && r.fields.has_timestamp) instants.push_back(r.fields.ts);
+    if (r.good) instants.push_back(time_of(r));
   }
   std::sort(instants.begin(), instants.end());
   for (const model_record& r : m.records) {
@@ -272,11 +286,8 @@ outcome expected_outcome(const model& m, mp::error_policy policy,
       o.rejects.push_back(where);
       continue;
     }
-    int rank = 0;
-    if (r.fields.has_timestamp) {
-      rank = 1 + static_cast<int>(std::lower_bound(instants.begin(), instants.end(), r.fields.ts) -
-                                  instants.begin());
-    }
+    auto rank = static_cast<int>(std::lower_bound(instants.begin(), instants.end(), time_of(r)) -
+                                 instants.begin());
     auto id = key_ids.try_emplace(r.key, key_ids.size()).first->second;
     good.push_back({minified(r.where.bytes), id, rank, r.fields.is_delete});
   }
@@ -285,14 +296,21 @@ outcome expected_outcome(const model& m, mp::error_policy policy,
     o.error->raw.clear();
     return o;
   }
+  auto lines = [](const std::string& text) {
+    return static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
+  };
+  mp::testing::reference_rules reference{.keep_first = rules.keep == mp::keep_record::first,
+                                         .keep_deletes = rules.keep_deletes,
+                                         .by_version = false};  // the ranks order every field
   o.ok = true;
-  o.output = mp::testing::reference_merge(good);
+  o.output = mp::testing::reference_merge(good, reference);
   o.records = good.size();
   o.bad_records = o.rejects.size();
   o.distinct_keys = key_ids.size();
   o.superseded = o.records - o.distinct_keys;
-  o.output_records = static_cast<std::uint64_t>(std::count(o.output.begin(), o.output.end(), '\n'));
-  o.deleted = o.distinct_keys - o.output_records;
+  o.output_records = lines(o.output);
+  reference.keep_deletes = false;
+  o.deleted = o.distinct_keys - lines(mp::testing::reference_merge(good, reference));
   return o;
 }
 
@@ -338,7 +356,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (detect_compression(f.data(), f.size()) != compression::none) return 0;
   }
   std::deque<memory_file> storage;
-  mp::options opts = base_options();
+  mp::options opts = options_for(byte_at(input, 8));
   std::vector<std::string> paths;
   for (std::string_view f : files) paths.push_back(storage.emplace_back(f).path());
   opts.inputs = paths;
@@ -364,7 +382,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       {2, 1 + byte_at(input, 4) % 64, 3, layout_at(7)},
   };
   for (mp::error_policy policy : {mp::error_policy::fail, mp::error_policy::skip}) {
-    const outcome expected = expected_outcome(m, policy, files, paths);
+    const outcome expected = expected_outcome(m, policy, opts.rules, files, paths);
     std::optional<outcome> first;
     for (const setting& s : settings) {
       opts.on_error = policy;

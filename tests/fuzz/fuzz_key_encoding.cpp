@@ -228,7 +228,7 @@ class scanner_harness {
 mp::options key_options(std::vector<std::string> key, std::string delete_value = "d") {
   mp::options opts;
   opts.rules.key = std::move(key);
-  opts.rules.timestamp_field = "";
+  opts.rules.timestamp_fields = {};
   opts.rules.delete_rules = {{"op", std::move(delete_value)}};
   return opts;
 }

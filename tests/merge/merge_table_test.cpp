@@ -49,7 +49,7 @@ struct snapshot {
 
 std::vector<winner> live_winners(const merge_table& table) {
   std::vector<winner> winners(table.size() - table.deleted());
-  table.collect_live_winners(winners.begin());
+  table.collect_winners(winners.begin(), false);
   return winners;
 }
 
@@ -321,7 +321,7 @@ TEST_P(copies_test, copies_of_read_once_records_outlive_the_input_and_compaction
     candidate c{
         order_stamp{.ts = {}, .offset = i * 4 + rng() % 8, .file = 0, .has_timestamp = false},
         input.data(), input.size(), false};
-    copied.offer_copy(key, c, spill);
+    copied.offer_copy(key, c, nullptr, spill);
     c.data = kept.back().data();
     viewed.offer(key, c);
     std::fill(input.begin(), input.end(), '#');
@@ -338,7 +338,7 @@ TEST_P(copies_test, copies_of_read_once_records_outlive_the_input_and_compaction
       "k1",
       candidate{order_stamp{.ts = {}, .offset = 1u << 20, .file = 0, .has_timestamp = false},
                 late.data(), late.size(), false},
-      spill);
+      nullptr, spill);
   std::fill(late.begin(), late.end(), '#');
   copied.absorb(other);
   EXPECT_EQ(snap(copied).live.at("k1"), "{\"id\":\"k1\",\"late\":true}");

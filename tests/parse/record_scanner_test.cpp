@@ -55,7 +55,7 @@ options make_options(std::vector<std::string> key = {"id"}, std::string ts = "up
                      std::vector<std::string> delete_rules = {}) {
   options opts;
   opts.rules.key = std::move(key);
-  opts.rules.timestamp_field = std::move(ts);
+  opts.rules.timestamp_fields = mergepipe::parse_timestamp_list(ts);
   for (const std::string& rule : delete_rules)
     opts.rules.delete_rules.push_back(parse_delete_rule(rule));
   return opts;

@@ -167,7 +167,7 @@ TEST_F(pieces_test, a_partial_of_other_options_is_refused) {
   m.add(source::file(inputs_[0]), {});
   m.save_partial({dir_.file("part")});
   mergepipe::options other = base_options();
-  other.rules.timestamp_field = "created_at";
+  other.rules.timestamp_fields = {"created_at"};
   merger reader(other);
   try {
     reader.add_partial(dir_.file("part"));

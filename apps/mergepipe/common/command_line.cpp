@@ -116,6 +116,11 @@ void add_result_options(CLI::App& app, result_rules& rules) {
       }
     };
     std::string flag = "--" + rule.name;
+    if (rule.flag) {
+      app.add_flag_callback(
+          flag, [set] { set("true"); }, rule.help);
+      continue;
+    }
     CLI::Option* option =
         rule.repeatable
             ? app.add_option_function<std::vector<std::string>>(

@@ -64,7 +64,7 @@ class MERGEPIPE_API merger {
 
   /// Merges a file written by `save_partial`, by the same rule: saving and adding back
   /// changes no result. Throws `mergepipe::error`: `usage` when it was saved with other key,
-  /// timestamp or delete options, `bad_input` when it is not such a file (truncated,
+  /// timestamp, delete or keep options, `bad_input` when it is not such a file (truncated,
   /// corrupted), `io` when it cannot be read.
   void add_partial(const std::string& path);
 

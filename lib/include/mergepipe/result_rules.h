@@ -24,6 +24,12 @@ enum class output_format {
   array,   ///< `[\n`, records joined by `,\n`, then `\n]\n`; no records, `[]\n`.
 };
 
+/// Which record of a key wins.
+enum class keep_record {
+  last,   ///< The one with the greatest stamp: the latest timestamp, then the last position.
+  first,  ///< The one with the smallest stamp: the earliest timestamp, then the first position.
+};
+
 /// `FIELD=VALUE`: a record whose FIELD equals VALUE is a delete marker (a tombstone).
 struct delete_rule {
   std::string field;  ///< A top-level field name or a JSON Pointer ("/meta/op").
@@ -49,14 +55,19 @@ struct rule_text {
 struct MERGEPIPE_API result_rules {
   /// Key parts: field names or JSON Pointers. Several parts make a composite key.
   std::vector<std::string> key = {"id"};
-  /// Timestamp field name or JSON Pointer; empty means "last record in input order wins".
-  std::string timestamp_field = "updated_at";
+  /// Timestamp fields (names or JSON Pointers), compared in turn; none means "the record's
+  /// position alone decides".
+  std::vector<std::string> timestamp_fields = {"updated_at"};
   /// Unit of numeric timestamps.
   timestamp_unit ts_unit = timestamp_unit::s;
   /// `strptime`-style format for string timestamps (`%Y %m %d %H %M %S %f %z %%`); empty: ISO 8601.
   std::string timestamp_format;
   /// Delete-marker rules; a record matching any of them is a tombstone.
   std::vector<delete_rule> delete_rules;
+  /// Whether the last or the first record of a key (by stamp) wins.
+  keep_record keep = keep_record::last;
+  /// Write a winning delete marker instead of leaving its key out.
+  bool keep_deletes = false;
   /// Order of the output records.
   output_order order = output_order::input;
   /// Layout of the output when it is JSON text.
@@ -71,7 +82,8 @@ struct MERGEPIPE_API result_rules {
   [[nodiscard]] std::uint64_t fingerprint() const;
 
   /// The rules in the order `key`, `ts`, `ts-unit`, `ts-format`, `delete-when` (once per
-  /// rule), `order`, `format`; `set` reads each back.
+  /// rule), `keep`, `keep-deletes` (`true` or `false`), `order`, `format`; `set` reads each
+  /// back.
   [[nodiscard]] std::vector<rule_text> to_text() const;
 
   /// Sets the rule `name` (as in `to_text`) from its text; `delete-when` adds a rule. Throws
@@ -87,6 +99,7 @@ struct rule_option {
   std::string value_name;   ///< The value as `--help` shows it: `ndjson|array`, `FIELD=VALUE`.
   std::string help;         ///< One line, with the default.
   bool repeatable = false;  ///< Each use adds one more rule (`delete-when`).
+  bool flag = false;        ///< Takes no value: given means `true` (`keep-deletes`).
 };
 
 /// Every rule, in the order of `result_rules::to_text`: what a command line offers, each read
@@ -95,6 +108,7 @@ MERGEPIPE_API const std::vector<rule_option>& rule_options();
 
 /// The names of the values, as the command line spells them.
 MERGEPIPE_API std::string_view to_string(timestamp_unit unit) noexcept;
+MERGEPIPE_API std::string_view to_string(keep_record keep) noexcept;
 MERGEPIPE_API std::string_view to_string(output_order order) noexcept;
 MERGEPIPE_API std::string_view to_string(output_format format) noexcept;
 
@@ -103,5 +117,9 @@ MERGEPIPE_API delete_rule parse_delete_rule(const std::string& text);
 
 /// Splits `a,b,/c/d` into key parts; throws `mergepipe::error` (usage) on an empty part.
 MERGEPIPE_API std::vector<std::string> parse_key_list(const std::string& text);
+
+/// Splits `updated_at,version` into timestamp fields; "" is none. Throws `mergepipe::error`
+/// (usage) on an empty field among others.
+MERGEPIPE_API std::vector<std::string> parse_timestamp_list(const std::string& text);
 
 }  // namespace mergepipe

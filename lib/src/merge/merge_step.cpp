@@ -28,6 +28,7 @@ void merge_step::run(chunk& c) {
 
   const position at = inputs_[c.file].at();
   const bool copy = inputs_[c.file].source().read_once();
+  const std::size_t tail_size = table_.shard(0).rule().tail_size;
   for (std::size_t s = 0; s < sharded_merge_table::shard_count; ++s) {
     if (starts[s] == starts[s + 1]) continue;
     merge_table& shard = table_.shard(s);
@@ -38,16 +39,18 @@ void merge_step::run(chunk& c) {
     for (std::uint32_t k = starts[s]; k < starts[s + 1]; ++k) {
       if (k + prefetch_distance < starts[s + 1])
         shard.prefetch(key_of(records[by_shard[k + prefetch_distance]]));
-      const parsed_record& r = records[by_shard[k]];
+      const std::uint32_t index = by_shard[k];
+      const parsed_record& r = records[index];
+      const char* tail = c.tails.data() + std::size_t{index} * tail_size;
       order_stamp stamp{.ts = r.fields.ts,
                         .offset = at.offset + r.offset,
                         .file = at.input,
                         .has_timestamp = r.fields.has_timestamp};
       candidate offered{stamp, c.data + r.offset, r.size, r.fields.is_delete};
       if (copy) {
-        shard.offer_copy(key_of(r), offered, spill_);
+        shard.offer_copy(key_of(r), offered, tail, spill_);
       } else {
-        shard.offer(key_of(r), offered);
+        shard.offer(key_of(r), offered, tail);
       }
     }
   }

@@ -16,27 +16,31 @@ void merge_table::absorb(merge_table& other) {
   }
   // The other table's stored candidates point into its store: it lives on in ours.
   records_.take(other.records_);
-  for (auto& [key, value] : other.map_) offer(key.view(), value);
+  for (auto& [key, value] : other.map_) offer(key.view(), value, other.tail_of(key));
   other.map_.clear();
   other.arena_.clear();
   other.arena_next_ = nullptr;
   other.arena_left_ = 0;
 }
 
-table_key merge_table::keep(std::string_view key) {
-  if (key.size() <= table_key::inline_capacity) return table_key::in_place(key);
+table_key merge_table::keep(std::string_view key, const char* tail) {
+  if (rule_.tail_size == 0 && key.size() <= table_key::inline_capacity) {
+    return table_key::in_place(key);
+  }
   // Blocks of 64 KiB amortise the allocations; a longer key gets a block of its own.
   constexpr std::size_t block_size = std::size_t{64} << 10;
-  if (key.size() > arena_left_) {
-    std::size_t size = std::max(block_size, key.size());
+  const std::size_t needed = key.size() + rule_.tail_size;
+  if (needed > arena_left_) {
+    std::size_t size = std::max(block_size, needed);
     arena_.push_back(std::make_unique_for_overwrite<char[]>(size));
     arena_next_ = arena_.back().get();
     arena_left_ = size;
   }
   char* at = arena_next_;
   if (!key.empty()) std::memcpy(at, key.data(), key.size());
-  arena_next_ += key.size();
-  arena_left_ -= key.size();
+  if (rule_.tail_size != 0) std::memcpy(at + key.size(), tail, rule_.tail_size);
+  arena_next_ += needed;
+  arena_left_ -= needed;
   return table_key::elsewhere({at, key.size()});
 }
 
@@ -55,9 +59,9 @@ void merge_table::compact_records() {
   records_ = std::move(fresh);
 }
 
-void merge_table::collect_live_winners(std::vector<winner>::iterator out) const {
+void merge_table::collect_winners(std::vector<winner>::iterator out, bool with_deletes) const {
   for (const auto& [key, value] : map_) {
-    if (value.is_delete) continue;
+    if (value.is_delete && !with_deletes) continue;
     *out++ = {key.view(), value.stamp.file, value.stamp.offset, value.data, value.size};
   }
 }

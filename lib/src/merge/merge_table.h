@@ -33,6 +33,25 @@ struct order_stamp {
            std::tie(b.has_timestamp, b.ts, b.file, b.offset);
   }
   friend bool operator==(const order_stamp&, const order_stamp&) = default;
+
+  /// The order when the stamps have further timestamp fields (`tail_size` bytes each, see
+  /// `append_further_stamp`): compared after the first and before the position.
+  static std::strong_ordering compare(const order_stamp& a, const char* a_tail,
+                                      const order_stamp& b, const char* b_tail,
+                                      std::size_t tail_size) noexcept {
+    if (auto first = std::tie(a.has_timestamp, a.ts) <=> std::tie(b.has_timestamp, b.ts);
+        first != 0) {
+      return first;
+    }
+    if (int further = std::memcmp(a_tail, b_tail, tail_size); further != 0) return further <=> 0;
+    return std::tie(a.file, a.offset) <=> std::tie(b.file, b.offset);
+  }
+};
+
+/// Which candidate a table keeps for its keys.
+struct keep_rule {
+  bool first = false;           ///< The smallest stamp, not the greatest.
+  std::uint32_t tail_size = 0;  ///< Bytes of further timestamp fields in each stamp.
 };
 
 /// A candidate for its key: the stamp, and a view of the record in the (still alive) input,
@@ -118,29 +137,39 @@ struct table_key_eq {
   }
 };
 
-/// Latest candidate per encoded key. The rule (greater stamp wins) is associative and
-/// commutative, so tables can be filled in any order and combined at the end. Keys are kept
-/// in an arena of the table's own, so that a slot holds only a view of its key.
+/// The winning candidate per encoded key: the latest, or the first (`keep_rule`). Either
+/// rule (greater, or smaller, stamp wins) is associative and commutative, so tables can be
+/// filled in any order and combined at the end. Keys are kept in an arena of the table's
+/// own, so that a slot holds only a view of its key; with further timestamp fields, the
+/// held stamp's tail follows its key there.
 class merge_table {
  public:
-  /// Keeps `c` for `key` if its stamp is greater than the one held.
-  void offer(std::string_view key, const candidate& c) {
-    auto it = map_.lazy_emplace(key, [&](const auto& construct) { construct(keep(key), c); });
-    if (it->second.stamp < c.stamp) it->second = c;
+  merge_table() = default;
+  explicit merge_table(keep_rule rule) : rule_(rule) {}
+
+  /// Keeps `c` for `key` if it wins over the one held; `tail` holds the stamp's further
+  /// timestamp fields (`tail_size` bytes; null when there are none).
+  void offer(std::string_view key, const candidate& c, const char* tail = nullptr) {
+    auto it = map_.lazy_emplace(key, [&](const auto& construct) { construct(keep(key, tail), c); });
+    if (wins(c, tail, it->second, it->first)) {
+      it->second = c;
+      set_tail(it->first, tail);
+    }
   }
 
   /// As offer, for a record whose input is read once: a candidate kept is a copy in the
   /// table's record store, whose full blocks spill to `spill` past its budget.
-  void offer_copy(std::string_view key, const candidate& c,
+  void offer_copy(std::string_view key, const candidate& c, const char* tail,
                   const std::shared_ptr<spill_file>& spill) {
     bool inserted = false;
     auto it = map_.lazy_emplace(key, [&](const auto& construct) {
       inserted = true;
-      construct(keep(key), stored_copy(c, spill));
+      construct(keep(key, tail), stored_copy(c, spill));
     });
-    if (!inserted && it->second.stamp < c.stamp) {
+    if (!inserted && wins(c, tail, it->second, it->first)) {
       if (it->second.stored) records_.drop(it->second.size);
       it->second = stored_copy(c, spill);
+      set_tail(it->first, tail);
       if (records_.wasteful()) compact_records();
     }
     records_.settle();
@@ -157,22 +186,42 @@ class merge_table {
 
   [[nodiscard]] std::size_t size() const noexcept { return map_.size(); }
 
-  /// Calls `fn(key, candidate)` for every entry, in no particular order.
+  [[nodiscard]] keep_rule rule() const noexcept { return rule_; }
+
+  /// Calls `fn(key, candidate, tail)` for every entry, in no particular order.
   template <typename Fn>
   void for_each(Fn fn) const {
-    for (const auto& [key, value] : map_) fn(key.view(), value);
+    for (const auto& [key, value] : map_) fn(key.view(), value, tail_of(key));
   }
 
-  /// Writes the winners that are not delete markers from `out` on (there must be room for
-  /// `size() - deleted()`). Views stay valid while the table and the inputs live.
-  void collect_live_winners(std::vector<struct winner>::iterator out) const;
+  /// Writes the winners from `out` on, delete markers only `with_deletes` (there must be
+  /// room for `size()`, or `size() - deleted()`). Views stay valid while the table and the
+  /// inputs live.
+  void collect_winners(std::vector<struct winner>::iterator out, bool with_deletes) const;
 
   /// Keys whose winner is a delete marker.
   [[nodiscard]] std::size_t deleted() const noexcept;
 
  private:
-  // `key` in place, or a copy in the arena (which never moves what it holds).
-  table_key keep(std::string_view key);
+  bool wins(const candidate& offered, const char* offered_tail, const candidate& held,
+            const table_key& held_key) const noexcept {
+    std::strong_ordering order = rule_.tail_size == 0
+                                     ? offered.stamp <=> held.stamp
+                                     : order_stamp::compare(offered.stamp, offered_tail, held.stamp,
+                                                            tail_of(held_key), rule_.tail_size);
+    return rule_.first ? order < 0 : order > 0;
+  }
+  // `key` in place, or a copy in the arena (which never moves what it holds), followed there
+  // by room for the stamp's tail, filled with `tail`, when stamps have one.
+  table_key keep(std::string_view key, const char* tail);
+  [[nodiscard]] const char* tail_of(const table_key& key) const noexcept {
+    std::string_view held = key.view();
+    return held.data() + held.size();  // meaningful only when stamps have tails
+  }
+  void set_tail(const table_key& key, const char* tail) noexcept {
+    // The arena's bytes are the table's own, handed out as const only through the key.
+    if (rule_.tail_size != 0) std::memcpy(const_cast<char*>(tail_of(key)), tail, rule_.tail_size);
+  }
   candidate stored_copy(candidate c, const std::shared_ptr<spill_file>& spill) {
     c.data = records_.keep(c.data, c.size, spill);
     c.stored = 1;
@@ -181,6 +230,7 @@ class merge_table {
   // Copies the records still held into a new store and frees the old one.
   void compact_records();
 
+  keep_rule rule_;
   absl::flat_hash_map<table_key, candidate, table_key_hash, table_key_eq> map_;
   std::vector<std::unique_ptr<char[]>> arena_;
   char* arena_next_ = nullptr;
@@ -196,14 +246,18 @@ class sharded_merge_table {
  public:
   static constexpr std::size_t shard_count = 64;
 
-  sharded_merge_table() = default;
+  explicit sharded_merge_table(keep_rule rule = {}) {
+    for (merge_table& shard : shards_) shard = merge_table(rule);
+  }
   sharded_merge_table(const sharded_merge_table&) = delete;
   sharded_merge_table& operator=(const sharded_merge_table&) = delete;
 
   /// The lock to hold while offering to shard `index` from several threads.
   [[nodiscard]] std::mutex& lock(std::size_t index) noexcept { return locks_[index]; }
 
-  void offer(std::string_view key, const candidate& c) { shards_[shard_of(key)].offer(key, c); }
+  void offer(std::string_view key, const candidate& c, const char* tail = nullptr) {
+    shards_[shard_of(key)].offer(key, c, tail);
+  }
 
   void prefetch(std::string_view key) const { shards_[shard_of(key)].prefetch(key); }
 

@@ -115,7 +115,7 @@ void fold_tables(const std::vector<sharded_merge_table*>& tables, unsigned token
 }
 
 combined_winners combine_tables(const std::vector<sharded_merge_table*>& tables, output_order order,
-                                unsigned tokens) {
+                                bool with_deletes, unsigned tokens) {
   combined_winners combined;
   if (tables.empty()) return combined;
   // Fold and count first, so that every shard's winners can go straight to their place in
@@ -131,14 +131,14 @@ combined_winners combine_tables(const std::vector<sharded_merge_table*>& tables,
     std::size_t size = tables[0]->shard(s).size();
     combined.distinct_keys += size;
     combined.deleted += deleted[s];
-    runs[s] = {total, total + size - deleted[s]};
+    runs[s] = {total, total + size - (with_deletes ? 0 : deleted[s])};
     total = runs[s].end;
   }
   if (total > UINT32_MAX) throw error(errc::usage, "more than 2^32 distinct keys to write");
   combined.live.resize(total);
   for_each_index(shards, tokens, [&](std::size_t s) {
     auto first = combined.live.begin() + static_cast<std::ptrdiff_t>(runs[s].begin);
-    tables[0]->shard(s).collect_live_winners(first);
+    tables[0]->shard(s).collect_winners(first, with_deletes);
     std::sort(first, combined.live.begin() + static_cast<std::ptrdiff_t>(runs[s].end),
               [order](const winner& a, const winner& b) { return before(a, b, order); });
   });

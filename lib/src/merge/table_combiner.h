@@ -10,7 +10,7 @@ namespace mergepipe::detail {
 
 /// What combining the tables of a merge (one per pass, partial file or absorbed merger) found.
 struct combined_winners {
-  std::vector<winner> live;          ///< Winners that are not delete markers.
+  std::vector<winner> live;          ///< Winners to write (delete markers only when kept).
   std::vector<std::uint32_t> order;  ///< Indices into `live`, in output order.
   std::uint64_t distinct_keys = 0;
   std::uint64_t deleted = 0;
@@ -21,9 +21,9 @@ struct combined_winners {
 void fold_tables(const std::vector<sharded_merge_table*>& tables, unsigned tokens);
 
 /// Folds every table into the first, shard by shard in parallel, sorts each shard's
-/// live winners in output order (input position, or key), and merges the sorted shards.
-/// Must run inside the merge's task arena.
+/// winners (with delete markers when `with_deletes`) in output order (input position, or
+/// key), and merges the sorted shards. Must run inside the merge's task arena.
 combined_winners combine_tables(const std::vector<sharded_merge_table*>& tables, output_order order,
-                                unsigned tokens);
+                                bool with_deletes, unsigned tokens);
 
 }  // namespace mergepipe::detail

@@ -29,21 +29,27 @@ std::string encode_rule_value(const std::string& value) {
   return encoded;
 }
 
+std::size_t record_rules::tail_size() const noexcept {
+  return timestamp_slots.size() > 1 ? (timestamp_slots.size() - 1) * further_stamp_size : 0;
+}
+
 record_rules record_rules::compile(const result_rules& given) {
   if (given.key.empty()) throw error(errc::usage, "no key field given");
   record_rules rules{.selector = {},
                      .key_slots = {},
                      .key_names = given.key,
-                     .timestamp_slot = -1,
-                     .timestamp_name = given.timestamp_field,
+                     .timestamp_slots = {},
+                     .timestamp_names = given.timestamp_fields,
                      .timestamps = timestamp_parser(given.ts_unit, given.timestamp_format),
-                     .deletes = {}};
+                     .deletes = {},
+                     .keep_first = given.keep == keep_record::first};
   for (const std::string& part : given.key) {
     if (part.empty()) throw error(errc::usage, "empty key field name");
     rules.key_slots.push_back(rules.selector.add(parse_field_path(part)));
   }
-  if (!given.timestamp_field.empty()) {
-    rules.timestamp_slot = rules.selector.add(parse_field_path(given.timestamp_field));
+  for (const std::string& field : given.timestamp_fields) {
+    if (field.empty()) throw error(errc::usage, "empty timestamp field name");
+    rules.timestamp_slots.push_back(rules.selector.add(parse_field_path(field)));
   }
   for (const delete_rule& rule : given.delete_rules) {
     if (rule.field.empty()) throw error(errc::usage, "delete rule with an empty field name");

@@ -5,6 +5,7 @@
 
 #include "mergepipe/result_rules.h"
 #include "parse/field_path.h"
+#include "parse/record_fields.h"
 #include "parse/timestamp.h"
 
 namespace mergepipe::detail {
@@ -21,10 +22,14 @@ struct record_rules {
   field_selector selector;
   std::vector<int> key_slots;          ///< One per key part, in order.
   std::vector<std::string> key_names;  ///< The key parts as the user wrote them.
-  int timestamp_slot = -1;             ///< -1 without a timestamp field.
-  std::string timestamp_name;
+  std::vector<int> timestamp_slots;    ///< One per timestamp field, compared in turn.
+  std::vector<std::string> timestamp_names;
   timestamp_parser timestamps;
   std::vector<delete_match> deletes;
+  bool keep_first = false;
+
+  /// Bytes of a stamp's timestamp fields after the first (`further_stamp_size` each).
+  [[nodiscard]] std::size_t tail_size() const noexcept;
 
   /// Compiles the rules; throws mergepipe::error (errc::usage) for invalid options.
   static record_rules compile(const result_rules& given);

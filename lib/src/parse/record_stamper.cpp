@@ -50,13 +50,31 @@ bool record_stamper::stamp(std::span<const captured_field> fields, std::string& 
                            record_fields& out, std::string& reason) {
   std::size_t key_start = key.size();
   out = record_fields{};
-  if (!stamp_key(fields, key, reason) ||
-      (rules_.timestamp_slot >= 0 && !stamp_timestamp(fields[rules_.timestamp_slot], out, reason)))
-      [[unlikely]] {
+  if (!stamp_key(fields, key, reason) || !stamp_timestamps(fields, out, reason)) [[unlikely]] {
     key.resize(key_start);
     return false;
   }
   out.is_delete = is_delete(fields);
+  return true;
+}
+
+bool record_stamper::stamp_timestamps(std::span<const captured_field> fields, record_fields& out,
+                                      std::string& reason) {
+  const std::vector<int>& slots = rules_.timestamp_slots;
+  if (slots.empty()) return true;
+  if (!read_timestamp(fields[slots[0]], rules_.timestamp_names[0], out.has_timestamp, out.ts,
+                      reason)) [[unlikely]] {
+    return false;
+  }
+  tail_.clear();
+  for (std::size_t i = 1; i < slots.size(); ++i) {
+    bool present = false;
+    timestamp ts;
+    if (!read_timestamp(fields[slots[i]], rules_.timestamp_names[i], present, ts, reason)) {
+      return false;
+    }
+    append_further_stamp(tail_, present, ts);
+  }
   return true;
 }
 
@@ -79,25 +97,25 @@ bool record_stamper::stamp_key(std::span<const captured_field> fields, std::stri
 }
 
 // A missing or null timestamp is the oldest; anything else must be a valid one.
-bool record_stamper::stamp_timestamp(const captured_field& value, record_fields& out,
-                                     std::string& reason) {
+bool record_stamper::read_timestamp(const captured_field& value, const std::string& name,
+                                    bool& present, timestamp& ts, std::string& reason) {
   if (!value.present || value.type == od::json_type::null) return true;
   bool parsed = false;
   if (value.type == od::json_type::string) {
-    parsed = rules_.timestamps.parse_string(value.text, out.ts);
+    parsed = rules_.timestamps.parse_string(value.text, ts);
   } else if (value.type == od::json_type::number) {
-    parsed = rules_.timestamps.parse_number(value.text, out.ts);
+    parsed = rules_.timestamps.parse_number(value.text, ts);
   } else {
-    reason = "timestamp field \"" + rules_.timestamp_name + "\" is " + type_name(value.type);
+    reason = "timestamp field \"" + name + "\" is " + type_name(value.type);
     return false;
   }
   if (!parsed) {
     const char* quote = value.type == od::json_type::string ? "\"" : "";
     reason = "invalid timestamp " + std::string(quote) + std::string(value.text) + quote +
-             " in field \"" + rules_.timestamp_name + "\"";
+             " in field \"" + name + "\"";
     return false;
   }
-  out.has_timestamp = true;
+  present = true;
   return true;
 }
 

@@ -16,10 +16,15 @@ class record_stamper {
  public:
   explicit record_stamper(const record_rules& rules) : rules_(rules) {}
 
-  /// `fields` are indexed by the rules' slots. On success appends the encoded key to `key`
-  /// and fills `out`; on failure returns false, leaves `key` as it was, and sets `reason`.
+  /// `fields` are indexed by the rules' slots. On success appends the encoded key to `key`,
+  /// fills `out` and `tail()`; on failure returns false, leaves `key` as it was, and sets
+  /// `reason`.
   [[nodiscard]] bool stamp(std::span<const captured_field> fields, std::string& key,
                            record_fields& out, std::string& reason);
+
+  /// The timestamp fields after the first of the last stamped record, `rules.tail_size()`
+  /// bytes (see `append_further_stamp`).
+  [[nodiscard]] const std::string& tail() const noexcept { return tail_; }
 
   /// How many fields a record's capture holds.
   [[nodiscard]] std::size_t slot_count() const noexcept {
@@ -28,11 +33,15 @@ class record_stamper {
 
  private:
   bool stamp_key(std::span<const captured_field> fields, std::string& key, std::string& reason);
-  bool stamp_timestamp(const captured_field& value, record_fields& out, std::string& reason);
+  bool stamp_timestamps(std::span<const captured_field> fields, record_fields& out,
+                        std::string& reason);
+  bool read_timestamp(const captured_field& value, const std::string& name, bool& present,
+                      timestamp& ts, std::string& reason);
   [[nodiscard]] bool is_delete(std::span<const captured_field> fields);
 
   const record_rules& rules_;
   std::string scratch_;
+  std::string tail_;
 };
 
 }  // namespace mergepipe::detail

@@ -8,7 +8,9 @@
 #include "write/output_file.h"
 
 // A partial file: a magic line, a header of fixed-width fields, the entries, and a trailer
-// that repeats the entry count, so that a truncated file is told from a complete one.
+// that repeats the entry count, so that a truncated file is told from a complete one. An
+// entry's stamp tail (further timestamp fields) follows its key; its size comes from the
+// rules, which the fingerprint pins.
 // Integers are little-endian, as on every machine this runs on.
 static_assert(std::endian::native == std::endian::little, "partial files are little-endian");
 
@@ -71,7 +73,7 @@ void save_partial(const sharded_merge_table& table, const std::vector<std::strin
   std::vector<std::string> bodies(buckets);
   std::vector<std::uint64_t> entries(buckets, 0);
   for (std::size_t s = 0; s < sharded_merge_table::shard_count; ++s) {
-    table.shard(s).for_each([&](std::string_view key, const candidate& c) {
+    table.shard(s).for_each([&](std::string_view key, const candidate& c, const char* tail) {
       std::uint32_t b = bucket_of(key, buckets);
       std::string& out = bodies[b];
       std::uint8_t flags =
@@ -84,6 +86,7 @@ void save_partial(const sharded_merge_table& table, const std::vector<std::strin
       put(out, static_cast<std::uint64_t>(key.size()));
       put(out, c.size);
       out.append(key);
+      out.append(tail, table.shard(s).rule().tail_size);
       out.append(c.data, c.size);
       ++entries[b];
     });
@@ -111,8 +114,9 @@ partial_counts load_partial(const input_source& file, std::uint64_t fingerprint,
   reader in(file);
   if (std::string_view(in.take(magic.size()), magic.size()) != magic) in.corrupt("no header");
   if (in.get<std::uint64_t>() != fingerprint) {
-    throw error(errc::usage,
-                file.name() + ": saved by a merge with other key, timestamp or delete options");
+    throw error(
+        errc::usage,
+        file.name() + ": saved by a merge with other key, timestamp, delete or keep options");
   }
   partial_counts counts;
   counts.records = in.get<std::uint64_t>();
@@ -120,8 +124,9 @@ partial_counts load_partial(const input_source& file, std::uint64_t fingerprint,
   counts.bytes = in.get<std::uint64_t>();
   counts.files = in.get<std::uint64_t>();
   std::uint64_t entries = 0;
-  const std::uint64_t tail_size = trailer_magic.size() + sizeof(std::uint64_t);
-  while (file.size() - in.position() > tail_size) {
+  const std::uint32_t tail_size = table.shard(0).rule().tail_size;
+  const std::uint64_t trailer_size = trailer_magic.size() + sizeof(std::uint64_t);
+  while (file.size() - in.position() > trailer_size) {
     auto flags = in.get<std::uint8_t>();
     candidate c;
     c.stamp.has_timestamp = (flags & has_timestamp_flag) != 0;
@@ -133,8 +138,9 @@ partial_counts load_partial(const input_source& file, std::uint64_t fingerprint,
     auto key_size = in.get<std::uint64_t>();
     c.size = in.get<std::uint64_t>();
     std::string_view key(in.take(key_size), key_size);
+    const char* tail = in.take(tail_size);
     c.data = in.take(c.size);
-    table.offer(key, c);
+    table.offer(key, c, tail);
     ++entries;
   }
   if (std::string_view(in.take(trailer_magic.size()), trailer_magic.size()) != trailer_magic ||

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "merge/merge_table.h"
 #include "merge/spill_file.h"
 #include "mergepipe/options.h"
 #include "parse/record_rules.h"
@@ -23,6 +24,10 @@ class merge_context {
 
   [[nodiscard]] const options& opts() const noexcept { return opts_; }
   [[nodiscard]] const record_rules& rules() const noexcept { return rules_; }
+  /// What the merge's tables keep per key.
+  [[nodiscard]] keep_rule keep() const noexcept {
+    return {rules_.keep_first, static_cast<std::uint32_t>(rules_.tail_size())};
+  }
   [[nodiscard]] unsigned threads() const noexcept { return threads_; }
   /// Chunks in flight: about 4 per thread keep every thread busy while the serial filters
   /// wait their turn; more only costs memory.

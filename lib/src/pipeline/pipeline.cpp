@@ -221,7 +221,8 @@ class pass {
   const options& opts_;
   input_set& inputs_;
   chunk_pool pool_;
-  std::unique_ptr<sharded_merge_table> table_ = std::make_unique<sharded_merge_table>();
+  std::unique_ptr<sharded_merge_table> table_ =
+      std::make_unique<sharded_merge_table>(context_.keep());
   read_step read_;
   decompress_step decompress_;
   cut_step cut_;
