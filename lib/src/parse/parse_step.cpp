@@ -51,7 +51,7 @@ void parse_and_stamp(chunk& c, record_scanner& scanner, std::uint64_t offset, st
   }
   record.key_size = c.keys.size() - record.key_begin;
   c.records.push_back(record);
-  c.tails.append(scanner.stamper().tail());
+  if (const std::string& tail = scanner.stamper().tail(); !tail.empty()) c.tails.append(tail);
 }
 
 void parse_and_keep(chunk& c, record_scanner& scanner, std::uint64_t offset, std::uint64_t size) {

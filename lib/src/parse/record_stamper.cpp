@@ -50,7 +50,10 @@ bool record_stamper::stamp(std::span<const captured_field> fields, std::string& 
                            record_fields& out, std::string& reason) {
   std::size_t key_start = key.size();
   out = record_fields{};
-  if (!stamp_key(fields, key, reason) || !stamp_timestamps(fields, out, reason)) [[unlikely]] {
+  if (!stamp_key(fields, key, reason) ||
+      (timestamp_slot_ >= 0 && !read_timestamp(fields[timestamp_slot_], rules_.timestamp_names[0],
+                                               out.has_timestamp, out.ts, reason)) ||
+      (tail_slots_.size() > 1 && !stamp_tail(fields, reason))) [[unlikely]] {
     key.resize(key_start);
     return false;
   }
@@ -58,19 +61,12 @@ bool record_stamper::stamp(std::span<const captured_field> fields, std::string& 
   return true;
 }
 
-bool record_stamper::stamp_timestamps(std::span<const captured_field> fields, record_fields& out,
-                                      std::string& reason) {
-  const std::vector<int>& slots = rules_.timestamp_slots;
-  if (slots.empty()) return true;
-  if (!read_timestamp(fields[slots[0]], rules_.timestamp_names[0], out.has_timestamp, out.ts,
-                      reason)) [[unlikely]] {
-    return false;
-  }
+bool record_stamper::stamp_tail(std::span<const captured_field> fields, std::string& reason) {
   tail_.clear();
-  for (std::size_t i = 1; i < slots.size(); ++i) {
+  for (std::size_t i = 1; i < tail_slots_.size(); ++i) {
     bool present = false;
     timestamp ts;
-    if (!read_timestamp(fields[slots[i]], rules_.timestamp_names[i], present, ts, reason)) {
+    if (!read_timestamp(fields[tail_slots_[i]], rules_.timestamp_names[i], present, ts, reason)) {
       return false;
     }
     append_further_stamp(tail_, present, ts);

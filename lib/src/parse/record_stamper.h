@@ -2,6 +2,7 @@
 
 #include <span>
 #include <string>
+#include <vector>
 
 #include "parse/captured_field.h"
 #include "parse/record_fields.h"
@@ -14,7 +15,10 @@ namespace mergepipe::detail {
 /// One per thread: it keeps scratch space.
 class record_stamper {
  public:
-  explicit record_stamper(const record_rules& rules) : rules_(rules) {}
+  explicit record_stamper(const record_rules& rules)
+      : rules_(rules),
+        timestamp_slot_(rules.timestamp_slots.empty() ? -1 : rules.timestamp_slots[0]),
+        tail_slots_(rules.timestamp_slots) {}
 
   /// `fields` are indexed by the rules' slots. On success appends the encoded key to `key`,
   /// fills `out` and `tail()`; on failure returns false, leaves `key` as it was, and sets
@@ -33,13 +37,16 @@ class record_stamper {
 
  private:
   bool stamp_key(std::span<const captured_field> fields, std::string& key, std::string& reason);
-  bool stamp_timestamps(std::span<const captured_field> fields, record_fields& out,
-                        std::string& reason);
+  bool stamp_tail(std::span<const captured_field> fields, std::string& reason);
   bool read_timestamp(const captured_field& value, const std::string& name, bool& present,
                       timestamp& ts, std::string& reason);
   [[nodiscard]] bool is_delete(std::span<const captured_field> fields);
 
   const record_rules& rules_;
+  // Copied from the rules: read for every record, and kept in this thread's memory rather
+  // than in a small shared allocation whose cache line other threads may write.
+  int timestamp_slot_;
+  std::vector<int> tail_slots_;  // all timestamp slots; the first is `timestamp_slot_`
   std::string scratch_;
   std::string tail_;
 };

@@ -26,7 +26,7 @@ void stamp_chunk(chunk& c, record_stamper& stamper) {
       continue;
     }
     record.key_size = c.keys.size() - record.key_begin;
-    c.tails.append(stamper.tail());
+    if (!stamper.tail().empty()) c.tails.append(stamper.tail());
     c.records[stamped++] = record;
   }
   c.records.resize(stamped);
