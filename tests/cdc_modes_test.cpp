@@ -1,15 +1,17 @@
-// The change-data-capture modes (keep first, keep delete markers, several timestamp fields),
-// each alone and in every combination, against the sequential reference: over thread
-// counts, chunk sizes and pipeline layouts, from a stream read once, split into pieces
-// merged apart and absorbed, and through partial files.
+// The change-data-capture modes (keep first, keep delete markers, several timestamp fields,
+// merged fields), each alone and in every combination, against sequential references: over
+// thread counts, chunk sizes and pipeline layouts, from a stream read once, split into
+// pieces merged apart and absorbed, and through partial files.
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <sstream>
 #include <tuple>
 
 #include "engine_inputs.h"
 #include "mergepipe/mergepipe.h"
+#include "partial_updates.h"
 #include "record_generator.h"
 #include "reference_merge.h"
 #include "test_files.h"
@@ -169,6 +171,131 @@ INSTANTIATE_TEST_SUITE_P(modes, cdc_modes_test,
                                             ::testing::Bool()),
                          name_of);
 
+// --merge-fields, with and without delete markers kept and a second timestamp field.
+using fields_mode = std::tuple<bool, bool>;
+
+mergepipe::options merge_fields_options(const fields_mode& m) {
+  mergepipe::options opts = options_for({false, std::get<0>(m), std::get<1>(m)});
+  opts.rules.merge_fields = true;
+  return opts;
+}
+
+class merge_fields_test : public ::testing::TestWithParam<fields_mode> {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new temp_dir;
+    auto updates = mergepipe::testing::generate_partial_updates(5, 4000, 300);
+    references_ = new std::map<fields_mode, std::string>;
+    for (bool deletes : {false, true}) {
+      for (bool by_version : {false, true}) {
+        (*references_)[{deletes, by_version}] =
+            mergepipe::testing::reference_merge_fields(updates, deletes, by_version);
+      }
+    }
+    for (const auto& u : updates) ndjson_ += u.json + "\n";
+    ndjson_path_ = dir_->write("updates.ndjson", ndjson_);
+    std::string array = "[\n";
+    for (std::size_t i = 0; i < updates.size(); ++i) {
+      array += (i > 0 ? ",\n  " : "  ") + mergepipe::testing::pretty(updates[i].json);
+    }
+    array_path_ = dir_->write("updates.json", array + "\n]\n");
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    delete references_;
+  }
+
+  [[nodiscard]] const std::string& expected() const { return references_->at(GetParam()); }
+
+  static inline temp_dir* dir_ = nullptr;
+  static inline std::map<fields_mode, std::string>* references_ = nullptr;
+  static inline std::string ndjson_, ndjson_path_, array_path_;
+};
+
+TEST_P(merge_fields_test, the_data_exercises_every_rule) {
+  // Each option changes the result, and so does merging the fields at all.
+  auto [deletes, by_version] = GetParam();
+  EXPECT_NE(expected(), references_->at({!deletes, by_version}));
+  EXPECT_NE(expected(), references_->at({deletes, !by_version}));
+  mergepipe::options latest = options_for({false, deletes, by_version});
+  latest.inputs = {ndjson_path_};
+  EXPECT_NE(expected(), run_merge(latest));
+  EXPECT_GT(std::count(expected().begin(), expected().end(), '\n'), 150);
+}
+
+TEST_P(merge_fields_test, every_thread_count_chunk_size_and_layout_gives_the_reference) {
+  const auto layouts = mergepipe::pipeline_layout::all();
+  std::size_t run = 0;
+  for (const std::string& input : {ndjson_path_, array_path_}) {
+    for (unsigned threads : {1u, 2u, 4u}) {
+      for (std::size_t chunk_size : {std::size_t{500}, std::size_t{64} << 10}) {
+        mergepipe::options opts = merge_fields_options(GetParam());
+        opts.inputs = {input};
+        opts.run.threads = threads;
+        opts.run.chunk_size = chunk_size;
+        opts.run.layout = layouts[run++ * 5 % layouts.size()];
+        EXPECT_EQ(run_merge(opts), expected()) << input << ", " << threads << " threads, chunks of "
+                                               << chunk_size << ", " << opts.run.layout.to_string();
+      }
+    }
+  }
+}
+
+TEST_P(merge_fields_test, a_stream_read_once_gives_the_reference) {
+  mergepipe::options opts = merge_fields_options(GetParam());
+  opts.run.threads = 2;
+  opts.run.chunk_size = 4096;
+  mergepipe::merger m(opts);
+  std::istringstream pipe(ndjson_);
+  m.add(mergepipe::source::stream(pipe), {0, 0});
+  text_sink out;
+  m.finish(out);
+  EXPECT_EQ(out.text, expected());
+}
+
+TEST_P(merge_fields_test, pieces_merged_apart_then_absorbed_or_saved_give_the_reference) {
+  mergepipe::options opts = merge_fields_options(GetParam());
+  opts.run.threads = 2;
+  opts.run.chunk_size = 1024;
+  std::vector<mergepipe::source> pieces;
+  for (const mergepipe::piece& p : mergepipe::cut_into_pieces({ndjson_path_}, ndjson_.size() / 6)) {
+    pieces.push_back(mergepipe::source::file_range(ndjson_path_, p.begin, p.end));
+  }
+  ASSERT_GE(pieces.size(), 6u);
+  mergepipe::merger all(opts);
+  for (std::size_t i = pieces.size(); i-- > 0;) {
+    mergepipe::merger part(opts);
+    part.add(pieces[i], {0, 0});
+    all.absorb(std::move(part));
+  }
+  text_sink absorbed;
+  all.finish(absorbed);
+  EXPECT_EQ(absorbed.text, expected());
+
+  std::vector<std::string> saved;
+  for (std::size_t third = 0; third < 3; ++third) {
+    mergepipe::merger part(opts);
+    for (std::size_t i = third; i < pieces.size(); i += 3) part.add(pieces[i], {0, 0});
+    std::vector<std::string> buckets = {dir_->path() + "/f" + std::to_string(third) + "a",
+                                        dir_->path() + "/f" + std::to_string(third) + "b"};
+    part.save_partial(buckets);
+    saved.insert(saved.end(), buckets.begin(), buckets.end());
+  }
+  mergepipe::merger reader(opts);
+  for (std::size_t i = saved.size(); i-- > 0;) reader.add_partial(saved[i]);
+  text_sink read_back;
+  reader.finish(read_back);
+  EXPECT_EQ(read_back.text, expected());
+}
+
+INSTANTIATE_TEST_SUITE_P(modes, merge_fields_test,
+                         ::testing::Combine(::testing::Bool(), ::testing::Bool()),
+                         [](const ::testing::TestParamInfo<fields_mode>& info) {
+                           return std::string(std::get<0>(info.param) ? "with_deletes"
+                                                                      : "without_deletes") +
+                                  (std::get<1>(info.param) ? "_by_version" : "");
+                         });
+
 // The cases the issue of each mode is about, spelt out.
 std::string merged(const std::string& input, const mergepipe::options& rules_from) {
   temp_dir dir;
@@ -233,6 +360,44 @@ TEST(cdc_modes, a_bad_later_timestamp_field_is_a_bad_record_naming_it) {
   }
 }
 
+TEST(cdc_modes, merge_fields_keeps_the_latest_value_of_each_field_since_the_last_delete) {
+  mergepipe::options opts = options_for({false, false, false});
+  opts.rules.merge_fields = true;
+  const std::string input =
+      "{\"id\":1,\"name\":\"Ada\",\"email\":\"a@x\",\"updated_at\":1}\n"
+      "{\"id\":1,\"email\":\"ada@x\",\"updated_at\":3}\n"
+      "{\"id\":1, \"phone\" : [1, 2], \"updated_at\":2}\n"
+      "{\"id\":1,\"name\":null,\"updated_at\":4}\n"
+      "{\"id\":2,\"name\":\"Bob\",\"updated_at\":1}\n"
+      "{\"id\":2,\"op\":\"d\",\"updated_at\":2}\n"
+      "{\"id\":2,\"city\":\"Oslo\",\"updated_at\":3}\n"
+      "{\"id\":3,\"x\":1,\"updated_at\":1}\n"
+      "{\"id\":3,\"op\":\"d\",\"updated_at\":5}\n";
+  // id 2's name is hidden by its delete marker; id 3 ends deleted. Values keep their bytes,
+  // minified; a field keeps the place the key first gave it.
+  EXPECT_EQ(merged(input, opts),
+            "{\"id\":1,\"name\":null,\"email\":\"ada@x\",\"updated_at\":4,\"phone\":[1,2]}\n"
+            "{\"id\":2,\"updated_at\":3,\"city\":\"Oslo\"}\n");
+  opts.rules.keep_deletes = true;
+  EXPECT_EQ(merged(input, opts),
+            "{\"id\":1,\"name\":null,\"email\":\"ada@x\",\"updated_at\":4,\"phone\":[1,2]}\n"
+            "{\"id\":2,\"updated_at\":3,\"city\":\"Oslo\"}\n"
+            "{\"id\":3,\"op\":\"d\",\"updated_at\":5}\n");
+}
+
+TEST(cdc_modes, merge_fields_with_keep_first_is_a_usage_error) {
+  mergepipe::options opts;
+  opts.rules.merge_fields = true;
+  opts.rules.keep = mergepipe::keep_record::first;
+  try {
+    opts.rules.validate();
+    FAIL() << "accepted";
+  } catch (const mergepipe::error& e) {
+    EXPECT_EQ(e.code(), mergepipe::errc::usage);
+    EXPECT_EQ(e.reason(), "--merge-fields cannot be combined with --keep first");
+  }
+}
+
 TEST(cdc_modes, partial_merges_of_other_keep_rules_or_timestamp_fields_do_not_combine) {
   temp_dir dir;
   mergepipe::options last = options_for({false, false, false});
@@ -240,10 +405,13 @@ TEST(cdc_modes, partial_merges_of_other_keep_rules_or_timestamp_fields_do_not_co
   saved.add(mergepipe::source::buffer("{\"id\":1}\n"), {0, 0});
   std::string path = dir.path() + "/partial";
   saved.save_partial({path});
-  for (const mode& other : {mode{true, false, false}, mode{false, false, true}}) {
-    mergepipe::merger reader(options_for(other));
+  mergepipe::options fields = last;
+  fields.rules.merge_fields = true;
+  for (const mergepipe::options& other :
+       {options_for({true, false, false}), options_for({false, false, true}), fields}) {
+    mergepipe::merger reader(other);
     EXPECT_THROW(reader.add_partial(path), mergepipe::error);
-    mergepipe::merger absorbing(options_for(other));
+    mergepipe::merger absorbing(other);
     EXPECT_THROW(absorbing.absorb(mergepipe::merger(last)), mergepipe::error);
   }
   // Whether delete markers are written is decided when the result is, not before.

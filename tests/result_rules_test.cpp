@@ -23,7 +23,9 @@ result_rules some_rules() {
 }
 
 TEST(result_rules_test, text_form_reads_back_the_same_rules) {
-  for (const result_rules& rules : {result_rules{}, some_rules()}) {
+  result_rules merging;
+  merging.merge_fields = true;
+  for (const result_rules& rules : {result_rules{}, some_rules(), merging}) {
     result_rules read;
     for (const mergepipe::rule_text& rule : rules.to_text()) read.set(rule.name, rule.value);
     EXPECT_EQ(read, rules);
@@ -34,8 +36,8 @@ TEST(result_rules_test, text_form_speaks_the_command_line) {
   std::vector<mergepipe::rule_text> expected = {
       {"key", "tenant,/user/id"}, {"ts", "/meta/ts,version"}, {"ts-unit", "ms"},
       {"ts-format", "%m/%d/%Y"},  {"delete-when", "op=d"},    {"delete-when", "/meta/deleted=true"},
-      {"keep", "first"},          {"keep-deletes", "true"},   {"order", "key"},
-      {"format", "array"}};
+      {"keep", "first"},          {"keep-deletes", "true"},   {"merge-fields", "false"},
+      {"order", "key"},           {"format", "array"}};
   EXPECT_EQ(some_rules().to_text(), expected);
 }
 
@@ -100,6 +102,9 @@ TEST(result_rules_test, fingerprint_is_stable_and_covers_what_decides_the_winner
   result_rules first = rules;
   first.keep = mergepipe::keep_record::first;
   EXPECT_NE(first.fingerprint(), rules.fingerprint());
+  result_rules merging = rules;
+  merging.merge_fields = true;
+  EXPECT_NE(merging.fingerprint(), rules.fingerprint());
   // Partial files hold the delete markers whether they are written or not.
   result_rules keeping_deletes = rules;
   keeping_deletes.keep_deletes = true;
@@ -123,7 +128,8 @@ TEST(result_rules_test, rule_options_offer_every_rule_of_the_text_form) {
     offered.push_back(option.name);
     EXPECT_FALSE(option.help.empty()) << option.name;
     EXPECT_EQ(option.repeatable, option.name == "delete-when") << option.name;
-    EXPECT_EQ(option.flag, option.name == "keep-deletes") << option.name;
+    EXPECT_EQ(option.flag, option.name == "keep-deletes" || option.name == "merge-fields")
+        << option.name;
   }
   std::vector<std::string> in_text;
   for (const mergepipe::rule_text& rule : some_rules().to_text()) {

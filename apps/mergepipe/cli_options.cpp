@@ -67,6 +67,7 @@ parse_result parse_command_line(int argc, char** argv) {
     if (!cli.rejects.empty() && opts.on_error != error_policy::skip) {
       throw error(errc::usage, "--rejects needs --on-error skip");
     }
+    opts.rules.validate();  // rules that each parse but do not go together
   } catch (const CLI::CallForHelp&) {
     fmt::print("{}", app.help());
     result.exit_now = true;

@@ -171,7 +171,7 @@ class merger::impl {
 
  private:
   [[nodiscard]] std::unique_ptr<detail::sharded_merge_table> new_table() const {
-    return std::make_unique<detail::sharded_merge_table>(context_->keep());
+    return std::make_unique<detail::sharded_merge_table>(context_->keep(), context_->spill());
   }
 
   void fold() {
@@ -183,7 +183,9 @@ class merger::impl {
   }
 
   std::function<void(const detail::winner&)> release_behind() {
-    if (context_->opts().rules.order != output_order::input) {
+    // Merged objects are read from the tables, not the inputs.
+    const result_rules& rules = context_->opts().rules;
+    if (rules.order != output_order::input || rules.merge_fields) {
       return pages_behind_writer(nullptr, *context_->spill());
     }
     inputs_.restart_release();

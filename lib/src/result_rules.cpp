@@ -99,6 +99,9 @@ const std::vector<rule_option>& rule_options() {
        "Which record of a key wins: last (latest stamp, the default) or first"},
       {"keep-deletes", "", "Write winning delete markers instead of leaving their keys out", false,
        true},
+      {"merge-fields", "",
+       "Partial updates: per key, the latest value of every field since its last delete", false,
+       true},
       {"order", joined(order_names, "|", "|"),
        "Output order: input (position of the winner, the default) or key"},
       {"format", joined(format_names, "|", "|"), "Output format (default ndjson)"},
@@ -159,6 +162,7 @@ std::uint64_t result_rules::fingerprint() const {
     field(timestamp_fields[i]);
   }
   if (keep != keep_record::last) field("\xff keep first");
+  if (merge_fields) field("\xff merge fields");
   return detail::fnv1a(text);
 }
 
@@ -172,6 +176,7 @@ std::vector<rule_text> result_rules::to_text() const {
   }
   text.push_back({"keep", std::string(to_string(keep))});
   text.push_back({"keep-deletes", std::string(name_in(flag_names, keep_deletes))});
+  text.push_back({"merge-fields", std::string(name_in(flag_names, merge_fields))});
   text.push_back({"order", std::string(to_string(order))});
   text.push_back({"format", std::string(to_string(format))});
   return text;
@@ -192,6 +197,8 @@ void result_rules::set(std::string_view name, std::string_view value) {
     keep = value_named(keep_names, name, value);
   } else if (name == "keep-deletes") {
     keep_deletes = value_named(flag_names, name, value);
+  } else if (name == "merge-fields") {
+    merge_fields = value_named(flag_names, name, value);
   } else if (name == "order") {
     order = value_named(order_names, name, value);
   } else if (name == "format") {

@@ -641,6 +641,43 @@ TEST_F(cli_test, several_ts_fields_are_compared_in_turn) {
                                         R"({"id":2,"updated_at":"2024-01-02","v":"h"})"})));
 }
 
+TEST_F(cli_test, merge_fields_merges_partial_updates) {
+  write("in.ndjson", join_lines({
+                         R"({"id":1,"name":"Ada","email":"a@x","updated_at":1})",
+                         R"({"id":1,"email":"ada@x","updated_at":3})",
+                         R"({"id":1, "phone" : [1, 2], "updated_at":2})",
+                         R"({"id":2,"name":"Bob","updated_at":1})",
+                         R"({"id":2,"op":"d","updated_at":2})",
+                     }));
+  EXPECT_TRUE(succeeds_with(
+      run({"in.ndjson", "--merge-fields", "--delete-when", "op=d"}),
+      join_lines({R"({"id":1,"name":"Ada","email":"ada@x","updated_at":3,"phone":[1,2]})"})));
+  EXPECT_TRUE(succeeds_with(run({"in.ndjson", "--merge-fields", "--delete-when", "op=d",
+                                 "--keep-deletes", "--format", "array", "--order", "key"}),
+                            "[\n"
+                            R"({"id":1,"name":"Ada","email":"ada@x","updated_at":3,"phone":[1,2]})"
+                            ",\n"
+                            R"({"id":2,"op":"d","updated_at":2})"
+                            "\n]\n"));
+}
+
+// The change stream of the README, byte for byte.
+TEST_F(cli_test, compacting_a_change_stream_as_the_readme_shows) {
+  write("orders-cdc.ndjson",
+        join_lines({
+            R"({"id":10,"status":"new","total":25,"src":{"ts_ms":1000,"lsn":1}})",
+            R"({"id":11,"status":"new","total":8,"src":{"ts_ms":1000,"lsn":2}})",
+            R"({"id":10,"status":"paid","src":{"ts_ms":2000,"lsn":4}})",
+            R"({"id":10,"total":27,"src":{"ts_ms":2000,"lsn":3}})",
+            R"({"id":11,"op":"d","src":{"ts_ms":3000,"lsn":5}})",
+        }));
+  EXPECT_TRUE(succeeds_with(
+      run({"--ts", "/src/ts_ms,/src/lsn", "--ts-unit", "ms", "--delete-when", "op=d",
+           "--merge-fields", "--keep-deletes", "orders-cdc.ndjson"}),
+      join_lines({R"({"id":10,"status":"paid","total":27,"src":{"ts_ms":2000,"lsn":4}})",
+                  R"({"id":11,"op":"d","src":{"ts_ms":3000,"lsn":5}})"})));
+}
+
 TEST_F(cli_test, delete_rule_without_equals_is_usage_error) {
   write("in.ndjson", R"({"id":1})"
                      "\n");
@@ -963,6 +1000,8 @@ TEST_F(cli_test, usage_errors_are_one_plain_sentence) {
       {{"--ts-unit", "parsecs"}, R"(--ts-unit must be s, ms, us or ns, not "parsecs")"},
       {{"--ts", "updated_at,"}, R"(invalid timestamp fields "updated_at,": empty field name)"},
       {{"--keep", "latest"}, R"(--keep must be last or first, not "latest")"},
+      {{"--merge-fields", "--keep", "first"},
+       "--merge-fields cannot be combined with --keep first"},
       {{"--on-error", "ignore"}, R"(--on-error must be fail or skip, not "ignore")"},
       {{"--threads", "0"}, R"(--threads must be a positive whole number, not "0")"},
       {{"--threads", "1.5"}, R"(--threads must be a positive whole number, not "1.5")"},
@@ -1006,6 +1045,8 @@ TEST_F(cli_test, subcommand_usage_errors_are_one_plain_sentence) {
       {with({"--pieces-mb", "abc", "in.ndjson"}),
        R"(--pieces-mb must be a positive number, not "abc")"},
       {with({}), "at least one FILE is required"},
+      {with({"--merge-fields", "--keep", "first", "in.ndjson"}),
+       "--merge-fields cannot be combined with --keep first"},
       {{"worker", "--redis", "redis://127.0.0.1:1", "extra"}, R"(unexpected argument "extra")"},
       {{"status", "--redis"}, "--redis needs a value"},
       {{"worker", "--redis", "redis://127.0.0.1:1", "--temp-dir", "no-such-dir"},

@@ -169,12 +169,14 @@ TEST_F(cluster_test, three_workers_match_the_single_machine_output) {
   EXPECT_EQ(read_file(dir_.file("keyed.json")), single_machine(inputs, keyed));
 }
 
-// Keep first, delete markers kept, several timestamp fields: partial files carry them all.
+// Keep first, delete markers kept, several timestamp fields, merged fields: partial files
+// carry them all.
 TEST_F(cluster_test, change_data_capture_modes_match_the_single_machine_output) {
   std::vector<std::string> inputs = write_inputs(true);
   const std::vector<std::vector<std::string>> modes = {
       {"--keep", "first", "--keep-deletes", "--ts", "updated_at,version"},
-      {"--keep-deletes", "--ts", "updated_at,version"}};
+      {"--keep-deletes", "--ts", "updated_at,version"},
+      {"--merge-fields", "--keep-deletes", "--ts", "updated_at,version"}};
   for (std::size_t m = 0; m < modes.size(); ++m) {
     const std::string job = "cdc" + std::to_string(m);
     processes_.clear();

@@ -15,6 +15,8 @@
 #include <tuple>
 #include <vector>
 
+#include "merge/merged_object.h"
+
 namespace {
 
 using mergepipe::detail::candidate;
@@ -302,7 +304,7 @@ class copies_test : public ::testing::TestWithParam<std::uint64_t> {};
 
 TEST_P(copies_test, copies_of_read_once_records_outlive_the_input_and_compactions) {
   auto spill = std::make_shared<spill_file>(GetParam(), ::testing::TempDir());
-  merge_table copied;
+  merge_table copied({}, spill);
   merge_table viewed;
   std::vector<std::string> kept;  // the bytes the viewing table points into
   kept.reserve(40000);
@@ -321,7 +323,7 @@ TEST_P(copies_test, copies_of_read_once_records_outlive_the_input_and_compaction
     candidate c{
         order_stamp{.ts = {}, .offset = i * 4 + rng() % 8, .file = 0, .has_timestamp = false},
         input.data(), input.size(), false};
-    copied.offer_copy(key, c, nullptr, spill);
+    copied.offer_copy(key, c, nullptr);
     c.data = kept.back().data();
     viewed.offer(key, c);
     std::fill(input.begin(), input.end(), '#');
@@ -332,13 +334,13 @@ TEST_P(copies_test, copies_of_read_once_records_outlive_the_input_and_compaction
   EXPECT_LT(copied.stored_bytes(), 1u << 20);
 
   // Absorbing a table keeps its copies alive in the absorbing one.
-  merge_table other;
+  merge_table other({}, spill);
   std::string late = "{\"id\":\"k1\",\"late\":true}";
   other.offer_copy(
       "k1",
       candidate{order_stamp{.ts = {}, .offset = 1u << 20, .file = 0, .has_timestamp = false},
                 late.data(), late.size(), false},
-      nullptr, spill);
+      nullptr);
   std::fill(late.begin(), late.end(), '#');
   copied.absorb(other);
   EXPECT_EQ(snap(copied).live.at("k1"), "{\"id\":\"k1\",\"late\":true}");
@@ -354,5 +356,60 @@ INSTANTIATE_TEST_SUITE_P(budgets, copies_test, ::testing::Values(0, std::uint64_
                            return info.param == 0 ? std::string("spilling")
                                                   : std::string("in_memory");
                          });
+
+// With --merge-fields a key keeps a state that every record rewrites: the states stay right
+// through the store's compactions and spills. Records come in input order, without
+// timestamps or deletes, so each key's object is its fields in first-seen order with their
+// latest values.
+TEST_P(copies_test, merged_objects_outlive_compactions_and_spills) {
+  auto spill = std::make_shared<spill_file>(GetParam(), ::testing::TempDir());
+  merge_table table({.first = false, .tail_size = 0, .merge_fields = true}, spill);
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> expected;
+  std::mt19937 rng(9);
+  const char* names[] = {"a", "b", "c", "d"};
+  for (std::uint64_t i = 0; i < 30000; ++i) {
+    std::string key = "k";
+    key += std::to_string(rng() % 7);
+    std::string record = "{\"id\":\"";
+    record.append(key).append("\"");
+    auto& fields = expected[key];
+    if (fields.empty()) fields.emplace_back("id", "\"" + key + "\"");
+    for (const char* name : names) {
+      if (rng() % 2 != 0) continue;
+      std::string value = "\"";
+      value.append(std::to_string(i)).append(50 + rng() % 100, 'x').append("\"");
+      record.append(",\"").append(name).append("\":").append(value);
+      auto held = std::find_if(fields.begin(), fields.end(),
+                               [&](const auto& f) { return f.first == name; });
+      if (held == fields.end()) {
+        fields.emplace_back(name, value);
+      } else {
+        held->second = value;
+      }
+    }
+    record += "}";
+    candidate c{order_stamp{.ts = {}, .offset = i * 1000, .file = 0, .has_timestamp = false},
+                record.data(), record.size(), false};
+    table.offer_fields(key, c, nullptr);
+    std::fill(record.begin(), record.end(), '#');  // the input's bytes are gone
+  }
+  std::vector<winner> winners(table.size());
+  table.collect_winners(winners.begin(), false);
+  ASSERT_EQ(winners.size(), expected.size());
+  for (const winner& w : winners) {
+    ASSERT_TRUE(w.merged);
+    std::string rendered;
+    mergepipe::detail::render_state({w.data, w.size}, rendered);
+    std::string json = "{";
+    for (const auto& [name, value] : expected.at(std::string(w.key))) {
+      json.append(json.size() > 1 ? ",\"" : "\"").append(name).append("\":").append(value);
+    }
+    EXPECT_EQ(rendered, json + "}");
+  }
+  EXPECT_LT(table.stored_bytes(), 1u << 20);  // lost states were compacted away
+  if (GetParam() == 0) {
+    EXPECT_GT(spill->spilled_bytes(), 0u);
+  }
+}
 
 }  // namespace

@@ -105,6 +105,7 @@ int run_command(int argc, char** argv) {
   }
   try {
     app.parse(argc, argv);
+    submit.rules.validate();  // rules that each parse but do not go together
   } catch (const CLI::CallForHelp&) {
     fmt::print("{}", app.help());
     return 0;

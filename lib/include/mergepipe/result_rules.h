@@ -68,13 +68,18 @@ struct MERGEPIPE_API result_rules {
   keep_record keep = keep_record::last;
   /// Write a winning delete marker instead of leaving its key out.
   bool keep_deletes = false;
+  /// Partial updates: a key's output is one object of the fields of its records after its
+  /// latest delete marker, each with its latest value (contract 1.7). Not with
+  /// `keep_record::first`.
+  bool merge_fields = false;
   /// Order of the output records.
   output_order order = output_order::input;
   /// Layout of the output when it is JSON text.
   output_format format = output_format::ndjson;
 
   /// Throws `mergepipe::error` (usage) saying what is wrong when a rule is invalid (an empty
-  /// key part, a malformed JSON Pointer or timestamp format).
+  /// key part, a malformed JSON Pointer or timestamp format, `merge_fields` with
+  /// `keep_record::first`).
   void validate() const;
 
   /// The same for every machine and version when the rules that decide keys, timestamps and
@@ -82,8 +87,8 @@ struct MERGEPIPE_API result_rules {
   [[nodiscard]] std::uint64_t fingerprint() const;
 
   /// The rules in the order `key`, `ts`, `ts-unit`, `ts-format`, `delete-when` (once per
-  /// rule), `keep`, `keep-deletes` (`true` or `false`), `order`, `format`; `set` reads each
-  /// back.
+  /// rule), `keep`, `keep-deletes` and `merge-fields` (`true` or `false`), `order`,
+  /// `format`; `set` reads each back.
   [[nodiscard]] std::vector<rule_text> to_text() const;
 
   /// Sets the rule `name` (as in `to_text`) from its text; `delete-when` adds a rule. Throws

@@ -29,6 +29,7 @@ void merge_step::run(chunk& c) {
   const position at = inputs_[c.file].at();
   const bool copy = inputs_[c.file].source().read_once();
   const std::size_t tail_size = table_.shard(0).rule().tail_size;
+  const bool merge_fields = table_.shard(0).rule().merge_fields;
   for (std::size_t s = 0; s < sharded_merge_table::shard_count; ++s) {
     if (starts[s] == starts[s + 1]) continue;
     merge_table& shard = table_.shard(s);
@@ -47,8 +48,10 @@ void merge_step::run(chunk& c) {
                         .file = at.input,
                         .has_timestamp = r.fields.has_timestamp};
       candidate offered{stamp, c.data + r.offset, r.size, r.fields.is_delete};
-      if (copy) {
-        shard.offer_copy(key_of(r), offered, tail, spill_);
+      if (merge_fields) {
+        shard.offer_fields(key_of(r), offered, tail);
+      } else if (copy) {
+        shard.offer_copy(key_of(r), offered, tail);
       } else {
         shard.offer(key_of(r), offered, tail);
       }

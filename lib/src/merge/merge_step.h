@@ -2,7 +2,6 @@
 
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <utility>
 
@@ -12,16 +11,16 @@
 
 namespace mergepipe::detail {
 
-/// The merge step: offers every record of a chunk to the table, which keeps the latest per
-/// key. Runs on many chunks at once: the table's shards have a lock each, taken once per
-/// chunk and shard. A read-once input's records are copied into the table when kept, and its
-/// bytes are given back behind the chunks that all passed the merge, so that its memory
-/// grows with the records that may still win, not with the input; past the memory limit,
-/// those copies spill to disk.
+/// The merge step: offers every record of a chunk to the table, which keeps the winner per
+/// key (or, with `--merge-fields`, merges the record into the key's state). Runs on many
+/// chunks at once: the table's shards have a lock each, taken once per chunk and shard. A
+/// read-once input's records are copied into the table when kept, and its bytes are given
+/// back behind the chunks that all passed the merge, so that its memory grows with the
+/// records that may still win, not with the input; past the memory limit, those copies
+/// spill to disk.
 class merge_step {
  public:
-  merge_step(sharded_merge_table& table, input_set& inputs, std::shared_ptr<spill_file> spill)
-      : table_(table), inputs_(inputs), spill_(std::move(spill)) {}
+  merge_step(sharded_merge_table& table, input_set& inputs) : table_(table), inputs_(inputs) {}
 
   void run(chunk& c);
 
@@ -31,7 +30,6 @@ class merge_step {
 
   sharded_merge_table& table_;
   input_set& inputs_;
-  std::shared_ptr<spill_file> spill_;  // where copies of read-once records go past the limit
   // Chunks pass in any order: the next one in input order, and those that passed before it.
   std::mutex passed_mutex_;
   std::uint64_t next_to_pass_ = 0;

@@ -5,6 +5,8 @@
 #include <tuple>
 #include <vector>
 
+#include "merge/merged_object.h"
+
 namespace mergepipe::detail {
 
 void merge_table::absorb(merge_table& other) {
@@ -21,6 +23,45 @@ void merge_table::absorb(merge_table& other) {
   other.arena_.clear();
   other.arena_next_ = nullptr;
   other.arena_left_ = 0;
+}
+
+void merge_table::merge_in(std::string_view key, const candidate& c, const char* tail,
+                           bool is_record) {
+  bool inserted = false;
+  auto it = map_.lazy_emplace(key, [&](const auto& construct) {
+    inserted = true;
+    construct(keep(key, tail), c);
+  });
+  candidate& held = it->second;
+  // Another table's state for a new key stays where it is: in that table's store, which
+  // lives on in ours, or in a partial file, which outlives the table.
+  if (inserted && !is_record) return;
+  thread_local std::string stamp;
+  thread_local std::string state;
+  state.clear();
+  const std::string_view held_state =
+      inserted ? std::string_view() : std::string_view(held.data, held.size);
+  if (is_record) {
+    stamp.clear();
+    append_stamp_bytes(stamp, c.stamp, tail, rule_.tail_size);
+    merge_record_into_state(held_state, {c.data, c.size}, stamp, c.is_delete, state);
+  } else {
+    merge_states(held_state, {c.data, c.size}, state);
+    if (c.stored) records_.drop(c.size);
+  }
+  if (!inserted) {
+    if (held.stored) records_.drop(held.size);
+    if (wins(c, tail, held, it->first)) {
+      held.stamp = c.stamp;
+      held.is_delete = c.is_delete;
+      set_tail(it->first, tail);
+    }
+  }
+  held.data = records_.keep(state.data(), state.size(), spill_);
+  held.size = state.size();
+  held.stored = 1;
+  if (records_.wasteful()) compact_records();
+  records_.settle();
 }
 
 table_key merge_table::keep(std::string_view key, const char* tail) {
@@ -55,14 +96,24 @@ void merge_table::compact_records() {
     return std::tie(a->stamp.file, a->stamp.offset) < std::tie(b->stamp.file, b->stamp.offset);
   });
   record_store fresh;
-  for (candidate* c : stored) c->data = fresh.keep(c->data, c->size, records_.spill());
+  for (candidate* c : stored) c->data = fresh.keep(c->data, c->size, spill_);
   records_ = std::move(fresh);
 }
 
 void merge_table::collect_winners(std::vector<winner>::iterator out, bool with_deletes) const {
   for (const auto& [key, value] : map_) {
     if (value.is_delete && !with_deletes) continue;
-    *out++ = {key.view(), value.stamp.file, value.stamp.offset, value.data, value.size};
+    winner w{key.view(), value.stamp.file, false, value.stamp.offset, value.data, value.size};
+    if (rule_.merge_fields) {
+      if (value.is_delete) {
+        std::string_view marker = latest_delete_of({value.data, value.size});
+        w.data = marker.data();
+        w.size = marker.size();
+      } else {
+        w.merged = true;
+      }
+    }
+    *out++ = w;
   }
 }
 

@@ -52,6 +52,7 @@ struct order_stamp {
 struct keep_rule {
   bool first = false;           ///< The smallest stamp, not the greatest.
   std::uint32_t tail_size = 0;  ///< Bytes of further timestamp fields in each stamp.
+  bool merge_fields = false;    ///< Keep a merged object's state (merged_object.h).
 };
 
 /// A candidate for its key: the stamp, and a view of the record in the (still alive) input,
@@ -70,6 +71,7 @@ struct candidate {
 struct winner {
   std::string_view key;
   std::uint32_t file = 0;
+  bool merged = false;  ///< `data` is a merged object's state, rendered when written
   std::uint64_t offset = 0;
   const char* data = nullptr;
   std::uint64_t size = 0;
@@ -145,11 +147,19 @@ struct table_key_eq {
 class merge_table {
  public:
   merge_table() = default;
-  explicit merge_table(keep_rule rule) : rule_(rule) {}
+  /// Copies of records (and merged objects) go to the table's record store, whose full blocks
+  /// spill to `spill` past its budget.
+  merge_table(keep_rule rule, std::shared_ptr<spill_file> spill)
+      : rule_(rule), spill_(std::move(spill)) {}
 
   /// Keeps `c` for `key` if it wins over the one held; `tail` holds the stamp's further
-  /// timestamp fields (`tail_size` bytes; null when there are none).
+  /// timestamp fields (`tail_size` bytes; null when there are none). With `merge_fields`,
+  /// `c` is an entry of another table or a partial file, whose state is merged in.
   void offer(std::string_view key, const candidate& c, const char* tail = nullptr) {
+    if (rule_.merge_fields) [[unlikely]] {
+      merge_in(key, c, tail, false);
+      return;
+    }
     auto it = map_.lazy_emplace(key, [&](const auto& construct) { construct(keep(key, tail), c); });
     if (wins(c, tail, it->second, it->first)) {
       it->second = c;
@@ -158,21 +168,25 @@ class merge_table {
   }
 
   /// As offer, for a record whose input is read once: a candidate kept is a copy in the
-  /// table's record store, whose full blocks spill to `spill` past its budget.
-  void offer_copy(std::string_view key, const candidate& c, const char* tail,
-                  const std::shared_ptr<spill_file>& spill) {
+  /// table's record store.
+  void offer_copy(std::string_view key, const candidate& c, const char* tail) {
     bool inserted = false;
     auto it = map_.lazy_emplace(key, [&](const auto& construct) {
       inserted = true;
-      construct(keep(key, tail), stored_copy(c, spill));
+      construct(keep(key, tail), stored_copy(c));
     });
     if (!inserted && wins(c, tail, it->second, it->first)) {
       if (it->second.stored) records_.drop(it->second.size);
-      it->second = stored_copy(c, spill);
+      it->second = stored_copy(c);
       set_tail(it->first, tail);
       if (records_.wasteful()) compact_records();
     }
     records_.settle();
+  }
+
+  /// With `merge_fields`: merges a record (`c` views its text) into the state of `key`.
+  void offer_fields(std::string_view key, const candidate& c, const char* tail) {
+    merge_in(key, c, tail, true);
   }
 
   /// Bytes of records copied into the table's record store, lost ones included.
@@ -196,7 +210,8 @@ class merge_table {
 
   /// Writes the winners from `out` on, delete markers only `with_deletes` (there must be
   /// room for `size()`, or `size() - deleted()`). Views stay valid while the table and the
-  /// inputs live.
+  /// inputs live. A merged object's winner is its state (`winner::merged`), or with
+  /// `with_deletes` the delete marker that hides it.
   void collect_winners(std::vector<struct winner>::iterator out, bool with_deletes) const;
 
   /// Keys whose winner is a delete marker.
@@ -222,15 +237,18 @@ class merge_table {
     // The arena's bytes are the table's own, handed out as const only through the key.
     if (rule_.tail_size != 0) std::memcpy(const_cast<char*>(tail_of(key)), tail, rule_.tail_size);
   }
-  candidate stored_copy(candidate c, const std::shared_ptr<spill_file>& spill) {
-    c.data = records_.keep(c.data, c.size, spill);
+  candidate stored_copy(candidate c) {
+    c.data = records_.keep(c.data, c.size, spill_);
     c.stored = 1;
     return c;
   }
+  // Merges a record (`is_record`) or another table's state into the state of `key`.
+  void merge_in(std::string_view key, const candidate& c, const char* tail, bool is_record);
   // Copies the records still held into a new store and frees the old one.
   void compact_records();
 
   keep_rule rule_;
+  std::shared_ptr<spill_file> spill_;
   absl::flat_hash_map<table_key, candidate, table_key_hash, table_key_eq> map_;
   std::vector<std::unique_ptr<char[]>> arena_;
   char* arena_next_ = nullptr;
@@ -246,8 +264,8 @@ class sharded_merge_table {
  public:
   static constexpr std::size_t shard_count = 64;
 
-  explicit sharded_merge_table(keep_rule rule = {}) {
-    for (merge_table& shard : shards_) shard = merge_table(rule);
+  explicit sharded_merge_table(keep_rule rule = {}, std::shared_ptr<spill_file> spill = nullptr) {
+    for (merge_table& shard : shards_) shard = merge_table(rule, spill);
   }
   sharded_merge_table(const sharded_merge_table&) = delete;
   sharded_merge_table& operator=(const sharded_merge_table&) = delete;

@@ -35,8 +35,6 @@ class record_store {
   void take(record_store& other);
 
   [[nodiscard]] std::uint64_t bytes() const noexcept { return kept_; }
-  /// The spill file of the blocks being filled; null before the first copy.
-  [[nodiscard]] const std::shared_ptr<spill_file>& spill() const noexcept { return spill_; }
 
  private:
   // A block from a spill file, given back to it when the store lets go.

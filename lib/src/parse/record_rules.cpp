@@ -42,7 +42,11 @@ record_rules record_rules::compile(const result_rules& given) {
                      .timestamp_names = given.timestamp_fields,
                      .timestamps = timestamp_parser(given.ts_unit, given.timestamp_format),
                      .deletes = {},
-                     .keep_first = given.keep == keep_record::first};
+                     .keep_first = given.keep == keep_record::first,
+                     .merge_fields = given.merge_fields};
+  if (given.merge_fields && given.keep == keep_record::first) {
+    throw error(errc::usage, "--merge-fields cannot be combined with --keep first");
+  }
   for (const std::string& part : given.key) {
     if (part.empty()) throw error(errc::usage, "empty key field name");
     rules.key_slots.push_back(rules.selector.add(parse_field_path(part)));

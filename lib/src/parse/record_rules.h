@@ -27,6 +27,7 @@ struct record_rules {
   timestamp_parser timestamps;
   std::vector<delete_match> deletes;
   bool keep_first = false;
+  bool merge_fields = false;
 
   /// Bytes of a stamp's timestamp fields after the first (`further_stamp_size` each).
   [[nodiscard]] std::size_t tail_size() const noexcept;

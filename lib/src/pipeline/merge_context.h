@@ -26,7 +26,7 @@ class merge_context {
   [[nodiscard]] const record_rules& rules() const noexcept { return rules_; }
   /// What the merge's tables keep per key.
   [[nodiscard]] keep_rule keep() const noexcept {
-    return {rules_.keep_first, static_cast<std::uint32_t>(rules_.tail_size())};
+    return {rules_.keep_first, static_cast<std::uint32_t>(rules_.tail_size()), rules_.merge_fields};
   }
   [[nodiscard]] unsigned threads() const noexcept { return threads_; }
   /// Chunks in flight: about 4 per thread keep every thread busy while the serial filters

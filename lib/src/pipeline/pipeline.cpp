@@ -71,7 +71,7 @@ class pass {
         decompress_(inputs),
         cut_(inputs, opts_.run.chunk_size),
         order_(inputs, opts_.on_error, rejects),
-        merge_(*table_, inputs, context.spill()) {
+        merge_(*table_, inputs) {
     for (std::vector<pipeline_step>& steps : opts_.run.layout.filters()) {
       auto f = std::make_unique<filter>();
       f->serial = needs_input_order(steps);
@@ -222,7 +222,7 @@ class pass {
   input_set& inputs_;
   chunk_pool pool_;
   std::unique_ptr<sharded_merge_table> table_ =
-      std::make_unique<sharded_merge_table>(context_.keep());
+      std::make_unique<sharded_merge_table>(context_.keep(), context_.spill());
   read_step read_;
   decompress_step decompress_;
   cut_step cut_;

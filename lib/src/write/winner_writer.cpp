@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string>
 
+#include "merge/merged_object.h"
 #include "mergepipe/error.h"
 #include "pipeline/tsan_annotations.h"
 #include "read/input_source.h"
@@ -27,13 +28,23 @@ void minify_block(const std::vector<winner>& winners, const std::vector<std::uin
                   minified_block& block) {
   block.bytes.clear();
   block.ends.clear();
+  thread_local std::string rendered;
   for (std::size_t i = block.first; i < block.first + block.count; ++i) {
     const winner& w = winners[order[i]];
+    std::string_view text(w.data, w.size);
+    if (w.merged) {
+      rendered.clear();
+      render_state(text, rendered);
+      const std::size_t size = rendered.size();
+      rendered.append(input_padding, ' ');  // minify reads whole SIMD blocks too
+      text = std::string_view(rendered.data(), size);
+    }
     std::size_t start = block.bytes.size();
     // simdjson's minify writes whole SIMD blocks: leave it room past the record.
-    block.bytes.resize(start + w.size + input_padding);
+    block.bytes.resize(start + text.size() + input_padding);
     std::size_t length = 0;
-    if (simdjson::minify(w.data, w.size, block.bytes.data() + start, length) != simdjson::SUCCESS) {
+    if (simdjson::minify(text.data(), text.size(), block.bytes.data() + start, length) !=
+        simdjson::SUCCESS) {
       throw error(errc::bad_input, "a validated record could not be minified");
     }
     block.bytes.resize(start + length);
