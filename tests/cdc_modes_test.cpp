@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <map>
 #include <sstream>
 #include <tuple>
@@ -383,6 +384,34 @@ TEST(cdc_modes, merge_fields_keeps_the_latest_value_of_each_field_since_the_last
             "{\"id\":1,\"name\":null,\"email\":\"ada@x\",\"updated_at\":4,\"phone\":[1,2]}\n"
             "{\"id\":2,\"updated_at\":3,\"city\":\"Oslo\"}\n"
             "{\"id\":3,\"op\":\"d\",\"updated_at\":5}\n");
+}
+
+TEST(cdc_modes, a_damaged_merged_object_in_a_partial_file_is_bad_input) {
+  temp_dir dir;
+  mergepipe::options opts = options_for({false, false, false});
+  opts.rules.merge_fields = true;
+  mergepipe::merger saved(opts);
+  saved.add(mergepipe::source::buffer("{\"id\":1,\"a\":2}\n"), {0, 0});
+  const std::string path = dir.path() + "/partial";
+  saved.save_partial({path});
+  // One entry after a 60-byte header: flags, stamp (24 bytes), key size, state size, key,
+  // state. The state's bytes are overwritten, its sizes and all.
+  std::string bytes = mergepipe::testing::read_file(path);
+  std::uint64_t key_size = 0;
+  std::uint64_t state_size = 0;
+  std::memcpy(&key_size, bytes.data() + 60 + 25, 8);
+  std::memcpy(&state_size, bytes.data() + 60 + 33, 8);
+  ASSERT_GT(state_size, 8u);
+  std::fill_n(bytes.begin() + static_cast<std::ptrdiff_t>(60 + 41 + key_size), state_size, '\xff');
+  dir.write("damaged", bytes);
+  mergepipe::merger reader(opts);
+  try {
+    reader.add_partial(dir.path() + "/damaged");
+    FAIL() << "accepted";
+  } catch (const mergepipe::error& e) {
+    EXPECT_EQ(e.code(), mergepipe::errc::bad_input);
+    EXPECT_NE(e.reason().find("a merged object is damaged"), std::string::npos) << e.reason();
+  }
 }
 
 TEST(cdc_modes, merge_fields_with_keep_first_is_a_usage_error) {

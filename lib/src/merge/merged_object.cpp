@@ -1,7 +1,5 @@
 #include "merge/merged_object.h"
 
-#include <absl/container/flat_hash_map.h>
-
 #include <algorithm>
 #include <cstring>
 #include <deque>
@@ -54,51 +52,63 @@ bool before(const field_entry& a, const field_entry& b) noexcept {
 
 // --- bytes ---
 
-void put_u32(std::string& out, std::uint32_t value) {
-  char bytes[4];
-  std::memcpy(bytes, &value, 4);
-  out.append(bytes, 4);
-}
-
-void put_sized(std::string& out, std::string_view text) {
-  put_u32(out, static_cast<std::uint32_t>(text.size()));
-  out.append(text);
-}
-
+// Reads a state's fields. Unchecked: states are the merge's own, and those of partial files
+// are checked once when loaded (`is_state`).
 class reader {
  public:
-  explicit reader(std::string_view bytes) : rest_(bytes) {}
+  explicit reader(std::string_view bytes) : at_(bytes.data()) {}
   std::uint32_t u32() {
     std::uint32_t value = 0;
-    std::memcpy(&value, rest_.data(), 4);
-    rest_.remove_prefix(4);
+    std::memcpy(&value, at_, 4);
+    at_ += 4;
     return value;
   }
-  std::uint8_t u8() {
-    auto value = static_cast<std::uint8_t>(rest_[0]);
-    rest_.remove_prefix(1);
-    return value;
-  }
+  std::uint8_t u8() { return static_cast<std::uint8_t>(*at_++); }
   std::string_view bytes(std::size_t n) {
-    std::string_view taken = rest_.substr(0, n);
-    rest_.remove_prefix(n);
+    std::string_view taken(at_, n);
+    at_ += n;
     return taken;
   }
   std::string_view sized() { return bytes(u32()); }
 
  private:
-  std::string_view rest_;
+  const char* at_;
 };
 
-state read_state(std::string_view bytes) {
-  state into;
+// Writes a state into room `size_of` measured.
+class writer {
+ public:
+  explicit writer(char* at) : at_(at) {}
+  void u32(std::uint32_t value) {
+    std::memcpy(at_, &value, 4);
+    at_ += 4;
+  }
+  void u8(std::uint8_t value) { *at_++ = static_cast<char>(value); }
+  void bytes(std::string_view text) {
+    std::memcpy(at_, text.data(), text.size());
+    at_ += text.size();
+  }
+  void sized(std::string_view text) {
+    u32(static_cast<std::uint32_t>(text.size()));
+    bytes(text);
+  }
+
+ private:
+  char* at_;
+};
+
+// Scratch states are reused per thread: a merge reads, merges and writes one per record.
+void read_state(std::string_view bytes, state& into) {
   reader in(bytes);
+  into.marker_stamp = {};
+  into.marker = {};
   into.stamp_size = in.u32();
   if (in.u8() != 0) {
     into.marker_stamp = in.bytes(into.stamp_size);
     into.marker = in.sized();
   }
   std::uint32_t count = in.u32();
+  into.fields.clear();
   into.fields.reserve(count);
   for (std::uint32_t i = 0; i < count; ++i) {
     field_entry f;
@@ -114,30 +124,57 @@ state read_state(std::string_view bytes) {
     }
     into.fields.push_back(f);
   }
-  return into;
+}
+
+// Where `name` is among `fields`, looking from `hint` on first: records of a key mostly
+// repeat its fields in the same order, so the next field is usually the next one held.
+std::size_t find_field(const std::vector<field_entry>& fields, std::string_view name,
+                       std::size_t hint) {
+  const std::size_t n = fields.size();
+  for (std::size_t k = 0; k < n; ++k) {
+    std::size_t i = hint + k < n ? hint + k : hint + k - n;
+    if (fields[i].name == name) return i;
+  }
+  return n;
+}
+
+std::size_t size_of(const state& s) {
+  std::size_t size = 4 + 1 + 4;
+  if (!s.marker_stamp.empty()) size += s.stamp_size + 4 + s.marker.size();
+  for (const field_entry& f : s.fields) {
+    size += s.stamp_size + 4 + 1 + 4 + f.name.size();
+    if (!f.value_stamp.empty()) {
+      size +=
+          s.stamp_size + 4 + (f.spelling == f.name ? 0 : f.spelling.size()) + 4 + f.value.size();
+    }
+  }
+  return size;
 }
 
 void write_state(const state& s, std::string& out) {
-  put_u32(out, s.stamp_size);
-  out += static_cast<char>(s.marker_stamp.empty() ? 0 : 1);
+  const std::size_t start = out.size();
+  out.resize(start + size_of(s));
+  writer to(out.data() + start);
+  to.u32(s.stamp_size);
+  to.u8(s.marker_stamp.empty() ? 0 : 1);
   if (!s.marker_stamp.empty()) {
-    out.append(s.marker_stamp);
-    put_sized(out, s.marker);
+    to.bytes(s.marker_stamp);
+    to.sized(s.marker);
   }
-  put_u32(out, static_cast<std::uint32_t>(s.fields.size()));
+  to.u32(static_cast<std::uint32_t>(s.fields.size()));
   for (const field_entry& f : s.fields) {
-    out.append(f.first);
-    put_u32(out, f.place);
-    out += static_cast<char>(f.value_stamp.empty() ? 0 : 1);
-    if (!f.value_stamp.empty()) out.append(f.value_stamp);
-    put_sized(out, f.name);
+    to.bytes(f.first);
+    to.u32(f.place);
+    to.u8(f.value_stamp.empty() ? 0 : 1);
+    if (!f.value_stamp.empty()) to.bytes(f.value_stamp);
+    to.sized(f.name);
     if (!f.value_stamp.empty()) {
       if (f.spelling == f.name) {
-        put_u32(out, same_spelling);
+        to.u32(same_spelling);
       } else {
-        put_sized(out, f.spelling);
+        to.sized(f.spelling);
       }
-      put_sized(out, f.value);
+      to.sized(f.value);
     }
   }
 }
@@ -149,12 +186,16 @@ std::size_t skip_space(std::string_view text, std::size_t at) {
   return at;
 }
 
-// `at` is on the opening quote; returns the index of the closing one.
+// `at` is on the opening quote; returns the index of the closing one: the next quote that
+// an even number of backslashes precedes.
 std::size_t string_end(std::string_view text, std::size_t at) {
-  for (++at; text[at] != '"'; ++at) {
-    if (text[at] == '\\') ++at;
+  while (true) {
+    const void* quote = std::memchr(text.data() + at + 1, '"', text.size() - at - 1);
+    at = static_cast<std::size_t>(static_cast<const char*>(quote) - text.data());
+    std::size_t backslashes = 0;
+    while (text[at - 1 - backslashes] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) return at;
   }
-  return at;
 }
 
 // One past the value that starts at `at` (the record is valid JSON).
@@ -256,17 +297,18 @@ std::string unescaped(std::string_view raw) {
 
 // The state of one record, whose text and names must outlive it; unescaped names are kept in
 // `names`.
-state record_state(std::string_view record, std::string_view stamp, bool is_delete,
-                   std::deque<std::string>& names) {
-  state s;
+void record_state(std::string_view record, std::string_view stamp, bool is_delete,
+                  std::deque<std::string>& names, state& s) {
   s.stamp_size = static_cast<std::uint32_t>(stamp.size());
+  s.fields.clear();
+  s.marker_stamp = {};
+  s.marker = {};
   if (is_delete) {
     s.marker_stamp = stamp;
     s.marker = record;
-    return s;
+    return;
   }
-  thread_local absl::flat_hash_map<std::string_view, std::size_t> index;
-  index.clear();
+  std::uint64_t seen = 0;  // a bit per name length and first byte: most names are new
   std::size_t at = skip_space(record, 1);  // past '{'
   std::uint32_t place = 0;
   while (record[at] == '"') {
@@ -279,39 +321,41 @@ state record_state(std::string_view record, std::string_view stamp, bool is_dele
     std::size_t end = value_end(record, at);
     std::string_view value = record.substr(at, end - at);
     // Of a name given twice, the later value counts, at the earlier place.
-    auto [it, inserted] = index.emplace(name, s.fields.size());
-    if (inserted) {
+    std::uint64_t bit = std::uint64_t{1}
+                        << ((name.size() * 31 +
+                             (name.empty() ? 0 : static_cast<unsigned char>(name[0]))) %
+                            64);
+    std::size_t same = (seen & bit) != 0 ? find_field(s.fields, name, 0) : s.fields.size();
+    seen |= bit;
+    if (same == s.fields.size()) {
       s.fields.push_back({stamp, place++, stamp, name, spelling, value});
     } else {
-      s.fields[it->second].spelling = spelling;
-      s.fields[it->second].value = value;
+      s.fields[same].spelling = spelling;
+      s.fields[same].value = value;
     }
     at = skip_space(record, end);
     if (record[at] == ',') at = skip_space(record, at + 1);
   }
-  return s;
 }
 
 // `a` and `b` merged: the later marker, and per field the first place and the later value,
 // hidden when a marker is later still.
-state merged(const state& a, const state& b) {
-  state out;
+void merge(const state& a, const state& b, state& out) {
   out.stamp_size = a.stamp_size;
   const state& later_marker = a.marker_stamp.compare(b.marker_stamp) >= 0 ? a : b;
   out.marker_stamp = later_marker.marker_stamp;
   out.marker = later_marker.marker;
 
-  thread_local absl::flat_hash_map<std::string_view, std::size_t> index;
-  index.clear();
-  out.fields = a.fields;
-  for (std::size_t i = 0; i < out.fields.size(); ++i) index.emplace(out.fields[i].name, i);
+  out.fields.assign(a.fields.begin(), a.fields.end());
+  std::size_t hint = 0;
   for (const field_entry& f : b.fields) {
-    auto [it, inserted] = index.emplace(f.name, out.fields.size());
-    if (inserted) {
+    std::size_t i = find_field(out.fields, f.name, hint);
+    if (i == out.fields.size()) {
       out.fields.push_back(f);
       continue;
     }
-    field_entry& held = out.fields[it->second];
+    hint = i + 1;
+    field_entry& held = out.fields[i];
     if (before(f, held)) {
       held.first = f.first;
       held.place = f.place;
@@ -331,8 +375,19 @@ state merged(const state& a, const state& b) {
       }
     }
   }
-  std::sort(out.fields.begin(), out.fields.end(), before);
-  return out;
+  if (!std::is_sorted(out.fields.begin(), out.fields.end(), before)) {
+    std::sort(out.fields.begin(), out.fields.end(), before);
+  }
+}
+
+struct scratch {
+  state held, other, mine, out;
+  std::deque<std::string> names;  // unescaped names of the record being merged
+};
+
+scratch& local_scratch() {
+  thread_local scratch s;
+  return s;
 }
 
 }  // namespace
@@ -351,22 +406,29 @@ void append_stamp_bytes(std::string& out, const order_stamp& stamp, const char* 
 
 void merge_record_into_state(std::string_view held, std::string_view record, std::string_view stamp,
                              bool is_delete, std::string& out) {
-  thread_local std::deque<std::string> names;
-  names.clear();
-  state mine = record_state(record, stamp, is_delete, names);
+  scratch& s = local_scratch();
+  s.names.clear();
+  record_state(record, stamp, is_delete, s.names, s.mine);
   if (held.empty()) {
-    write_state(mine, out);
+    write_state(s.mine, out);
     return;
   }
-  write_state(merged(read_state(held), mine), out);
+  read_state(held, s.held);
+  merge(s.held, s.mine, s.out);
+  write_state(s.out, out);
 }
 
 void merge_states(std::string_view a, std::string_view b, std::string& out) {
-  write_state(merged(read_state(a), read_state(b)), out);
+  scratch& s = local_scratch();
+  read_state(a, s.held);
+  read_state(b, s.other);
+  merge(s.held, s.other, s.out);
+  write_state(s.out, out);
 }
 
 void render_state(std::string_view bytes, std::string& out) {
-  state s = read_state(bytes);
+  state& s = local_scratch().held;
+  read_state(bytes, s);
   out += '{';
   bool first = true;
   for (const field_entry& f : s.fields) {
@@ -381,6 +443,57 @@ void render_state(std::string_view bytes, std::string& out) {
   out += '}';
 }
 
-std::string_view latest_delete_of(std::string_view bytes) { return read_state(bytes).marker; }
+bool is_state(std::string_view bytes, std::size_t stamp_size) {
+  // The layout above, walked with every length checked against what is left.
+  std::size_t left = bytes.size();
+  const char* at = bytes.data();
+  auto take = [&](std::size_t n) {
+    if (n > left) return false;
+    at += n;
+    left -= n;
+    return true;
+  };
+  auto u32 = [&](std::uint32_t& value) {
+    if (left < 4) return false;
+    std::memcpy(&value, at, 4);
+    return take(4);
+  };
+  auto u8 = [&](std::uint8_t& value) {
+    if (left < 1) return false;
+    value = static_cast<std::uint8_t>(*at);
+    return take(1);
+  };
+  auto sized = [&] {
+    std::uint32_t size = 0;
+    return u32(size) && take(size);
+  };
+  std::uint32_t size = 0;
+  std::uint8_t flag = 0;
+  if (!u32(size) || size != stamp_size || !u8(flag) || flag > 1) return false;
+  if (flag == 1 && !(take(stamp_size) && sized())) return false;
+  std::uint32_t count = 0;
+  if (!u32(count)) return false;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    std::uint32_t place = 0;
+    if (!take(stamp_size) || !u32(place) || !u8(flag) || flag > 1) return false;
+    if (flag == 1 && !take(stamp_size)) return false;
+    if (!sized()) return false;
+    if (flag == 1) {
+      std::uint32_t spelling = 0;
+      if (!u32(spelling) || (spelling != same_spelling && !take(spelling)) || !sized()) {
+        return false;
+      }
+    }
+  }
+  return left == 0;
+}
+
+std::size_t stamp_bytes_size(std::size_t tail_size) { return 13 + tail_size + 12; }
+
+std::string_view latest_delete_of(std::string_view bytes) {
+  state& s = local_scratch().held;
+  read_state(bytes, s);
+  return s.marker;
+}
 
 }  // namespace mergepipe::detail

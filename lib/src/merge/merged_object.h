@@ -21,6 +21,13 @@ namespace mergepipe::detail {
 void append_stamp_bytes(std::string& out, const order_stamp& stamp, const char* tail,
                         std::size_t tail_size);
 
+/// Bytes of a stamp with `tail_size` bytes of further timestamp fields.
+[[nodiscard]] std::size_t stamp_bytes_size(std::size_t tail_size);
+
+/// Whether `bytes` are a whole state of stamps of `stamp_size` bytes: a partial file's states
+/// are checked once, so that a damaged one is an error, not a read out of bounds.
+[[nodiscard]] bool is_state(std::string_view bytes, std::size_t stamp_size);
+
 /// Appends to `out` the state `held` (empty: none yet) merged with one record: `record` is its
 /// whitespace-trimmed, validated text, `stamp` its `append_stamp_bytes`.
 void merge_record_into_state(std::string_view held, std::string_view record, std::string_view stamp,

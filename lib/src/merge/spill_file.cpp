@@ -22,9 +22,12 @@ namespace {
 }  // namespace
 
 spill_file::spill_file(std::uint64_t budget, std::string directory)
-    : budget_(budget), directory_(std::move(directory)) {}
+    : budget_(budget), directory_(std::move(directory)) {
+  free_blocks_.reserve(free_blocks_kept);  // so that `release` never allocates
+}
 
 spill_file::~spill_file() {
+  for (auto [block, size] : free_blocks_) ::munmap(block, size);
   if (int fd = fd_.load(); fd >= 0) ::close(fd);
 }
 
@@ -36,6 +39,16 @@ std::uint64_t spill_file::default_budget() noexcept {
 }
 
 char* spill_file::allocate(std::size_t size) {
+  {
+    std::lock_guard hold(free_mutex_);
+    for (auto it = free_blocks_.begin(); it != free_blocks_.end(); ++it) {
+      if (it->second != size) continue;
+      char* block = it->first;
+      free_blocks_.erase(it);
+      in_memory_.fetch_add(size, std::memory_order_relaxed);
+      return block;
+    }
+  }
   // Its own mapping, not the heap's: the file is mapped over it when it spills.
   void* block = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (block == MAP_FAILED) throw std::bad_alloc();
@@ -70,11 +83,16 @@ void spill_file::release(char* block, std::size_t size, std::int64_t file_offset
     std::lock_guard hold(blocks_mutex_);
     spilled_blocks_.erase(block);
   }
-  ::munmap(block, size);
   if (file_offset < 0) {
     in_memory_.fetch_sub(size, std::memory_order_relaxed);
-    return;
+    std::lock_guard hold(free_mutex_);
+    if (free_blocks_.size() < free_blocks_kept) {
+      free_blocks_.emplace_back(block, size);
+      return;
+    }
   }
+  ::munmap(block, size);
+  if (file_offset < 0) return;
   // Give the disk space back: a store that compacts leaves its old blocks behind. Best
   // effort, as a file system without holes only keeps the space until the run ends.
   ::fallocate(fd_.load(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, file_offset,

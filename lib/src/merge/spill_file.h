@@ -6,6 +6,8 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace mergepipe::detail {
 
@@ -57,6 +59,13 @@ class spill_file {
   std::atomic<int> fd_{-1};
   std::mutex blocks_mutex_;
   std::map<char*, std::size_t> spilled_blocks_;  // address and size of each block in the file
+  // A few blocks given back in memory, kept for the next allocation of their size: a store
+  // that compacts often (merged objects rewrite a key's state on every record) would
+  // otherwise map and unmap all the time, and every unmap makes the other threads flush
+  // their TLBs.
+  static constexpr std::size_t free_blocks_kept = 16;
+  std::mutex free_mutex_;
+  std::vector<std::pair<char*, std::size_t>> free_blocks_;
 };
 
 }  // namespace mergepipe::detail

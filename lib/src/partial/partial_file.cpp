@@ -3,6 +3,7 @@
 #include <bit>
 #include <cstring>
 
+#include "merge/merged_object.h"
 #include "mergepipe/error.h"
 #include "stable_hash.h"
 #include "write/output_file.h"
@@ -125,6 +126,7 @@ partial_counts load_partial(const input_source& file, std::uint64_t fingerprint,
   counts.files = in.get<std::uint64_t>();
   std::uint64_t entries = 0;
   const std::uint32_t tail_size = table.shard(0).rule().tail_size;
+  const bool merged_objects = table.shard(0).rule().merge_fields;
   const std::uint64_t trailer_size = trailer_magic.size() + sizeof(std::uint64_t);
   while (file.size() - in.position() > trailer_size) {
     auto flags = in.get<std::uint8_t>();
@@ -140,6 +142,9 @@ partial_counts load_partial(const input_source& file, std::uint64_t fingerprint,
     std::string_view key(in.take(key_size), key_size);
     const char* tail = in.take(tail_size);
     c.data = in.take(c.size);
+    if (merged_objects && !is_state({c.data, c.size}, stamp_bytes_size(tail_size))) {
+      in.corrupt("a merged object is damaged");
+    }
     table.offer(key, c, tail);
     ++entries;
   }
