@@ -13,10 +13,11 @@
 //
 //   u32 stamp size S
 //   u8  has a delete marker; if so: S bytes of its stamp, u32 size and the marker's text
+//   u32 stamp count K, then K stamps of S bytes: those the fields refer to, each once (the
+//       fields of one record share its stamp, so K is small)
 //   u32 field count, then per field, in the order the key first had them:
-//     S bytes of the first stamp that held the field, u32 its place in that record
-//     u8  has a value (else a delete marker hid it); if so:
-//         S bytes of the value's stamp
+//     u32 index of the first stamp that held the field, u32 its place in that record
+//     u32 index of the value's stamp, or 0xFFFFFFFF when a delete marker hid the value
 //     u32 size and the name, unescaped (fields are told apart by it)
 //     if it has a value: u32 size and the name as the value's record spelt it (without
 //         quotes), or 0xFFFFFFFF when that is the unescaped name; u32 size and the value's text
@@ -28,6 +29,7 @@ namespace mergepipe::detail {
 namespace {
 
 constexpr std::uint32_t same_spelling = 0xFFFFFFFF;
+constexpr std::uint32_t no_value = 0xFFFFFFFF;
 
 struct field_entry {
   std::string_view first;  // stamp bytes
@@ -43,6 +45,8 @@ struct state {
   std::string_view marker_stamp;  // empty: no delete marker
   std::string_view marker;
   std::vector<field_entry> fields;
+  std::vector<std::string_view> stamps;  // read_state's table, write_state's too
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> refs;  // write_state's, per field
 };
 
 bool before(const field_entry& a, const field_entry& b) noexcept {
@@ -107,17 +111,21 @@ void read_state(std::string_view bytes, state& into) {
     into.marker_stamp = in.bytes(into.stamp_size);
     into.marker = in.sized();
   }
+  into.stamps.clear();
+  for (std::uint32_t k = 0, count = in.u32(); k < count; ++k) {
+    into.stamps.push_back(in.bytes(into.stamp_size));
+  }
   std::uint32_t count = in.u32();
   into.fields.clear();
   into.fields.reserve(count);
   for (std::uint32_t i = 0; i < count; ++i) {
     field_entry f;
-    f.first = in.bytes(into.stamp_size);
+    f.first = into.stamps[in.u32()];
     f.place = in.u32();
-    bool has_value = in.u8() != 0;
-    if (has_value) f.value_stamp = in.bytes(into.stamp_size);
+    std::uint32_t value_stamp = in.u32();
     f.name = in.sized();
-    if (has_value) {
+    if (value_stamp != no_value) {
+      f.value_stamp = into.stamps[value_stamp];
       std::uint32_t spelling = in.u32();
       f.spelling = spelling == same_spelling ? f.name : in.bytes(spelling);
       f.value = in.sized();
@@ -138,22 +146,33 @@ std::size_t find_field(const std::vector<field_entry>& fields, std::string_view 
   return n;
 }
 
-std::size_t size_of(const state& s) {
-  std::size_t size = 4 + 1 + 4;
-  if (!s.marker_stamp.empty()) size += s.stamp_size + 4 + s.marker.size();
-  for (const field_entry& f : s.fields) {
-    size += s.stamp_size + 4 + 1 + 4 + f.name.size();
-    if (!f.value_stamp.empty()) {
-      size +=
-          s.stamp_size + 4 + (f.spelling == f.name ? 0 : f.spelling.size()) + 4 + f.value.size();
-    }
+// The index of `stamp` in `table`, added when it is new.
+std::uint32_t stamp_index(std::vector<std::string_view>& table, std::string_view stamp) {
+  for (std::size_t k = 0; k < table.size(); ++k) {
+    if (table[k].data() == stamp.data() || table[k] == stamp) return static_cast<std::uint32_t>(k);
   }
-  return size;
+  table.push_back(stamp);
+  return static_cast<std::uint32_t>(table.size() - 1);
 }
 
-void write_state(const state& s, std::string& out) {
+// Writes `s`, whose `stamps` and `refs` it fills.
+void write_state(state& s, std::string& out) {
+  s.stamps.clear();
+  s.refs.clear();
+  std::size_t size = 4 + 1 + 4 + 4;
+  if (!s.marker_stamp.empty()) size += s.stamp_size + 4 + s.marker.size();
+  for (const field_entry& f : s.fields) {
+    s.refs.emplace_back(stamp_index(s.stamps, f.first),
+                        f.value_stamp.empty() ? no_value : stamp_index(s.stamps, f.value_stamp));
+    size += 4 + 4 + 4 + 4 + f.name.size();
+    if (!f.value_stamp.empty()) {
+      size += 4 + (f.spelling == f.name ? 0 : f.spelling.size()) + 4 + f.value.size();
+    }
+  }
+  size += s.stamps.size() * s.stamp_size;
+
   const std::size_t start = out.size();
-  out.resize(start + size_of(s));
+  out.resize(start + size);
   writer to(out.data() + start);
   to.u32(s.stamp_size);
   to.u8(s.marker_stamp.empty() ? 0 : 1);
@@ -161,12 +180,14 @@ void write_state(const state& s, std::string& out) {
     to.bytes(s.marker_stamp);
     to.sized(s.marker);
   }
+  to.u32(static_cast<std::uint32_t>(s.stamps.size()));
+  for (std::string_view stamp : s.stamps) to.bytes(stamp);
   to.u32(static_cast<std::uint32_t>(s.fields.size()));
-  for (const field_entry& f : s.fields) {
-    to.bytes(f.first);
+  for (std::size_t i = 0; i < s.fields.size(); ++i) {
+    const field_entry& f = s.fields[i];
+    to.u32(s.refs[i].first);
     to.u32(f.place);
-    to.u8(f.value_stamp.empty() ? 0 : 1);
-    if (!f.value_stamp.empty()) to.bytes(f.value_stamp);
+    to.u32(s.refs[i].second);
     to.sized(f.name);
     if (!f.value_stamp.empty()) {
       if (f.spelling == f.name) {
@@ -471,14 +492,22 @@ bool is_state(std::string_view bytes, std::size_t stamp_size) {
   std::uint8_t flag = 0;
   if (!u32(size) || size != stamp_size || !u8(flag) || flag > 1) return false;
   if (flag == 1 && !(take(stamp_size) && sized())) return false;
+  std::uint32_t stamps = 0;
+  if (!u32(stamps) || stamps > left / std::max<std::size_t>(stamp_size, 1) ||
+      !take(std::size_t{stamps} * stamp_size)) {
+    return false;
+  }
   std::uint32_t count = 0;
   if (!u32(count)) return false;
   for (std::uint32_t i = 0; i < count; ++i) {
+    std::uint32_t first = 0;
     std::uint32_t place = 0;
-    if (!take(stamp_size) || !u32(place) || !u8(flag) || flag > 1) return false;
-    if (flag == 1 && !take(stamp_size)) return false;
-    if (!sized()) return false;
-    if (flag == 1) {
+    std::uint32_t value = 0;
+    if (!u32(first) || first >= stamps || !u32(place) || !u32(value) ||
+        (value != no_value && value >= stamps) || !sized()) {
+      return false;
+    }
+    if (value != no_value) {
       std::uint32_t spelling = 0;
       if (!u32(spelling) || (spelling != same_spelling && !take(spelling)) || !sized()) {
         return false;
