@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
-#include <tuple>
+#include <utility>
 #include <vector>
 
-#include "json_grammar.h"
+#include "merge/object_fields.h"
 #include "parse/record_fields.h"
 
 // A state's bytes, integers little-endian (partial files carry states as they are):
@@ -200,122 +200,6 @@ void write_state(state& s, std::string& out) {
   }
 }
 
-// --- a record's fields ---
-
-std::size_t skip_space(std::string_view text, std::size_t at) {
-  while (at < text.size() && is_json_space(text[at])) ++at;
-  return at;
-}
-
-// `at` is on the opening quote; returns the index of the closing one: the next quote that
-// an even number of backslashes precedes.
-std::size_t string_end(std::string_view text, std::size_t at) {
-  while (true) {
-    const void* quote = std::memchr(text.data() + at + 1, '"', text.size() - at - 1);
-    at = static_cast<std::size_t>(static_cast<const char*>(quote) - text.data());
-    std::size_t backslashes = 0;
-    while (text[at - 1 - backslashes] == '\\') ++backslashes;
-    if (backslashes % 2 == 0) return at;
-  }
-}
-
-// One past the value that starts at `at` (the record is valid JSON).
-std::size_t value_end(std::string_view text, std::size_t at) {
-  char c = text[at];
-  if (c == '"') return string_end(text, at) + 1;
-  if (c != '{' && c != '[') {
-    while (at < text.size() && text[at] != ',' && text[at] != '}' && text[at] != ']' &&
-           !is_json_space(text[at])) {
-      ++at;
-    }
-    return at;
-  }
-  int depth = 0;
-  for (;; ++at) {
-    c = text[at];
-    if (c == '"') {
-      at = string_end(text, at);
-    } else if (c == '{' || c == '[') {
-      ++depth;
-    } else if ((c == '}' || c == ']') && --depth == 0) {
-      return at + 1;
-    }
-  }
-}
-
-unsigned hex_value(std::string_view digits) {
-  unsigned value = 0;
-  for (char c : digits) {
-    value = value * 16 + static_cast<unsigned>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-  }
-  return value;
-}
-
-void append_utf8(std::string& out, unsigned code) {
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0 | code >> 6);
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else if (code < 0x10000) {
-    out += static_cast<char>(0xE0 | code >> 12);
-    out += static_cast<char>(0x80 | (code >> 6 & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | code >> 18);
-    out += static_cast<char>(0x80 | (code >> 12 & 0x3F));
-    out += static_cast<char>(0x80 | (code >> 6 & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  }
-}
-
-// A validated JSON string's content, unescaped. Hand-written because a field name is all it
-// is used for, and names with escapes are rare: simdjson unescapes only what it parses.
-std::string unescaped(std::string_view raw) {
-  std::string out;
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] != '\\') {
-      out += raw[i];
-      continue;
-    }
-    char c = raw[++i];
-    switch (c) {
-      case 'b':
-        out += '\b';
-        break;
-      case 'f':
-        out += '\f';
-        break;
-      case 'n':
-        out += '\n';
-        break;
-      case 'r':
-        out += '\r';
-        break;
-      case 't':
-        out += '\t';
-        break;
-      case 'u': {
-        unsigned code = hex_value(raw.substr(i + 1, 4));
-        i += 4;
-        if (code >= 0xD800 && code < 0xDC00 && i + 6 < raw.size() && raw[i + 1] == '\\' &&
-            raw[i + 2] == 'u') {
-          unsigned low = hex_value(raw.substr(i + 3, 4));
-          if (low >= 0xDC00 && low < 0xE000) {
-            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-            i += 6;
-          }
-        }
-        append_utf8(out, code);
-        break;
-      }
-      default:  // " \ /
-        out += c;
-    }
-  }
-  return out;
-}
-
 // The state of one record, whose text and names must outlive it; unescaped names are kept in
 // `names`.
 void record_state(std::string_view record, std::string_view stamp, bool is_delete,
@@ -330,17 +214,11 @@ void record_state(std::string_view record, std::string_view stamp, bool is_delet
     return;
   }
   std::uint64_t seen = 0;  // a bit per name length and first byte: most names are new
-  std::size_t at = skip_space(record, 1);  // past '{'
+  object_fields fields(record);
   std::uint32_t place = 0;
-  while (record[at] == '"') {
-    std::size_t close = string_end(record, at);
-    std::string_view spelling = record.substr(at + 1, close - at - 1);
-    std::string_view name = spelling;
-    if (spelling.find('\\') != std::string_view::npos)
-      name = names.emplace_back(unescaped(spelling));
-    at = skip_space(record, skip_space(record, close + 1) + 1);  // past ':'
-    std::size_t end = value_end(record, at);
-    std::string_view value = record.substr(at, end - at);
+  for (object_field field; fields.next(field);) {
+    std::string_view name = field.spelling;
+    if (name.find('\\') != std::string_view::npos) name = names.emplace_back(unescaped(name));
     // Of a name given twice, the later value counts, at the earlier place.
     std::uint64_t bit = std::uint64_t{1}
                         << ((name.size() * 31 +
@@ -349,13 +227,11 @@ void record_state(std::string_view record, std::string_view stamp, bool is_delet
     std::size_t same = (seen & bit) != 0 ? find_field(s.fields, name, 0) : s.fields.size();
     seen |= bit;
     if (same == s.fields.size()) {
-      s.fields.push_back({stamp, place++, stamp, name, spelling, value});
+      s.fields.push_back({stamp, place++, stamp, name, field.spelling, field.value});
     } else {
-      s.fields[same].spelling = spelling;
-      s.fields[same].value = value;
+      s.fields[same].spelling = field.spelling;
+      s.fields[same].value = field.value;
     }
-    at = skip_space(record, end);
-    if (record[at] == ',') at = skip_space(record, at + 1);
   }
 }
 
