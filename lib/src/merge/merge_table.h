@@ -139,9 +139,10 @@ struct table_key_eq {
   }
 };
 
-/// The winning candidate per encoded key: the latest, or the first (`keep_rule`). Either
-/// rule (greater, or smaller, stamp wins) is associative and commutative, so tables can be
-/// filled in any order and combined at the end. Keys are kept in an arena of the table's
+/// The winning candidate per encoded key: the latest, or the first (`keep_rule`); with
+/// `merge_fields`, a merged object's state, stamped as the key's latest record. Every rule
+/// (greater or smaller stamp wins, states merge) is associative and commutative, so tables
+/// can be filled in any order and combined at the end. Keys are kept in an arena of the table's
 /// own, so that a slot holds only a view of its key; with further timestamp fields, the
 /// held stamp's tail follows its key there.
 class merge_table {
