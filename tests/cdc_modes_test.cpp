@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <tuple>
@@ -61,6 +63,68 @@ class text_sink final : public mergepipe::record_sink {
   std::string text;
 };
 
+std::string finished(mergepipe::merger& m) {
+  text_sink out;
+  m.finish(out);
+  return out.text;
+}
+
+// `text` merged from a stream, which is read once: the table keeps copies of the records
+// (or states) that may still win.
+std::string merged_from_stream(mergepipe::options opts, const std::string& text) {
+  opts.run.threads = 2;
+  opts.run.chunk_size = 4096;
+  mergepipe::merger m(opts);
+  std::istringstream pipe(text);
+  m.add(mergepipe::source::stream(pipe), {0, 0});
+  return finished(m);
+}
+
+// The file at `path` cut into pieces of about `piece_size` bytes on record boundaries.
+std::vector<mergepipe::source> pieces_of(const std::string& path, std::uint64_t piece_size) {
+  std::vector<mergepipe::source> pieces;
+  for (const mergepipe::piece& p : mergepipe::cut_into_pieces({path}, piece_size)) {
+    pieces.push_back(mergepipe::source::file_range(path, p.begin, p.end));
+  }
+  return pieces;
+}
+
+// Each piece merged apart, the later pieces first, and absorbed into one merger.
+std::string merged_by_absorbing(const mergepipe::options& opts,
+                                const std::vector<mergepipe::source>& pieces) {
+  mergepipe::merger all(opts);
+  for (std::size_t i = pieces.size(); i-- > 0;) {
+    mergepipe::merger part(opts);
+    part.add(pieces[i], {0, 0});
+    all.absorb(std::move(part));
+  }
+  return finished(all);
+}
+
+// The pieces dealt to `savers` mergers (piece i to merger i % savers), each saving its merge
+// into `buckets` partial files under `prefix`, read back by one merger in the order that
+// `read_back` puts them in.
+std::string merged_through_partials(
+    const mergepipe::options& opts, const std::vector<mergepipe::source>& pieces,
+    std::size_t savers, std::size_t buckets, const std::string& prefix,
+    const std::function<void(std::vector<std::string>&)>& read_back) {
+  std::vector<std::string> saved;
+  for (std::size_t saver = 0; saver < savers; ++saver) {
+    mergepipe::merger part(opts);
+    for (std::size_t i = saver; i < pieces.size(); i += savers) part.add(pieces[i], {0, 0});
+    std::vector<std::string> paths;
+    for (std::size_t b = 0; b < buckets; ++b) {
+      paths.push_back(prefix + std::to_string(saver) + "-" + std::to_string(b));
+    }
+    part.save_partial(paths);
+    saved.insert(saved.end(), paths.begin(), paths.end());
+  }
+  read_back(saved);
+  mergepipe::merger reader(opts);
+  for (const std::string& path : saved) reader.add_partial(path);
+  return finished(reader);
+}
+
 class cdc_modes_test : public ::testing::TestWithParam<mode> {
  protected:
   static void SetUpTestSuite() {
@@ -114,57 +178,21 @@ TEST_P(cdc_modes_test, every_thread_count_chunk_size_and_layout_gives_the_refere
   }
 }
 
-// A stream is read once: the table keeps copies of the records that may still win.
 TEST_P(cdc_modes_test, a_stream_read_once_gives_the_reference) {
-  mergepipe::options opts = options_for(GetParam());
-  opts.run.threads = 2;
-  opts.run.chunk_size = 4096;
-  mergepipe::merger m(opts);
-  std::istringstream pipe(ndjson_);
-  m.add(mergepipe::source::stream(pipe), {0, 0});
-  text_sink out;
-  m.finish(out);
-  EXPECT_EQ(out.text, expected_);
+  EXPECT_EQ(merged_from_stream(options_for(GetParam()), ndjson_), expected_);
 }
 
 TEST_P(cdc_modes_test, pieces_merged_apart_then_absorbed_or_saved_give_the_reference) {
   mergepipe::options opts = options_for(GetParam());
   opts.run.threads = 2;
   opts.run.chunk_size = 2048;
-  std::vector<mergepipe::source> pieces;
-  for (const mergepipe::piece& p : mergepipe::cut_into_pieces({ndjson_path_}, ndjson_.size() / 5)) {
-    pieces.push_back(mergepipe::source::file_range(ndjson_path_, p.begin, p.end));
-  }
+  const std::vector<mergepipe::source> pieces = pieces_of(ndjson_path_, ndjson_.size() / 5);
   ASSERT_GE(pieces.size(), 5u);
-
-  // Absorbed: the later pieces first.
-  mergepipe::merger all(opts);
-  for (std::size_t i = pieces.size(); i-- > 0;) {
-    mergepipe::merger part(opts);
-    part.add(pieces[i], {0, 0});
-    all.absorb(std::move(part));
-  }
-  text_sink absorbed;
-  all.finish(absorbed);
-  EXPECT_EQ(absorbed.text, expected_);
-
+  EXPECT_EQ(merged_by_absorbing(opts, pieces), expected_);
   // Saved into three buckets by two mergers, read back by a third.
-  std::vector<std::string> added;
-  for (std::size_t half = 0; half < 2; ++half) {
-    mergepipe::merger part(opts);
-    for (std::size_t i = half; i < pieces.size(); i += 2) part.add(pieces[i], {0, 0});
-    std::vector<std::string> buckets;
-    for (int b = 0; b < 3; ++b) {
-      buckets.push_back(dir_->path() + "/part" + std::to_string(half) + "-" + std::to_string(b));
-    }
-    part.save_partial(buckets);
-    added.insert(added.end(), buckets.begin(), buckets.end());
-  }
-  mergepipe::merger reader(opts);
-  for (const std::string& path : added) reader.add_partial(path);
-  text_sink read_back;
-  reader.finish(read_back);
-  EXPECT_EQ(read_back.text, expected_);
+  EXPECT_EQ(merged_through_partials(opts, pieces, 2, 3, dir_->path() + "/part",
+                                    [](std::vector<std::string>&) {}),
+            expected_);
 }
 
 INSTANTIATE_TEST_SUITE_P(modes, cdc_modes_test,
@@ -243,50 +271,21 @@ TEST_P(merge_fields_test, every_thread_count_chunk_size_and_layout_gives_the_ref
 }
 
 TEST_P(merge_fields_test, a_stream_read_once_gives_the_reference) {
-  mergepipe::options opts = merge_fields_options(GetParam());
-  opts.run.threads = 2;
-  opts.run.chunk_size = 4096;
-  mergepipe::merger m(opts);
-  std::istringstream pipe(ndjson_);
-  m.add(mergepipe::source::stream(pipe), {0, 0});
-  text_sink out;
-  m.finish(out);
-  EXPECT_EQ(out.text, expected());
+  EXPECT_EQ(merged_from_stream(merge_fields_options(GetParam()), ndjson_), expected());
 }
 
 TEST_P(merge_fields_test, pieces_merged_apart_then_absorbed_or_saved_give_the_reference) {
   mergepipe::options opts = merge_fields_options(GetParam());
   opts.run.threads = 2;
   opts.run.chunk_size = 1024;
-  std::vector<mergepipe::source> pieces;
-  for (const mergepipe::piece& p : mergepipe::cut_into_pieces({ndjson_path_}, ndjson_.size() / 6)) {
-    pieces.push_back(mergepipe::source::file_range(ndjson_path_, p.begin, p.end));
-  }
+  const std::vector<mergepipe::source> pieces = pieces_of(ndjson_path_, ndjson_.size() / 6);
   ASSERT_GE(pieces.size(), 6u);
-  mergepipe::merger all(opts);
-  for (std::size_t i = pieces.size(); i-- > 0;) {
-    mergepipe::merger part(opts);
-    part.add(pieces[i], {0, 0});
-    all.absorb(std::move(part));
-  }
-  text_sink absorbed;
-  all.finish(absorbed);
-  EXPECT_EQ(absorbed.text, expected());
-
-  std::vector<std::string> saved;
-  for (std::size_t third = 0; third < 3; ++third) {
-    mergepipe::merger part(opts);
-    for (std::size_t i = third; i < pieces.size(); i += 3) part.add(pieces[i], {0, 0});
-    std::vector<std::string> buckets = {dir_->path() + "/f" + std::to_string(third) + "a",
-                                        dir_->path() + "/f" + std::to_string(third) + "b"};
-    part.save_partial(buckets);
-    saved.insert(saved.end(), buckets.begin(), buckets.end());
-  }
-  mergepipe::merger reader(opts);
-  for (std::size_t i = saved.size(); i-- > 0;) reader.add_partial(saved[i]);
-  text_sink read_back;
-  reader.finish(read_back);
-  EXPECT_EQ(read_back.text, expected());
+  EXPECT_EQ(merged_by_absorbing(opts, pieces), expected());
+  // Saved into two buckets by three mergers, read back last file first.
+  EXPECT_EQ(merged_through_partials(
+                opts, pieces, 3, 2, dir_->path() + "/fields",
+                [](std::vector<std::string>& saved) { std::reverse(saved.begin(), saved.end()); }),
+            expected());
 }
 
 INSTANTIATE_TEST_SUITE_P(modes, merge_fields_test,

@@ -30,6 +30,7 @@ namespace {
 
 constexpr std::uint32_t same_spelling = 0xFFFFFFFF;
 constexpr std::uint32_t no_value = 0xFFFFFFFF;
+constexpr std::size_t position_size = 12;  // a stamp's input index and offset, big-endian
 
 struct field_entry {
   std::string_view first;  // stamp bytes
@@ -79,7 +80,7 @@ class reader {
   const char* at_;
 };
 
-// Writes a state into room `size_of` measured.
+// Writes a state into room that `write_state` measured.
 class writer {
  public:
   explicit writer(char* at) : at_(at) {}
@@ -293,7 +294,7 @@ void append_stamp_bytes(std::string& out, const order_stamp& stamp, const char* 
                         std::size_t tail_size) {
   append_further_stamp(out, stamp.has_timestamp, stamp.ts);
   if (tail_size != 0) out.append(tail, tail_size);
-  char position[12];
+  char position[position_size];
   std::uint32_t file = __builtin_bswap32(stamp.file);
   std::uint64_t offset = __builtin_bswap64(stamp.offset);
   std::memcpy(position, &file, 4);
@@ -393,7 +394,9 @@ bool is_state(std::string_view bytes, std::size_t stamp_size) {
   return left == 0;
 }
 
-std::size_t stamp_bytes_size(std::size_t tail_size) { return 13 + tail_size + 12; }
+std::size_t stamp_bytes_size(std::size_t tail_size) {
+  return further_stamp_size + tail_size + position_size;
+}
 
 std::string_view latest_delete_of(std::string_view bytes) {
   state& s = local_scratch().held;

@@ -14,7 +14,7 @@ namespace mergepipe::detail {
 /// did, unless a later delete marker hides it. Merging two states is associative and
 /// commutative, like keeping the latest record, so states can be built in any order, in
 /// parallel, and saved in partial files. A state is bytes, laid out in merged_object.cpp;
-/// stamps in it are `stamp_bytes`.
+/// stamps in it are written by `append_stamp_bytes`.
 
 /// A stamp as bytes that compare with memcmp as the stamps do: the first timestamp field,
 /// the tail (the further ones, as `append_further_stamp` wrote them), then the position.

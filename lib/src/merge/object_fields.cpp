@@ -1,8 +1,10 @@
 #include "merge/object_fields.h"
 
-#include <cstring>
+#include <simdjson.h>
 
 #include "json_grammar.h"
+#include "mergepipe/error.h"
+#include "read/element_scanner.h"
 
 namespace mergepipe::detail {
 namespace {
@@ -12,16 +14,9 @@ std::size_t skip_space(std::string_view text, std::size_t at) {
   return at;
 }
 
-// `at` is on the opening quote; returns the index of the closing one: the next quote that
-// an even number of backslashes precedes.
+// The closing quote of the string whose opening quote is at `at`.
 std::size_t string_end(std::string_view text, std::size_t at) {
-  while (true) {
-    const void* quote = std::memchr(text.data() + at + 1, '"', text.size() - at - 1);
-    at = static_cast<std::size_t>(static_cast<const char*>(quote) - text.data());
-    std::size_t backslashes = 0;
-    while (text[at - 1 - backslashes] == '\\') ++backslashes;
-    if (backslashes % 2 == 0) return at;
-  }
+  return find_string_end(text.data(), at + 1, text.size());
 }
 
 // One past the value that starts at `at` (the record is valid JSON).
@@ -48,32 +43,6 @@ std::size_t value_end(std::string_view text, std::size_t at) {
   }
 }
 
-unsigned hex_value(std::string_view digits) {
-  unsigned value = 0;
-  for (char c : digits) {
-    value = value * 16 + static_cast<unsigned>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-  }
-  return value;
-}
-
-void append_utf8(std::string& out, unsigned code) {
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0 | code >> 6);
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else if (code < 0x10000) {
-    out += static_cast<char>(0xE0 | code >> 12);
-    out += static_cast<char>(0x80 | (code >> 6 & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | code >> 18);
-    out += static_cast<char>(0x80 | (code >> 12 & 0x3F));
-    out += static_cast<char>(0x80 | (code >> 6 & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  }
-}
-
 }  // namespace
 
 object_fields::object_fields(std::string_view object)
@@ -91,51 +60,18 @@ bool object_fields::next(object_field& field) {
   return true;
 }
 
-// Hand-written: a field name is all it is used for, names with escapes are rare, and
-// simdjson unescapes only strings it parses itself.
 std::string unescaped(std::string_view raw) {
-  std::string out;
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] != '\\') {
-      out += raw[i];
-      continue;
-    }
-    char c = raw[++i];
-    switch (c) {
-      case 'b':
-        out += '\b';
-        break;
-      case 'f':
-        out += '\f';
-        break;
-      case 'n':
-        out += '\n';
-        break;
-      case 'r':
-        out += '\r';
-        break;
-      case 't':
-        out += '\t';
-        break;
-      case 'u': {
-        unsigned code = hex_value(raw.substr(i + 1, 4));
-        i += 4;
-        if (code >= 0xD800 && code < 0xDC00 && i + 6 < raw.size() && raw[i + 1] == '\\' &&
-            raw[i + 2] == 'u') {
-          unsigned low = hex_value(raw.substr(i + 3, 4));
-          if (low >= 0xDC00 && low < 0xE000) {
-            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-            i += 6;
-          }
-        }
-        append_utf8(out, code);
-        break;
-      }
-      default:  // " \ /
-        out += c;
-    }
+  // Parsed as a JSON string of its own, as delete rules' values are: names with escapes are
+  // rare, and the record was validated, so this never fails.
+  thread_local simdjson::dom::parser parser;
+  std::string quoted;
+  quoted.reserve(raw.size() + 2);
+  quoted.append(1, '"').append(raw).append(1, '"');
+  std::string_view text;
+  if (parser.parse(simdjson::padded_string(quoted)).get_string().get(text) != simdjson::SUCCESS) {
+    throw error(errc::bad_input, "a validated field name could not be unescaped");
   }
-  return out;
+  return std::string(text);
 }
 
 }  // namespace mergepipe::detail

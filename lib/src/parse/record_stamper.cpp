@@ -53,7 +53,7 @@ bool record_stamper::stamp(std::span<const captured_field> fields, std::string& 
   if (!stamp_key(fields, key, reason) ||
       (timestamp_slot_ >= 0 && !read_timestamp(fields[timestamp_slot_], rules_.timestamp_names[0],
                                                out.has_timestamp, out.ts, reason)) ||
-      (tail_slots_.size() > 1 && !stamp_tail(fields, reason))) [[unlikely]] {
+      (timestamp_slots_.size() > 1 && !stamp_tail(fields, reason))) [[unlikely]] {
     key.resize(key_start);
     return false;
   }
@@ -63,10 +63,11 @@ bool record_stamper::stamp(std::span<const captured_field> fields, std::string& 
 
 bool record_stamper::stamp_tail(std::span<const captured_field> fields, std::string& reason) {
   tail_.clear();
-  for (std::size_t i = 1; i < tail_slots_.size(); ++i) {
+  for (std::size_t i = 1; i < timestamp_slots_.size(); ++i) {
     bool present = false;
     timestamp ts;
-    if (!read_timestamp(fields[tail_slots_[i]], rules_.timestamp_names[i], present, ts, reason)) {
+    if (!read_timestamp(fields[timestamp_slots_[i]], rules_.timestamp_names[i], present, ts,
+                        reason)) {
       return false;
     }
     append_further_stamp(tail_, present, ts);

@@ -18,7 +18,7 @@ class record_stamper {
   explicit record_stamper(const record_rules& rules)
       : rules_(rules),
         timestamp_slot_(rules.timestamp_slots.empty() ? -1 : rules.timestamp_slots[0]),
-        tail_slots_(rules.timestamp_slots) {}
+        timestamp_slots_(rules.timestamp_slots) {}
 
   /// `fields` are indexed by the rules' slots. On success appends the encoded key to `key`,
   /// fills `out` and `tail()`; on failure returns false, leaves `key` as it was, and sets
@@ -46,7 +46,7 @@ class record_stamper {
   // Copied from the rules: read for every record, and kept in this thread's memory rather
   // than in a small shared allocation whose cache line other threads may write.
   int timestamp_slot_;
-  std::vector<int> tail_slots_;  // all timestamp slots; the first is `timestamp_slot_`
+  std::vector<int> timestamp_slots_;  // all of them; the first is also `timestamp_slot_`
   std::string scratch_;
   std::string tail_;
 };
