@@ -7,6 +7,7 @@ namespace {
 
 std::string describe(const std::string& reason, const location& where) {
   if (where.file.empty()) return reason;
+  if (where.line == 0 && where.offset == 0) return where.file + ": " + reason;  // the whole file
   std::string text = where.file;
   if (where.line != 0) {
     text += ':' + std::to_string(where.line) + ':' + std::to_string(where.column);

@@ -116,7 +116,8 @@ class merger::impl {
 
   void add_partial(const std::string& path) {
     auto file = std::make_unique<detail::input_source>(path, path);
-    if (!file->complete()) throw error(errc::usage, path + ": a partial merge must be a file");
+    if (!file->complete())
+      throw error(errc::usage, "a partial merge must be a file", location{path});
     auto table = new_table();
     detail::partial_counts counts = detail::load_partial(*file, fingerprint_, *table);
     tables_.push_back(std::move(table));
@@ -222,31 +223,38 @@ merger::~merger() = default;
 merger::merger(merger&&) noexcept = default;
 merger& merger::operator=(merger&&) noexcept = default;
 
-void merger::add(const source& from, position at) { impl_->add({from}, {at}); }
+merger::impl& merger::live() const {
+  if (!impl_) {
+    throw error(errc::usage, "this merger was moved from: use the merger it was moved to");
+  }
+  return *impl_;
+}
+
+void merger::add(const source& from, position at) { live().add({from}, {at}); }
 
 void merger::add(const std::vector<source>& sources, std::uint32_t first_input) {
   std::vector<position> positions;
   for (std::size_t i = 0; i < sources.size(); ++i) {
     positions.push_back({first_input + static_cast<std::uint32_t>(i), 0});
   }
-  impl_->add(sources, positions);
+  live().add(sources, positions);
 }
 
 void merger::absorb(merger&& other) {
-  if (&other != this) impl_->absorb(*other.impl_);
+  if (&other != this) live().absorb(other.live());
 }
 
 void merger::save_partial(const std::vector<std::string>& bucket_paths) {
-  impl_->save_partial(bucket_paths);
+  live().save_partial(bucket_paths);
 }
 
-void merger::add_partial(const std::string& path) { impl_->add_partial(path); }
+void merger::add_partial(const std::string& path) { live().add_partial(path); }
 
-report merger::snapshot(record_sink& out) { return impl_->write(out, false); }
+report merger::snapshot(record_sink& out) { return live().write(out, false); }
 
-report merger::finish(record_sink& out) { return impl_->write(out, true); }
+report merger::finish(record_sink& out) { return live().write(out, true); }
 
-report merger::progress_report() const { return impl_->totals(); }
+report merger::progress_report() const { return live().totals(); }
 
 report merge(const options& opts, record_sink& out, reject_sink* rejects) {
   auto started = clock_type::now();

@@ -21,6 +21,16 @@ source source::buffer(std::string_view bytes, std::string name) {
   return s;
 }
 
+source source::buffer(std::string&& bytes, std::string name) {
+  source s(kind::buffer, std::move(name));
+  std::size_t size = bytes.size();
+  bytes.resize(size + padding);  // within the capacity, unless it leaves less than the padding
+  auto owned = std::make_shared<const std::string>(std::move(bytes));
+  s.bytes_ = std::string_view(owned->data(), size);
+  s.owned_ = std::move(owned);
+  return s;
+}
+
 source source::stream(std::istream& in, std::string name) {
   source s(kind::stream, std::move(name));
   s.stream_ = &in;

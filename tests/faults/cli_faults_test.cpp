@@ -11,7 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <regex>
 #include <string>
@@ -268,6 +270,23 @@ TEST_F(cli_faults_test, an_input_that_shrinks_while_mapped_exits_3_naming_it) {
                                " bytes"));
     EXPECT_FALSE(std::filesystem::exists(dir_.file("out.ndjson")));
   }
+}
+
+TEST_F(cli_faults_test, an_input_rewritten_while_mapped_exits_3_naming_it) {
+  std::string content = records(10000);
+  const std::string victim = write("victim.ndjson", content);
+  blocked_run run(dir_, {"-o", "out.ndjson", "victim.ndjson", "fifo"});
+  ASSERT_TRUE(run.wait_until_mapped(victim));
+  // The same size, other bytes; a tick of the clock later, as older kernels stamp in ticks.
+  std::this_thread::sleep_for(20ms);
+  std::replace(content.begin(), content.end(), 'a', '#');
+  std::FILE* f = std::fopen(victim.c_str(), "r+");
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(std::fwrite(content.data(), 1, content.size(), f), content.size());
+  ASSERT_EQ(std::fclose(f), 0);
+  EXPECT_TRUE(fails_with(run.feed(fifo_record), 3,
+                         "victim.ndjson: changed while being read: it was written to"));
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("out.ndjson")));
 }
 
 TEST_F(cli_faults_test, standard_input_that_ends_inside_an_array_is_located) {

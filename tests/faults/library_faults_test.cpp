@@ -6,8 +6,11 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "faults/file_size_limit.h"
@@ -124,6 +127,57 @@ TEST(library_faults_test, an_input_deleted_while_it_is_read_still_merges) {
   opts.run.on_progress = [&](const progress&) { std::filesystem::remove(opts.inputs[0]); };
   EXPECT_EQ(merged(opts), expected);
   EXPECT_FALSE(std::filesystem::exists(opts.inputs[0]));
+}
+
+// The same size, other bytes: records that were never validated would reach the output.
+void rewrite_in_place(const std::string& path) {
+  std::string content = read_file(path);
+  std::replace(content.begin(), content.end(), 'a', '#');
+  // Older kernels stamp modification times in ticks of a few milliseconds: let one pass since
+  // the file was opened, as it would between a merger's add and finish.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::FILE* f = std::fopen(path.c_str(), "r+");
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(std::fwrite(content.data(), 1, content.size(), f), content.size());
+  ASSERT_EQ(std::fclose(f), 0);
+}
+
+// Another file put in its place, as a rotation or an export tool that writes anew does.
+void replace_by_rename(const std::string& path) {
+  std::string content = read_file(path);
+  std::replace(content.begin(), content.end(), 'a', '#');
+  const std::string fresh = path + ".new";
+  std::FILE* f = std::fopen(fresh.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(std::fwrite(content.data(), 1, content.size(), f), content.size());
+  ASSERT_EQ(std::fclose(f), 0);
+  std::filesystem::rename(fresh, path);
+}
+
+TEST(library_faults_test, an_input_changed_between_add_and_finish_is_an_io_error_and_no_output) {
+  const std::vector<std::pair<std::string, void (*)(const std::string&)>> changes = {
+      {"it was written to", rewrite_in_place},
+      {"its name now holds another file", replace_by_rename}};
+  for (const auto& [what, change] : changes) {
+    SCOPED_TRACE(what);
+    temp_dir dir;
+    const std::string input = dir.write("in.ndjson", records(2000));
+    options opts;
+    opts.run.threads = 2;
+    merger m(opts);
+    m.add(source::file(input), {});
+    change(input);
+    json_file_sink out(dir.file("out.ndjson"), output_format::ndjson);
+    try {
+      m.finish(out);
+      ADD_FAILURE() << "the change went unseen";
+    } catch (const error& e) {
+      EXPECT_EQ(e.code(), errc::io);
+      EXPECT_EQ(e.where().file, input);
+      EXPECT_EQ(e.reason().rfind("changed while being read: " + what, 0), 0u) << e.what();
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir.file("out.ndjson")));
+  }
 }
 
 TEST(library_faults_test, an_input_that_vanished_before_it_was_opened_is_an_io_error) {

@@ -36,13 +36,17 @@ if(merged STREQUAL "")
   message(FATAL_ERROR "merge_partitions wrote nothing")
 endif()
 
-# pkg-config, as a Makefile would use it.
+# The contract and the guide the headers cite travel with them.
+foreach(doc contract.md library.md)
+  if(NOT EXISTS ${prefix}/share/doc/mergepipe/${doc})
+    message(FATAL_ERROR "the package does not hold share/doc/mergepipe/${doc}")
+  endif()
+endforeach()
+
+# pkg-config, as a Makefile would use it and as docs/library.md shows it: the same command
+# for the static and the shared library.
 set(ENV{PKG_CONFIG_PATH} ${prefix}/lib/pkgconfig)
-set(static_flag "")
-if(NOT SHARED)
-  set(static_flag --static)
-endif()
-run(pkg-config --cflags --libs ${static_flag} mergepipe)
+run(pkg-config --cflags --libs mergepipe)
 string(STRIP "${out}" flags)
 separate_arguments(flags UNIX_COMMAND "${flags}")
 run(${CXX} -std=c++20 -O1 ${SOURCE_DIR}/tests/install/consumer.cpp -o ${WORK_DIR}/pc-consumer

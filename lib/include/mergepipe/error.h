@@ -20,6 +20,8 @@ enum class errc {
 MERGEPIPE_API const char* to_string(errc code) noexcept;
 
 /// Where in the input an error was found. Lines and columns count from 1, the byte offset from 0.
+/// An error about an input as a whole (it cannot be opened, it changed) names the file with
+/// line and offset 0.
 struct location {
   std::string
       file;  ///< Input name as given ("<stdin>" for standard input); empty when not about input.
@@ -39,7 +41,8 @@ class MERGEPIPE_API error : public std::runtime_error {
 
   /// The category of the failure.
   [[nodiscard]] errc code() const noexcept { return code_; }
-  /// Where in the input it happened (empty file name when not about input).
+  /// Where in the input it happened; `file` names the input for every error about one, and
+  /// is empty for errors about no input (options, output).
   [[nodiscard]] const location& where() const noexcept { return where_; }
   /// The reason alone, without the location.
   [[nodiscard]] const std::string& reason() const noexcept { return reason_; }

@@ -20,7 +20,9 @@ namespace mergepipe {
 /// Winning records are referenced in their sources, which the merger keeps alive (files
 /// stay mapped; buffers and streams are held in memory) until `finish()` or destruction.
 ///
-/// Not thread-safe: call one member at a time. Each call runs in parallel inside.
+/// Not thread-safe: call one member at a time. Each call runs in parallel inside. A merger
+/// that was moved from may only be destroyed or assigned to: any other call throws
+/// `mergepipe::error` (usage).
 ///
 /// @code
 ///   mergepipe::merger m(opts);
@@ -81,6 +83,7 @@ class MERGEPIPE_API merger {
 
  private:
   class impl;
+  impl& live() const;
   std::unique_ptr<impl> impl_;
 };
 

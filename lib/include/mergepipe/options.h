@@ -49,7 +49,11 @@ struct run_settings {
   std::string temp_dir;
   /// Where the library logs; nothing is logged when null.
   std::shared_ptr<spdlog::logger> logger;
-  /// Called from the reading thread about every `progress_interval_seconds`, if set.
+  /// Called about every `progress_interval_seconds`, if set, and once more at the end of each
+  /// pass over inputs (`merge()`, `merger::add`) with `bytes_done == bytes_total` (the total
+  /// of inputs of unknown size is known by then). Always called from the thread that called
+  /// the library, which takes part in the work meanwhile, so the callback needs no lock; an
+  /// exception it throws stops the merge and reaches the caller unchanged.
   std::function<void(const progress&)> on_progress;
   /// Seconds between two progress calls.
   double progress_interval_seconds = 0.5;

@@ -56,7 +56,8 @@ class MERGEPIPE_API callback_sink final : public record_sink {
 /// Writes records to a file or standard output ("-" or empty path).
 /// A file appears only when `finish()` succeeds: records go to a temporary file beside the
 /// target, renamed into place at the end; the destructor removes it otherwise.
-/// Failed writes throw `mergepipe::error` with `errc::io`.
+/// Failed writes throw `mergepipe::error` with `errc::io`. A sink writes one output: a write
+/// or `finish()` after `finish()` throws `mergepipe::error` with `errc::usage`.
 class MERGEPIPE_API json_file_sink final : public record_sink {
  public:
   /// Nothing is opened until the first write or `finish()`.
@@ -76,8 +77,9 @@ class MERGEPIPE_API json_file_sink final : public record_sink {
 };
 
 /// Writes records to a `std::ostream` in `format`, for callers that keep the output in memory
-/// or pass it on. A failed write throws `mergepipe::error` with `errc::io`; what was written
-/// before stays in the stream.
+/// or pass it on. Each `finish()` ends one complete document, so one sink can take several
+/// snapshots in turn. A failed write throws `mergepipe::error` with `errc::io`; what was
+/// written before stays in the stream.
 class MERGEPIPE_API json_stream_sink final : public record_sink {
  public:
   /// `out` must outlive the sink.

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -10,7 +12,7 @@
 namespace mergepipe {
 
 /// Where an input sits in the order of all inputs: the `position` part of the order stamp
-/// (docs/contract.md 1.1). Records compare by `input`, then by `offset + their byte offset in
+/// (contract 1.1). Records compare by `input`, then by `offset + their byte offset in
 /// the source`, so a file split into pieces merges exactly like the whole file when each piece
 /// is added with its file's index and the byte offset it starts at.
 struct position {
@@ -32,6 +34,17 @@ class MERGEPIPE_API source {
   /// Bytes in memory, named `name` in messages. They are copied when the source is added,
   /// so `bytes` must stay valid until then, and not after.
   static source buffer(std::string_view bytes, std::string name = "<buffer>");
+  /// Bytes in a string the source takes over, named `name` in messages: nothing is copied
+  /// when the source is added, and the merge keeps the string for as long as it needs it.
+  /// Records are parsed in place, which needs `padding` bytes of room after them: a string
+  /// whose capacity leaves less is grown once (a copy), so reserve them to spare it.
+  static source buffer(std::string&& bytes, std::string name = "<buffer>");
+  /// A string literal, copied as a view is.
+  static source buffer(const char* bytes, std::string name = "<buffer>") {
+    return buffer(std::string_view(bytes), std::move(name));
+  }
+  /// Bytes of room a taken-over string needs after its contents (simdjson's padding).
+  static constexpr std::size_t padding = 64;
   /// A stream read to its end when the source is added, named `name` in messages.
   /// `in` must stay valid until then.
   static source stream(std::istream& in, std::string name = "<stream>");
@@ -45,6 +58,11 @@ class MERGEPIPE_API source {
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
   /// The bytes of a buffer source.
   [[nodiscard]] std::string_view bytes() const noexcept { return bytes_; }
+  /// The string holding the bytes of a buffer source that took one over, with `padding`
+  /// bytes after them; null for any other source.
+  [[nodiscard]] const std::shared_ptr<const std::string>& owned_bytes() const noexcept {
+    return owned_;
+  }
   /// The stream of a stream source.
   [[nodiscard]] std::istream* stream() const noexcept { return stream_; }
   /// The byte range of a file source: all of it unless made by `file_range`.
@@ -58,6 +76,7 @@ class MERGEPIPE_API source {
   std::string name_;
   std::string path_;
   std::string_view bytes_;
+  std::shared_ptr<const std::string> owned_;
   std::istream* stream_ = nullptr;
   std::uint64_t range_begin_ = 0;
   std::uint64_t range_end_ = UINT64_MAX;

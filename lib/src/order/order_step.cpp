@@ -1,6 +1,6 @@
 #include "order/order_step.h"
 
-#include "mergepipe/error.h"
+#include <spdlog/spdlog.h>
 
 namespace mergepipe::detail {
 
@@ -20,12 +20,26 @@ void order_step::run(const chunk& c) {
 }
 
 void order_step::handle_bad(const chunk& c, const bad_record& bad) {
-  location where = inputs_[c.file].locate(bad.offset);
-  if (policy_ == error_policy::fail) throw error(errc::bad_input, bad.reason, where);
+  error skipped(errc::bad_input, bad.reason, inputs_[c.file].locate(bad.offset));
+  if (policy_ == error_policy::fail) throw skipped;
   ++bad_records_;
-  if (rejects_ == nullptr) return;
+  if (rejects_ == nullptr) {
+    log_skipped(skipped);
+    return;
+  }
+  const location& where = skipped.where();
   rejects_->write(rejected_record{where.file, where.line, where.column, where.offset, bad.reason,
                                   std::string_view(c.data + bad.offset, bad.size)});
+}
+
+void order_step::log_skipped(const error& skipped) {
+  constexpr std::uint64_t logged_one_by_one = 10;
+  if (!logger_ || bad_records_ > logged_one_by_one + 1) return;
+  if (bad_records_ <= logged_one_by_one) {
+    logger_->warn("skipped a bad record: {}", skipped.what());
+  } else {
+    logger_->warn("more bad records skipped, counted but not logged one by one");
+  }
 }
 
 }  // namespace mergepipe::detail

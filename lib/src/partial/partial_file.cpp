@@ -115,9 +115,8 @@ partial_counts load_partial(const input_source& file, std::uint64_t fingerprint,
   reader in(file);
   if (std::string_view(in.take(magic.size()), magic.size()) != magic) in.corrupt("no header");
   if (in.get<std::uint64_t>() != fingerprint) {
-    throw error(
-        errc::usage,
-        file.name() + ": saved by a merge with other key, timestamp, delete or keep options");
+    throw error(errc::usage, "saved by a merge with other key, timestamp, delete or keep options",
+                location{file.name()});
   }
   partial_counts counts;
   counts.records = in.get<std::uint64_t>();

@@ -49,7 +49,8 @@ std::vector<piece> cut_into_pieces(const std::vector<std::string>& paths,
   for (std::size_t i = 0; i < paths.size(); ++i) {
     if (paths[i] == "-") throw error(errc::usage, "standard input cannot be cut into pieces");
     detail::input_source in(paths[i], paths[i]);
-    if (!in.complete()) throw error(errc::usage, paths[i] + ": not a regular file, cannot be cut");
+    if (!in.complete())
+      throw error(errc::usage, "not a regular file, cannot be cut", location{paths[i]});
     std::uint64_t begin = 0;
     for (std::uint64_t end : piece_ends(in, piece_size)) {
       pieces.push_back({static_cast<std::uint32_t>(i), begin, end});

@@ -13,6 +13,7 @@
 #include "order/order_step.h"
 #include "parse/parse_step.h"
 #include "parse/stamp_step.h"
+#include "pipeline/progress_reporter.h"
 #include "pipeline/tsan_annotations.h"
 #include "read/cut_step.h"
 #include "read/read_step.h"
@@ -21,10 +22,6 @@ namespace mergepipe::detail {
 namespace {
 
 using clock_type = std::chrono::steady_clock;
-
-double seconds_since(clock_type::time_point start) {
-  return std::chrono::duration<double>(clock_type::now() - start).count();
-}
 
 // One filter of the pipeline: the steps it runs, and its busy time and chunks, added to
 // from whichever threads run it.
@@ -70,7 +67,7 @@ class pass {
         read_(inputs, opts_.run.chunk_size, pool_),
         decompress_(inputs),
         cut_(inputs, opts_.run.chunk_size),
-        order_(inputs, opts_.on_error, rejects),
+        order_(inputs, opts_.on_error, rejects, opts_.run.logger),
         merge_(*table_, inputs) {
     for (std::vector<pipeline_step>& steps : opts_.run.layout.filters()) {
       auto f = std::make_unique<filter>();
@@ -87,6 +84,7 @@ class pass {
                               opts_.run.layout.to_string());
     }
     context_.execute([&] { run_pipeline(); });
+    progress_.finish(read_.bytes_done());
 
     pass_result result;
     result.table = std::move(table_);
@@ -158,7 +156,8 @@ class pass {
       fc.stop();
       return nullptr;
     }
-    report_progress();
+    progress_.record(read_.bytes_done());
+    progress_.deliver_if_due();
     run_steps(f, *c);
     happens_before(c);
     return last ? give_back(c) : c;
@@ -167,6 +166,7 @@ class pass {
   chunk* later_filter(filter& f, const void* edge, chunk* c, bool last) {
     stage_scope edges(c, edge, &pipeline_done_);
     busy_scope busy(f);
+    progress_.deliver_if_due();
     run_steps(f, *c);
     return last ? give_back(c) : c;
   }
@@ -209,14 +209,6 @@ class pass {
     }
   }
 
-  void report_progress() {
-    if (!opts_.run.on_progress) return;
-    double now = seconds_since(start_time_);
-    if (now - last_progress_ < opts_.run.progress_interval_seconds) return;
-    last_progress_ = now;
-    opts_.run.on_progress(progress{read_.bytes_done(), inputs_.known_bytes(), now});
-  }
-
   merge_context& context_;
   const options& opts_;
   input_set& inputs_;
@@ -229,8 +221,7 @@ class pass {
   order_step order_;
   merge_step merge_;
   std::vector<std::unique_ptr<filter>> filters_;
-  clock_type::time_point start_time_ = clock_type::now();
-  double last_progress_ = 0;
+  progress_reporter progress_{opts_.run, inputs_.known_bytes()};
   char pipeline_done_ = 0;  // address of the ThreadSanitizer "pipeline finished" edge
 };
 

@@ -12,6 +12,9 @@ std::unique_ptr<input_source> open_source(const source& from) {
     case source::kind::file:
       return std::make_unique<input_source>(from.path(), from.name());
     case source::kind::buffer:
+      if (from.owned_bytes()) {
+        return std::make_unique<input_source>(from.owned_bytes(), from.bytes().size(), from.name());
+      }
       return std::make_unique<input_source>(from.bytes(), from.name());
     case source::kind::stream:
       break;
@@ -28,16 +31,17 @@ void input_set::open(const source& from, position at) {
   bool whole = begin == 0 && end == UINT64_MAX;
   if (!whole && (begin > end || end > in->known_size() || !in->complete())) {
     throw error(errc::usage,
-                fmt::format("{}: byte range [{}, {}) is not inside the file ({} bytes)",
-                            from.name(), begin, end, in->known_size()));
+                fmt::format("byte range [{}, {}) is not inside the file ({} bytes)", begin, end,
+                            in->known_size()),
+                location{from.name()});
   }
   // A compressed file is one piece (cut_into_pieces makes it so): it is decoded from its start.
   if (!whole && detect_compression(in->data(), in->size()) != compression::none) {
     if (begin != 0 || end != in->size()) {
       throw error(errc::usage,
-                  fmt::format("{}: byte range [{}, {}) of a compressed file: it can only be read "
-                              "whole",
-                              from.name(), begin, end));
+                  fmt::format("byte range [{}, {}) of a compressed file: it can only be read whole",
+                              begin, end),
+                  location{from.name()});
     }
     end = UINT64_MAX;
   }

@@ -1,12 +1,11 @@
 #include "read/input_source.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <oneapi/tbb/task_arena.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
-#include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
 #include <atomic>
@@ -28,7 +27,7 @@ constexpr std::size_t page_size = 4096;
 std::size_t round_up_to_page(std::size_t n) { return (n + page_size - 1) / page_size * page_size; }
 
 [[noreturn]] void throw_io(const std::string& name, const std::string& what, int err) {
-  throw error(errc::io, name + ": " + what + ": " + std::strerror(err));
+  throw error(errc::io, what + ": " + std::strerror(err), location{name});
 }
 
 }  // namespace
@@ -41,12 +40,14 @@ input_source::input_source(const std::string& path, std::string display_name)
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) throw_io(name_, "cannot open", errno);
     owns_fd_ = true;
+    path_ = path;
   }
   struct stat st {};
   if (::fstat(fd_, &st) != 0) throw_io(name_, "cannot stat", errno);
   if (S_ISDIR(st.st_mode)) throw_io(name_, "cannot read", EISDIR);
   device_ = st.st_dev;
   inode_ = st.st_ino;
+  modified_ = st.st_mtim;
   if (S_ISREG(st.st_mode)) {
     map_regular_file(static_cast<std::size_t>(st.st_size));
   } else {
@@ -70,6 +71,14 @@ input_source::input_source(std::string_view bytes, std::string display_name)
   complete_ = true;
 }
 
+input_source::input_source(std::shared_ptr<const std::string> owned, std::size_t size,
+                           std::string display_name)
+    : name_(std::move(display_name)), owned_(std::move(owned)) {
+  data_ = const_cast<char*>(owned_->data());  // never written: only streams are read into
+  size_ = size;
+  complete_ = true;
+}
+
 input_source::input_source(std::istream& in, std::string display_name)
     : name_(std::move(display_name)), stream_(&in), read_once_(true) {
   reserve_stream_buffer();
@@ -88,7 +97,7 @@ input_source::input_source(std::unique_ptr<input_source> compressed, compression
 
 input_source::~input_source() {
   guard_.unwatch();
-  if (data_ != nullptr) ::munmap(data_, reserved_);
+  if (data_ != nullptr && !owned_) ::munmap(data_, reserved_);
   if (owns_fd_) ::close(fd_);
 }
 
@@ -131,7 +140,8 @@ void input_source::reserve_stream_buffer() {
 void input_source::commit_stream_bytes(std::size_t new_size) {
   std::size_t need = round_up_to_page(new_size + input_padding);
   if (need <= committed_) return;
-  if (need > reserved_) throw error(errc::io, name_ + ": input larger than the reserved buffer");
+  if (need > reserved_)
+    throw error(errc::io, "input larger than the reserved buffer", location{name_});
   std::size_t grow = std::max(need, std::min(reserved_, committed_ * 2));
   if (::mprotect(data_, grow, PROT_READ | PROT_WRITE) != 0)
     throw_io(name_, "cannot grow the input buffer", errno);
@@ -153,13 +163,29 @@ void input_source::check_unchanged() const {
   if (!mapped_) return;
   struct stat st {};
   if (::fstat(fd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) < size()) {
-    throw error(errc::io, name_ + ": changed while being read: it shrank from " +
-                              std::to_string(size()) + " to " + std::to_string(st.st_size) +
-                              " bytes");
+    throw error(errc::io,
+                "changed while being read: it shrank from " + std::to_string(size()) + " to " +
+                    std::to_string(st.st_size) + " bytes",
+                location{name_});
   }
   if (guard_.faulted()) {
-    throw error(errc::io, name_ + ": changed while being read: part of the mapped file " +
-                              "could not be read (bus error)");
+    throw error(errc::io,
+                "changed while being read: part of the mapped file could not be read (bus error)",
+                location{name_});
+  }
+  if (::fstat(fd_, &st) == 0 &&
+      (static_cast<std::uint64_t>(st.st_size) != size() || st.st_mtim.tv_sec != modified_.tv_sec ||
+       st.st_mtim.tv_nsec != modified_.tv_nsec)) {
+    throw error(errc::io,
+                "changed while being read: it was written to (its size or modification time "
+                "changed), so its records may not be those read",
+                location{name_});
+  }
+  struct stat now {};
+  if (!path_.empty() && ::stat(path_.c_str(), &now) == 0 &&
+      (now.st_dev != device_ || now.st_ino != inode_)) {
+    throw error(errc::io, "changed while being read: its name now holds another file",
+                location{name_});
   }
 }
 
@@ -196,7 +222,7 @@ std::size_t input_source::read_into(char* to, std::size_t room) {
   if (compressed_) return decode_into(to, room);
   if (stream_ != nullptr) {
     stream_->read(to, static_cast<std::streamsize>(room));
-    if (stream_->bad()) throw error(errc::io, name_ + ": read failed");
+    if (stream_->bad()) throw error(errc::io, "read failed", location{name_});
     return static_cast<std::size_t>(stream_->gcount());
   }
   for (;;) {
@@ -224,8 +250,8 @@ std::size_t input_source::decode_into(char* to, std::size_t room) {
     try {
       done = decoder_->decode(compressed_->data() + consumed, left, in.complete, to, room);
     } catch (const decode_error& e) {
-      failure_ = fmt::format("bad {} data at byte {} of the compressed file: {}",
-                             to_string(codec_), consumed + e.consumed, e.reason);
+      failure_ = fmt::format("bad {} data at byte {} of the compressed file: {}", to_string(codec_),
+                             consumed + e.consumed, e.reason);
       return 0;
     }
     consumed += done.consumed;

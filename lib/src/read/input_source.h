@@ -1,5 +1,7 @@
 #pragma once
 
+#include <time.h>
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -11,13 +13,14 @@
 #include <string_view>
 
 #include "decompress/compression.h"
+#include "mergepipe/source.h"
 #include "read/mapping_guard.h"
 
 namespace mergepipe::detail {
 
 /// Bytes simdjson may read past the end of a record (SIMDJSON_PADDING); kept readable after
 /// every input so that records can be parsed in place.
-inline constexpr std::size_t input_padding = 64;
+inline constexpr std::size_t input_padding = source::padding;
 
 /// One input, opened up front and read into a stable, contiguous, padded buffer: regular
 /// files are memory-mapped; bytes in memory are copied; pipes, terminals and `std::istream`s
@@ -32,6 +35,9 @@ class input_source {
   input_source(const std::string& path, std::string display_name);
   /// Copies `bytes`.
   input_source(std::string_view bytes, std::string display_name);
+  /// The first `size` bytes of `owned`, which has `input_padding` more after them: no copy.
+  input_source(std::shared_ptr<const std::string> owned, std::size_t size,
+               std::string display_name);
   /// Reads `in` as it is needed; `in` must outlive the reading.
   input_source(std::istream& in, std::string display_name);
   /// Decodes `compressed`, whose bytes are in `codec`, as it is read.
@@ -88,8 +94,11 @@ class input_source {
   /// (each call costs a TLB flush): returns whether it did.
   bool release(std::uint64_t begin, std::uint64_t end) noexcept;
 
-  /// Throws mergepipe::error (errc::io) naming the file if a mapped file shrank or could not be
-  /// read while mapped: then some of the bytes read were zeros, not the file's.
+  /// Throws mergepipe::error (errc::io) naming the file if a mapped file changed since it was
+  /// opened: it shrank or could not be read while mapped (then some of the bytes read were
+  /// zeros, not the file's), its size or modification time differ (it was written to, so
+  /// records may differ from those validated), or its name now holds another file (it was
+  /// replaced). A file that was only deleted has not changed: its bytes stay ours.
   void check_unchanged() const;
 
  private:
@@ -115,13 +124,16 @@ class input_source {
   std::size_t committed_ = 0;  // readable and writable prefix of a stream buffer
   std::uint64_t device_ = 0;
   std::uint64_t inode_ = 0;
+  std::string path_;        // of a file opened by name, to see whether it was replaced
+  timespec modified_ = {};  // of a mapped file when it was opened
+  std::shared_ptr<const std::string> owned_;  // the bytes of a taken-over string
   mapping_guard guard_;  // a mapped file that shrinks reads as zeros instead of killing us
   // A decoded source: the compressed bytes, their decoder, how far it read them and up to
   // where their memory was given back, and why it stopped early, if it did.
   std::unique_ptr<input_source> compressed_;
   compression codec_ = compression::none;
   std::unique_ptr<stream_decoder> decoder_;
-  std::size_t stream_decode_until_ = 0;  // end of a run of frames that failed side by side
+  std::size_t stream_decode_until_ = 0;    // end of a run of frames that failed side by side
   std::atomic<std::size_t> consumed_ = 0;  // written by the decoder, read as a hint
   std::size_t compressed_released_ = 0;
   std::optional<std::string> failure_;

@@ -31,8 +31,9 @@ chunk* read_step::next() {
     end_seen_ = available.complete;
     window_ = available.complete ? std::min<std::uint64_t>(window_ + chunk_size_, available.size)
                                  : window_ + chunk_size_;
-    input_progress_ =
-        input.source().compressed() != nullptr ? input.source().compressed_consumed() : window_;
+    input_progress_ = input.source().compressed() != nullptr
+                          ? input.source().compressed_consumed()
+                          : window_ - std::min<std::uint64_t>(input.begin(), window_);
     chunk* c = pool_.acquire();
     c->file = static_cast<std::uint32_t>(file_);
     c->format = format_;

@@ -116,7 +116,16 @@ void output_file::flush() {
   }
 }
 
+void output_file::refuse_if_finished() const {
+  if (finished_) {
+    throw error(errc::usage, (is_stdout(path_) ? std::string("<stdout>") : path_) +
+                                 ": this output was already finished; a sink writes one output, "
+                                 "so use a new one for each");
+  }
+}
+
 void output_file::write(std::string_view bytes) {
+  refuse_if_finished();
   if (!opened_) open();
   if (buffer_.size() + bytes.size() > buffer_capacity) flush();
   if (bytes.size() > buffer_capacity) {
@@ -128,6 +137,8 @@ void output_file::write(std::string_view bytes) {
 }
 
 void output_file::commit() {
+  refuse_if_finished();
+  finished_ = true;  // also when it fails: a sink that failed is not tried again
   if (!opened_) open();
   flush();
   if (is_stdout(path_)) return;

@@ -10,7 +10,8 @@ namespace mergepipe::detail {
 /// beside its target and renamed into place by `commit()`; if the object dies first, the
 /// temporary file is removed and an existing target stays untouched. "-" or an empty path
 /// is standard output, and a path that is not a regular file (a device, a FIFO) is opened and
-/// written through. Errors throw mergepipe::error (errc::io).
+/// written through. Errors throw mergepipe::error (errc::io); a write or commit after the
+/// commit is a usage error.
 class output_file {
  public:
   explicit output_file(std::string path);
@@ -24,6 +25,7 @@ class output_file {
  private:
   void open();
   void flush();
+  void refuse_if_finished() const;
   [[noreturn]] void fail(const char* what, int err) const;
 
   std::string path_;
@@ -31,8 +33,9 @@ class output_file {
   std::string temp_path_;
   int fd_ = -1;
   bool opened_ = false;
-  bool committed_ = false;
-  bool direct_ = false;  // not a regular file: no temporary file, no rename
+  bool committed_ = false;  // renamed into place: the temporary file is gone
+  bool finished_ = false;   // commit was called: nothing more may be written
+  bool direct_ = false;     // not a regular file: no temporary file, no rename
   std::string buffer_;
   std::uint64_t written_ = 0;       // bytes handed to the temporary file
   std::uint64_t written_back_ = 0;  // bytes whose write-back to the disk has been started

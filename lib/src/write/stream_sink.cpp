@@ -25,6 +25,7 @@ void json_stream_sink::finish() {
   put(out_, detail::bytes_after_last(format_, count_));
   out_.flush();
   if (!out_) throw error(errc::io, "writing the output stream failed");
+  count_ = 0;  // the next snapshot writes a document of its own
 }
 
 }  // namespace mergepipe
