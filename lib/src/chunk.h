@@ -19,7 +19,8 @@ struct parsed_record {
   std::uint64_t size = 0;
   std::uint64_t key_begin = 0;  ///< Into chunk::keys (after the stamp step).
   std::uint64_t key_size = 0;
-  record_fields fields;  ///< Filled by the stamp step.
+  record_fields fields;        ///< Filled by the stamp step.
+  std::uint32_t checksum = 0;  ///< record_checksum, when the chunk's records get one.
 };
 
 /// A selected field as the parse step left it for a stamp step in another filter: the
@@ -49,6 +50,9 @@ struct chunk {
   std::uint64_t records_begin = 0;  ///< Where the input's records start (after a `[`).
   std::uint64_t through = 0;        ///< The bytes up to here are for this chunk or before it.
   std::uint64_t sequence = 0;       ///< Its place among the pass's chunks, from 0.
+  /// The records stay in the input (not copied): each gets a checksum when validated, for
+  /// the writer to check that the bytes it writes are still those.
+  bool checksummed = false;
 
   // cut: the records' bytes.
   std::uint64_t begin = 0;  ///< Byte range covered, for NDJSON the lines to parse.

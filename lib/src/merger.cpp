@@ -111,7 +111,8 @@ class merger::impl {
     fold();
     detail::partial_counts counts{totals_.records, totals_.bad_records, totals_.bytes,
                                   totals_.files};
-    detail::save_partial(*tables_[0], paths, fingerprint_, counts);
+    inputs_.read_unchanged(
+        [&] { detail::save_partial(*tables_[0], paths, fingerprint_, counts, inputs_); });
   }
 
   void add_partial(const std::string& path) {
@@ -148,10 +149,14 @@ class merger::impl {
     result.spilled_bytes = spilled_since_clear();
     // Rejects first: if their file cannot be written, nothing has reached `out` yet.
     if (last && rejects_ != nullptr) rejects_->finish();
-    context_->execute([&] {
-      detail::write_winners(winners.live, winners.order, out, context_->tokens(), release_behind());
+    // Winners are read from the inputs: an input that changed since it was read is named by
+    // what changed (it shrank, it was written to) rather than by the first record it spoilt.
+    inputs_.read_unchanged([&] {
+      context_->execute([&] {
+        detail::write_winners(winners.live, winners.order, out, context_->tokens(), inputs_,
+                              release_behind());
+      });
     });
-    inputs_.check_unchanged();  // winners are read from the inputs
     out.finish();
     result.finish_seconds += seconds_since(started);
     result.wall_seconds = busy_seconds_ + seconds_since(started);

@@ -851,10 +851,25 @@ TEST_F(cli_test, skip_with_rejects_writes_one_json_line_per_bad_record) {
   EXPECT_NE(rejects[0].find(R"(missing key field \"id\")"), std::string::npos);
 }
 
-TEST_F(cli_test, skip_without_rejects_file_succeeds) {
+TEST_F(cli_test, skip_without_rejects_file_succeeds_and_names_the_bad_records) {
   write("in.ndjson", join_lines({R"({"id":1})", "nonsense", R"({"id":2})"}));
   cli_result r = run({"--on-error", "skip", "in.ndjson"});
   EXPECT_TRUE(succeeds_with(r, join_lines({R"({"id":1})", R"({"id":2})"})));
+  EXPECT_EQ(r.err,
+            "mergepipe: skipped a bad record: in.ndjson:2:1 (byte 9): record is not a JSON object\n"
+            "mergepipe: skipped 1 bad record(s)\n");
+
+  std::string many;
+  for (int i = 0; i < 12; ++i) many += "nonsense\n";
+  write("many.ndjson", many);
+  r = run({"--on-error", "skip", "many.ndjson"});
+  std::vector<std::string> lines = lines_of(r.err);
+  ASSERT_EQ(lines.size(), 12u) << r.err;
+  EXPECT_EQ(lines[9],
+            "mergepipe: skipped a bad record: many.ndjson:10:1 (byte 81): record is not a JSON "
+            "object");
+  EXPECT_EQ(lines[10], "mergepipe: more bad records skipped, counted but not logged one by one");
+  EXPECT_EQ(lines[11], "mergepipe: skipped 12 bad record(s)");
 }
 
 TEST_F(cli_test, undelimitable_array_element_fails_under_both_policies) {

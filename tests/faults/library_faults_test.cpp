@@ -1,9 +1,11 @@
 // Faults met through the library API: outputs that fill up, inputs that vanish or cannot be
 // read. Each is a mergepipe::error with errc::io naming the file, and a failed merge leaves
 // an existing output file untouched and no temporary file behind.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
@@ -175,6 +177,56 @@ TEST(library_faults_test, an_input_changed_between_add_and_finish_is_an_io_error
       EXPECT_EQ(e.code(), errc::io);
       EXPECT_EQ(e.where().file, input);
       EXPECT_EQ(e.reason().rfind("changed while being read: " + what, 0), 0u) << e.what();
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir.file("out.ndjson")));
+  }
+}
+
+// A rewrite that keeps the size and, within a clock tick or by hand, the modification time:
+// only the bytes show it, so each winner's checksum taken when it was validated must.
+TEST(library_faults_test, a_rewrite_that_keeps_size_and_time_is_caught_by_the_records_checksums) {
+  for (bool from_partial_file : {false, true}) {
+    SCOPED_TRACE(from_partial_file ? "partial file" : "input");
+    temp_dir dir;
+    const std::string content = records(2000);
+    const std::string input = dir.write("in.ndjson", content);
+    options opts;
+    opts.run.threads = 2;
+    merger m(opts);
+    std::string changed = input;
+    if (from_partial_file) {
+      merger saver(opts);
+      saver.add(source::file(input), {});
+      changed = dir.file("saved.partial");
+      saver.save_partial({changed});
+      m.add_partial(changed);
+    } else {
+      m.add(source::file(input), {});
+    }
+    struct stat before {};
+    ASSERT_EQ(::stat(changed.c_str(), &before), 0);
+    std::string bytes = read_file(changed);
+    const std::size_t at = bytes.rfind("abcdefghij");  // in the last record's value
+    ASSERT_NE(at, std::string::npos);
+    bytes[at] = 'A';
+    std::FILE* f = std::fopen(changed.c_str(), "r+");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(std::fwrite(bytes.data(), 1, bytes.size(), f), bytes.size());
+    ASSERT_EQ(std::fclose(f), 0);
+    const timespec times[2] = {before.st_atim, before.st_mtim};
+    ASSERT_EQ(::utimensat(AT_FDCWD, changed.c_str(), times, 0), 0);
+
+    json_file_sink out(dir.file("out.ndjson"), output_format::ndjson);
+    try {
+      m.finish(out);
+      ADD_FAILURE() << "the changed record was written";
+    } catch (const error& e) {
+      EXPECT_EQ(e.code(), errc::io);
+      EXPECT_EQ(e.reason(),
+                "changed while being read: a record's bytes differ from those validated");
+      EXPECT_EQ(e.where().file, changed);
+      EXPECT_LE(e.where().offset, at);
+      EXPECT_GT(e.where().offset + 200, at);  // the record that holds the changed byte
     }
     EXPECT_FALSE(std::filesystem::exists(dir.file("out.ndjson")));
   }

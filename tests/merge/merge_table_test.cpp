@@ -30,7 +30,7 @@ using mergepipe::detail::winner;
 candidate make(const char* label, std::uint32_t file, std::uint64_t offset,
                bool is_delete = false) {
   return {order_stamp{.ts = {}, .offset = offset, .file = file, .has_timestamp = false}, label,
-          std::char_traits<char>::length(label), is_delete};
+          static_cast<std::uint32_t>(std::char_traits<char>::length(label)), is_delete};
 }
 
 candidate make(const char* label, timestamp ts, std::uint32_t file, std::uint64_t offset,
@@ -322,7 +322,7 @@ TEST_P(copies_test, copies_of_read_once_records_outlive_the_input_and_compaction
     // Mostly later than the last: most records win, and some lose to their predecessor.
     candidate c{
         order_stamp{.ts = {}, .offset = i * 4 + rng() % 8, .file = 0, .has_timestamp = false},
-        input.data(), input.size(), false};
+        input.data(), static_cast<std::uint32_t>(input.size()), false};
     copied.offer_copy(key, c, nullptr);
     c.data = kept.back().data();
     viewed.offer(key, c);
@@ -339,7 +339,7 @@ TEST_P(copies_test, copies_of_read_once_records_outlive_the_input_and_compaction
   other.offer_copy(
       "k1",
       candidate{order_stamp{.ts = {}, .offset = 1u << 20, .file = 0, .has_timestamp = false},
-                late.data(), late.size(), false},
+                late.data(), static_cast<std::uint32_t>(late.size()), false},
       nullptr);
   std::fill(late.begin(), late.end(), '#');
   copied.absorb(other);
@@ -389,7 +389,7 @@ TEST_P(copies_test, merged_objects_outlive_compactions_and_spills) {
     }
     record += "}";
     candidate c{order_stamp{.ts = {}, .offset = i * 1000, .file = 0, .has_timestamp = false},
-                record.data(), record.size(), false};
+                record.data(), static_cast<std::uint32_t>(record.size()), false};
     table.offer_fields(key, c, nullptr);
     std::fill(record.begin(), record.end(), '#');  // the input's bytes are gone
   }

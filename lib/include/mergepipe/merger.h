@@ -18,7 +18,10 @@ namespace mergepipe {
 /// last-writer-wins is associative, commutative and idempotent.
 ///
 /// Winning records are referenced in their sources, which the merger keeps alive (files
-/// stay mapped; buffers and streams are held in memory) until `finish()` or destruction.
+/// stay mapped; buffers and streams are held in memory) until `finish()` or destruction. A
+/// file written to or replaced meanwhile is caught when the winners are written or saved
+/// (an `io` error naming it; nothing is written): each record's checksum, taken when it was
+/// validated, and the file's size, modification time and inode are checked again.
 ///
 /// Not thread-safe: call one member at a time. Each call runs in parallel inside. A merger
 /// that was moved from may only be destroyed or assigned to: any other call throws

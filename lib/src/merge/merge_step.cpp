@@ -47,7 +47,11 @@ void merge_step::run(chunk& c) {
                         .offset = at.offset + r.offset,
                         .file = at.input,
                         .has_timestamp = r.fields.has_timestamp};
-      candidate offered{stamp, c.data + r.offset, r.size, r.fields.is_delete};
+      candidate offered{.stamp = stamp,
+                        .data = c.data + r.offset,
+                        .size = static_cast<std::uint32_t>(r.size),
+                        .is_delete = r.fields.is_delete,
+                        .checksum = r.checksum};
       if (merge_fields) {
         shard.offer_fields(key_of(r), offered, tail);
       } else if (copy) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "merge/merged_object.h"
+#include "mergepipe/error.h"
 
 namespace mergepipe::detail {
 
@@ -33,9 +34,13 @@ void merge_table::merge_in(std::string_view key, const candidate& c, const char*
     construct(keep(key, tail), c);
   });
   candidate& held = it->second;
-  // Another table's state for a new key stays where it is: in that table's store, which
-  // lives on in ours, or in a partial file, which outlives the table.
-  if (inserted && !is_record) return;
+  // Another table's state for a new key stays in that table's store, which lives on in
+  // ours; one in a partial file is copied, as a record of a file that may change would be.
+  if (inserted && !is_record) {
+    if (!held.stored) held = stored_copy(held);
+    records_.settle();
+    return;
+  }
   thread_local std::string stamp;
   thread_local std::string state;
   state.clear();
@@ -57,8 +62,11 @@ void merge_table::merge_in(std::string_view key, const candidate& c, const char*
       set_tail(it->first, tail);
     }
   }
+  if (state.size() > UINT32_MAX) {
+    throw error(errc::bad_input, "a merged object grew past 4 GiB; --merge-fields cannot hold it");
+  }
   held.data = records_.keep(state.data(), state.size(), spill_);
-  held.size = state.size();
+  held.size = static_cast<std::uint32_t>(state.size());
   held.stored = 1;
   if (records_.wasteful()) compact_records();
   records_.settle();
@@ -103,12 +111,18 @@ void merge_table::compact_records() {
 void merge_table::collect_winners(std::vector<winner>::iterator out, bool with_deletes) const {
   for (const auto& [key, value] : map_) {
     if (value.is_delete && !with_deletes) continue;
-    winner w{key.view(), value.stamp.file, false, value.stamp.offset, value.data, value.size};
-    if (rule_.merge_fields) {
+    winner w{.key = key.view(),
+             .file = value.stamp.file,
+             .size = value.size,
+             .offset = value.stamp.offset,
+             .data = value.data,
+             .checksum = value.checksum,
+             .checked = !value.stored};
+    if (rule_.merge_fields) {  // states are always stored
       if (value.is_delete) {
         std::string_view marker = latest_delete_of({value.data, value.size});
         w.data = marker.data();
-        w.size = marker.size();
+        w.size = static_cast<std::uint32_t>(marker.size());
       } else {
         w.merged = true;
       }

@@ -17,6 +17,7 @@
 
 #include "merge/record_store.h"
 #include "parse/timestamp.h"
+#include "record_checksum.h"
 
 namespace mergepipe::detail {
 
@@ -56,14 +57,16 @@ struct keep_rule {
 };
 
 /// A candidate for its key: the stamp, and a view of the record in the (still alive) input,
-/// or in its table's record store when the input is read once. 48 bytes: tables hold one per
-/// distinct key, and their size is the merge's memory.
+/// with its checksum, or in its table's record store when the input is read once. 48 bytes:
+/// tables hold one per distinct key, and their size is the merge's memory. Records are
+/// shorter than 4 GiB (simdjson parses no longer document), merged objects too.
 struct candidate {
   order_stamp stamp;
   const char* data = nullptr;
-  std::uint64_t size : 62 = 0;
-  std::uint64_t is_delete : 1 = 0;
-  std::uint64_t stored : 1 = 0;  ///< `data` is in the table's record store
+  std::uint32_t size = 0;
+  std::uint32_t is_delete : 1 = 0;
+  std::uint32_t stored : 1 = 0;                       ///< `data` is in the table's record store
+  std::uint32_t checksum : record_checksum_bits = 0;  ///< Of a record not stored
 };
 
 /// A winning record as the output needs it: copied out of the table, so that sorting moves
@@ -71,10 +74,12 @@ struct candidate {
 struct winner {
   std::string_view key;
   std::uint32_t file = 0;
-  bool merged = false;  ///< `data` is a merged object's state, rendered when written
+  std::uint32_t size = 0;
   std::uint64_t offset = 0;
   const char* data = nullptr;
-  std::uint64_t size = 0;
+  std::uint32_t checksum = 0;
+  bool merged = false;   ///< `data` is a merged object's state, rendered when written
+  bool checked = false;  ///< `data` lies in an input: its checksum is checked when written
 };
 
 /// An encoded key as a table slot holds it: up to 15 bytes in the slot itself (numbers and

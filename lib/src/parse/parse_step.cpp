@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "json_grammar.h"
+#include "record_checksum.h"
 
 namespace mergepipe::detail {
 namespace {
@@ -50,6 +51,7 @@ void parse_and_stamp(chunk& c, record_scanner& scanner, std::uint64_t offset, st
     return;
   }
   record.key_size = c.keys.size() - record.key_begin;
+  if (c.checksummed) record.checksum = record_checksum(c.data + offset, size);
   c.records.push_back(record);
   if (const std::string& tail = scanner.stamper().tail(); !tail.empty()) c.tails.append(tail);
 }
@@ -59,7 +61,8 @@ void parse_and_keep(chunk& c, record_scanner& scanner, std::uint64_t offset, std
     c.bad.push_back({offset, size, scanner.reason()});
     return;
   }
-  c.records.push_back({offset, size, 0, 0, {}});
+  c.records.push_back(
+      {offset, size, 0, 0, {}, c.checksummed ? record_checksum(c.data + offset, size) : 0});
   for (const captured_field& field : scanner.captures()) {
     c.kept.push_back(
         {field.present, field.boolean, field.type, c.kept_text.size(), field.text.size()});

@@ -5,6 +5,7 @@
 
 #include "merge/merged_object.h"
 #include "mergepipe/error.h"
+#include "record_checksum.h"
 #include "stable_hash.h"
 #include "write/output_file.h"
 
@@ -68,13 +69,19 @@ std::uint32_t bucket_of(std::string_view key, std::uint32_t buckets) noexcept {
 }
 
 void save_partial(const sharded_merge_table& table, const std::vector<std::string>& paths,
-                  std::uint64_t fingerprint, const partial_counts& counts) {
+                  std::uint64_t fingerprint, const partial_counts& counts,
+                  const input_set& inputs) {
   if (paths.empty()) throw error(errc::usage, "a partial merge needs at least one bucket file");
   auto buckets = static_cast<std::uint32_t>(paths.size());
   std::vector<std::string> bodies(buckets);
   std::vector<std::uint64_t> entries(buckets, 0);
   for (std::size_t s = 0; s < sharded_merge_table::shard_count; ++s) {
     table.shard(s).for_each([&](std::string_view key, const candidate& c, const char* tail) {
+      if (!c.stored && record_checksum(c.data, c.size) != c.checksum) [[unlikely]] {
+        throw error(errc::io,
+                    "changed while being read: a record's bytes differ from those validated",
+                    inputs.locate_bytes(c.data));
+      }
       std::uint32_t b = bucket_of(key, buckets);
       std::string& out = bodies[b];
       std::uint8_t flags =
@@ -85,7 +92,7 @@ void save_partial(const sharded_merge_table& table, const std::vector<std::strin
       put(out, c.stamp.file);
       put(out, c.stamp.offset);
       put(out, static_cast<std::uint64_t>(key.size()));
-      put(out, c.size);
+      put(out, std::uint64_t{c.size});
       out.append(key);
       out.append(tail, table.shard(s).rule().tail_size);
       out.append(c.data, c.size);
@@ -137,10 +144,13 @@ partial_counts load_partial(const input_source& file, std::uint64_t fingerprint,
     c.stamp.file = in.get<std::uint32_t>();
     c.stamp.offset = in.get<std::uint64_t>();
     auto key_size = in.get<std::uint64_t>();
-    c.size = in.get<std::uint64_t>();
+    auto size = in.get<std::uint64_t>();
+    if (size > UINT32_MAX) in.corrupt("a record is longer than 4 GiB");
+    c.size = static_cast<std::uint32_t>(size);
     std::string_view key(in.take(key_size), key_size);
     const char* tail = in.take(tail_size);
     c.data = in.take(c.size);
+    c.checksum = record_checksum(c.data, c.size);  // the partial file is mapped: it may change
     if (merged_objects && !is_state({c.data, c.size}, stamp_bytes_size(tail_size))) {
       in.corrupt("a merged object is damaged");
     }

@@ -6,6 +6,7 @@
 
 #include "merge/merge_table.h"
 #include "mergepipe/result_rules.h"
+#include "read/input_set.h"
 #include "read/input_source.h"
 
 namespace mergepipe::detail {
@@ -22,9 +23,11 @@ struct partial_counts {
 std::uint32_t bucket_of(std::string_view key, std::uint32_t buckets) noexcept;
 
 /// Writes every entry of `table` (delete markers included, with their stamps) into
-/// `paths.size()` files by `bucket_of`, each atomically; `counts` go with the first.
+/// `paths.size()` files by `bucket_of`, each atomically; `counts` go with the first. A record
+/// read from `inputs` whose bytes no longer match its checksum is an I/O error naming the
+/// input, and no file is written.
 void save_partial(const sharded_merge_table& table, const std::vector<std::string>& paths,
-                  std::uint64_t fingerprint, const partial_counts& counts);
+                  std::uint64_t fingerprint, const partial_counts& counts, const input_set& inputs);
 
 /// Reads a file written by `save_partial` into `table`. Candidates point into `file`, which
 /// must outlive the table. Throws mergepipe::error: bad_input for a file that is not a

@@ -75,6 +75,16 @@ void input_set::release_before(const char* record) noexcept {
   }
 }
 
+location input_set::locate_bytes(const char* bytes) const {
+  for (const auto& input : inputs_) {
+    const input_source& in = input->source();
+    if (bytes < in.data() || bytes >= in.data() + in.size()) continue;
+    return location{in.name(), 0, 0,
+                    input->at().offset + static_cast<std::uint64_t>(bytes - in.data())};
+  }
+  return location{};
+}
+
 void input_set::restart_release() noexcept {
   for (const auto& input : inputs_) input->restart_release();
 }

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "mergepipe/error.h"
@@ -99,23 +100,32 @@ class input_set {
 
   /// Gives back the memory of the pages before `record` in the input that holds it.
   void release_before(const char* record) noexcept;
+  /// The input that holds `bytes` and their offset in it (without line and column).
+  [[nodiscard]] location locate_bytes(const char* bytes) const;
   /// Starts a new reading of every input.
   void restart_release() noexcept;
 
   /// Throws mergepipe::error (errc::io) for the first input that changed while it was read.
   void check_unchanged() const;
 
-  /// Runs `read`, a pass over the inputs, and vouches for what it read: a file that shrank
-  /// while mapped reads as zeros, which may pass as bad records or as a wrong result, so the
-  /// I/O error is reported instead, before anything read reaches a sink.
+  /// Runs `read`, a pass over the inputs or the writing of winners from them, and vouches
+  /// for what it read: a file that shrank while mapped reads as zeros, and one written to
+  /// gives other bytes, which may pass as bad records, as records that fail their checksum
+  /// or as a wrong result, so the input's change is reported instead, before the sink is
+  /// finished.
   template <typename Read>
   auto read_unchanged(Read&& read) {
     try {
-      auto result = read();
-      check_unchanged();
-      return result;
+      if constexpr (std::is_void_v<std::invoke_result_t<Read&>>) {
+        read();
+        check_unchanged();
+      } else {
+        auto result = read();
+        check_unchanged();
+        return result;
+      }
     } catch (const error& e) {
-      if (e.code() == errc::bad_input) check_unchanged();
+      if (e.code() != errc::usage) check_unchanged();
       throw;
     }
   }

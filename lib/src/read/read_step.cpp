@@ -38,6 +38,7 @@ chunk* read_step::next() {
     c->file = static_cast<std::uint32_t>(file_);
     c->format = format_;
     c->data = input.data();
+    c->checksummed = !input.source().read_once();
     c->records_begin = records_begin_;
     c->through = window_;
     c->sequence = chunks_++;

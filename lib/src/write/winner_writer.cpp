@@ -10,6 +10,7 @@
 #include "mergepipe/error.h"
 #include "pipeline/tsan_annotations.h"
 #include "read/input_source.h"
+#include "record_checksum.h"
 
 namespace mergepipe::detail {
 namespace {
@@ -25,7 +26,7 @@ struct minified_block {
 };
 
 void minify_block(const std::vector<winner>& winners, const std::vector<std::uint32_t>& order,
-                  minified_block& block) {
+                  const input_set& inputs, minified_block& block) {
   block.bytes.clear();
   block.ends.clear();
   thread_local std::string rendered;
@@ -47,6 +48,12 @@ void minify_block(const std::vector<winner>& winners, const std::vector<std::uin
         simdjson::SUCCESS) {
       throw error(errc::bad_input, "a validated record could not be minified");
     }
+    // Checked after minifying: bytes changed before it were either seen here or changed back.
+    if (w.checked && record_checksum(w.data, w.size) != w.checksum) [[unlikely]] {
+      throw error(errc::io,
+                  "changed while being read: a record's bytes differ from those validated",
+                  inputs.locate_bytes(w.data));
+    }
     block.bytes.resize(start + length);
     block.ends.push_back(block.bytes.size());
   }
@@ -55,7 +62,7 @@ void minify_block(const std::vector<winner>& winners, const std::vector<std::uin
 }  // namespace
 
 void write_winners(const std::vector<winner>& winners, const std::vector<std::uint32_t>& order,
-                   record_sink& out, unsigned tokens,
+                   record_sink& out, unsigned tokens, const input_set& inputs,
                    const std::function<void(const winner&)>& written) {
   // A ring of `tokens` blocks suffices: the last stage is serial in order, so block i is
   // written before block i + tokens can be started.
@@ -85,7 +92,7 @@ void write_winners(const std::vector<winner>& winners, const std::vector<std::ui
                tbb::filter_mode::parallel,
                [&](minified_block* block) {
                  stage_scope scope(block, nullptr, &done);
-                 minify_block(winners, order, *block);
+                 minify_block(winners, order, inputs, *block);
                  return block;
                }) &
            tbb::make_filter<minified_block*, void>(
