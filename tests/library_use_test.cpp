@@ -3,9 +3,11 @@
 // records in the log, and strings handed over without a copy.
 
 #include <gtest/gtest.h>
+#include <simdjson.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -256,6 +258,82 @@ TEST(library_use, skipped_records_are_logged_with_their_location_the_first_ten_o
             "warning skipped a bad record: batch:2:1 (byte 9): record is not a JSON object");
   EXPECT_NE(warnings[9].find("batch:20:1 "), std::string::npos) << warnings[9];
   EXPECT_EQ(warnings[10], "warning more bad records skipped, counted but not logged one by one");
+}
+
+struct seen_record {
+  std::string json;
+  std::string key;
+  std::optional<mergepipe::instant> time;
+  bool is_delete;
+  mergepipe::position at;
+  std::string parsed_name;  // read by simdjson from the view's bytes, in place
+};
+
+std::vector<seen_record> records_seen(mergepipe::options opts, const std::vector<source>& inputs) {
+  std::vector<seen_record> seen;
+  simdjson::ondemand::parser parser;
+  mergepipe::callback_sink sink([&](const mergepipe::record_view& r) {
+    std::string_view json = r.json();
+    simdjson::ondemand::document doc =
+        parser.iterate(json.data(), json.size(), json.size() + mergepipe::record_view::padding);
+    std::string_view name;
+    if (doc["name"].get_string().get(name) != simdjson::SUCCESS) name = "-";
+    seen.push_back(
+        {std::string(json), r.key(), r.time(), r.is_delete(), r.position(), std::string(name)});
+  });
+  merger m(std::move(opts));
+  m.add(inputs);
+  m.finish(sink);
+  return seen;
+}
+
+TEST(library_use, a_sink_may_take_each_winner_as_data) {
+  const std::string first =
+      "{\"id\":17,\"ts\":\"2024-01-01T00:00:01.5Z\",\"name\":\"a\"}\n"
+      "{\"id\":\"u-1\",\"name\":\"b\"}\n";
+  const std::string second =
+      "{\"id\":17.0,\"ts\":\"2024-01-01T00:00:02Z\",\"op\":\"d\"}\n"
+      "{\"id\":1e21,\"ts\":null,\"name\":\"c\"}\n";
+  mergepipe::options opts = small_chunks();
+  opts.rules.timestamp_fields = {"ts"};
+  opts.rules.delete_rules = {mergepipe::parse_delete_rule("op=d")};
+  opts.rules.keep_deletes = true;
+  std::vector<seen_record> seen =
+      records_seen(opts, {source::buffer(first, "first"), source::buffer(second, "second")});
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0].key, "\"u-1\"");
+  EXPECT_FALSE(seen[0].time);
+  EXPECT_EQ(seen[0].at.input, 0u);
+  EXPECT_EQ(seen[0].at.offset, first.find("{\"id\":\"u-1\""));
+  EXPECT_EQ(seen[0].parsed_name, "b");
+
+  EXPECT_EQ(seen[1].key, "17");  // 17 and 17.0 are one key: the delete marker won
+  EXPECT_TRUE(seen[1].is_delete);
+  ASSERT_TRUE(seen[1].time);
+  EXPECT_EQ(seen[1].time->seconds, 1704067202);
+  EXPECT_EQ(seen[1].time->nanos, 0u);
+  EXPECT_EQ(seen[1].at.input, 1u);
+  EXPECT_EQ(seen[1].at.offset, 0u);
+  EXPECT_EQ(seen[1].json, "{\"id\":17.0,\"ts\":\"2024-01-01T00:00:02Z\",\"op\":\"d\"}");
+
+  EXPECT_EQ(seen[2].key, "1e+21");
+  EXPECT_FALSE(seen[2].time);  // null
+  EXPECT_FALSE(seen[2].is_delete);
+  EXPECT_EQ(seen[2].parsed_name, "c");
+
+  // Several key fields make an array; a merged object is stamped by its latest record.
+  opts = small_chunks();
+  opts.rules.key = {"id", "/region"};
+  opts.rules.merge_fields = true;
+  const std::string updates =
+      "{\"id\":1,\"region\":\"eu\",\"name\":\"x\"}\n"
+      "{\"id\":1,\"region\":\"eu\",\"v\":2}\n";
+  seen = records_seen(opts, {source::buffer(updates)});
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].key, "[1,\"eu\"]");
+  EXPECT_EQ(seen[0].json, "{\"id\":1,\"region\":\"eu\",\"name\":\"x\",\"v\":2}");
+  EXPECT_EQ(seen[0].at.offset, updates.find('\n') + 1);
+  EXPECT_EQ(seen[0].parsed_name, "x");
 }
 
 TEST(library_use, a_string_handed_over_is_merged_where_it_lies) {

@@ -525,3 +525,37 @@ TEST(key_encoding_test, random_spellings_near_exponent_limits_compare_like_refer
 }
 
 }  // namespace
+
+namespace {
+
+using mergepipe::detail::key_to_json;
+
+TEST(key_to_json_test, numbers_read_in_their_shortest_exact_decimal_form) {
+  const std::vector<std::pair<std::string_view, std::string_view>> cases = {
+      {"17", "17"},
+      {"1.0", "1"},
+      {"1e0", "1"},
+      {"12.50", "12.5"},
+      {"-12.5", "-12.5"},
+      {"1e3", "1000"},
+      {"-0", "0"},
+      {"0.000001", "0.000001"},
+      {"1e-7", "1e-7"},
+      {"123456789012345678901", "123456789012345678901"},
+      {"1234567890123456789012", "1.234567890123456789012e+21"},
+      {"1.5e30", "1.5e+30"},
+      {"12345678901234567890.5", "12345678901234567890.5"},
+      {"1e99999999999999999999", "1e+99999999999999999999"},
+      {"-25e-99999999999999999999", "-2.5e-99999999999999999998"},
+  };
+  for (const auto& [text, json] : cases) EXPECT_EQ(key_to_json(number(text)), json) << text;
+}
+
+TEST(key_to_json_test, strings_are_escaped_and_several_parts_make_an_array) {
+  EXPECT_EQ(key_to_json(string_key("u-17")), "\"u-17\"");
+  EXPECT_EQ(key_to_json(string_key("a\"b\\c\n\x01")), "\"a\\\"b\\\\c\\n\\u0001\"");
+  EXPECT_EQ(key_to_json(bool_key(true)), "true");
+  EXPECT_EQ(key_to_json(number("17") + string_key("eu") + bool_key(false)), "[17,\"eu\",false]");
+}
+
+}  // namespace

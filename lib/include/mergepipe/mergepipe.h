@@ -9,6 +9,7 @@
 #include "mergepipe/options.h"
 #include "mergepipe/pieces.h"
 #include "mergepipe/pipeline_layout.h"
+#include "mergepipe/record_view.h"
 #include "mergepipe/report.h"
 #include "mergepipe/sink.h"
 #include "mergepipe/source.h"

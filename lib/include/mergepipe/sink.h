@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "mergepipe/export.h"
+#include "mergepipe/record_view.h"
 #include "mergepipe/result_rules.h"
 
 namespace mergepipe {
@@ -18,6 +19,11 @@ class MERGEPIPE_API record_sink {
   virtual ~record_sink() = default;
   /// One record: a minified JSON object, without a trailing newline.
   virtual void write(std::string_view record) = 0;
+  /// One record as data: its text with its key, time, delete flag and position, and room for
+  /// simdjson to parse it in place (`record_view`). The library calls this one; by default it
+  /// passes `record.json()` to `write` above. A sink that wants the data overrides it (and
+  /// `write(std::string_view)`, for records given as text).
+  virtual void write(const record_view& record) { write(record.json()); }
   /// Called once after the last record of a successful merge.
   virtual void finish() {}
 };
@@ -42,15 +48,20 @@ class MERGEPIPE_API reject_sink {
   virtual void finish() {}
 };
 
-/// A record sink that calls a function for each record.
+/// A record sink that calls a function for each record, with its text or as data.
 class MERGEPIPE_API callback_sink final : public record_sink {
  public:
-  /// `fn` is called with each record; the view is valid only during the call.
-  explicit callback_sink(std::function<void(std::string_view)> fn) : fn_(std::move(fn)) {}
-  void write(std::string_view record) override { fn_(record); }
+  /// `fn` is called with each record's text; the view is valid only during the call.
+  explicit callback_sink(std::function<void(std::string_view)> fn) : text_(std::move(fn)) {}
+  /// `fn` is called with each record as data; the view is valid only during the call.
+  explicit callback_sink(std::function<void(const record_view&)> fn) : data_(std::move(fn)) {}
+
+  void write(std::string_view record) override;
+  void write(const record_view& record) override;
 
  private:
-  std::function<void(std::string_view)> fn_;
+  std::function<void(std::string_view)> text_;
+  std::function<void(const record_view&)> data_;
 };
 
 /// Writes records to a file or standard output ("-" or empty path).
@@ -66,6 +77,7 @@ class MERGEPIPE_API json_file_sink final : public record_sink {
   json_file_sink(const json_file_sink&) = delete;
   json_file_sink& operator=(const json_file_sink&) = delete;
 
+  using record_sink::write;
   void write(std::string_view record) override;
   void finish() override;
 
@@ -85,6 +97,7 @@ class MERGEPIPE_API json_stream_sink final : public record_sink {
   /// `out` must outlive the sink.
   json_stream_sink(std::ostream& out, output_format format) : out_(out), format_(format) {}
 
+  using record_sink::write;
   void write(std::string_view record) override;
   void finish() override;
 

@@ -117,7 +117,8 @@ void merge_table::collect_winners(std::vector<winner>::iterator out, bool with_d
              .offset = value.stamp.offset,
              .data = value.data,
              .checksum = value.checksum,
-             .checked = !value.stored};
+             .checked = !value.stored,
+             .held = &value};
     if (rule_.merge_fields) {  // states are always stored
       if (value.is_delete) {
         std::string_view marker = latest_delete_of({value.data, value.size});

@@ -80,6 +80,7 @@ struct winner {
   std::uint32_t checksum = 0;
   bool merged = false;   ///< `data` is a merged object's state, rendered when written
   bool checked = false;  ///< `data` lies in an input: its checksum is checked when written
+  const candidate* held = nullptr;  ///< The table's entry: the stamp and delete flag
 };
 
 /// An encoded key as a table slot holds it: up to 15 bytes in the slot itself (numbers and

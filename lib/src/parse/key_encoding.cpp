@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "json_grammar.h"
+#include "json_string.h"
 
 namespace mergepipe::detail {
 namespace {
@@ -264,7 +265,69 @@ int compare_payloads(unsigned char tag, std::string_view a, std::string_view b) 
   return compare_bytes(a, b);
 }
 
+// Appends a decoded non-zero number as key_to_json writes it.
+void append_number_json(std::string& out, const number_view& n) {
+  if (n.sign == number_sign::negative) out += '-';
+  const std::string_view digits = n.digits;
+  const bool plain = n.exponent_large.empty() &&
+                     (n.exponent_negative ? n.exponent_small <= 6 : n.exponent_small < 21);
+  if (!plain) {
+    out += digits[0];
+    if (digits.size() > 1) (out += '.').append(digits.substr(1));
+    out += n.exponent_negative ? "e-" : "e+";
+    if (n.exponent_large.empty()) {
+      out += std::to_string(n.exponent_small);
+    } else {
+      out.append(n.exponent_large);
+    }
+    return;
+  }
+  const auto e = static_cast<std::size_t>(n.exponent_small);
+  if (n.exponent_negative) {  // 0.000ddd
+    (out += "0.").append(e - 1, '0').append(digits);
+  } else if (digits.size() <= e + 1) {  // ddd000
+    out.append(digits).append(e + 1 - digits.size(), '0');
+  } else {  // dd.ddd
+    out.append(digits.substr(0, e + 1)).append(".").append(digits.substr(e + 1));
+  }
+}
+
+void append_part_json(std::string& out, unsigned char tag, std::string_view payload) {
+  switch (static_cast<key_tag>(tag)) {
+    case key_tag::null:
+      out += "null";
+      return;
+    case key_tag::boolean:
+      out += payload == std::string_view("\1", 1) ? "true" : "false";
+      return;
+    case key_tag::number: {
+      number_view n;
+      if (!decode_number(payload, n) || n.sign == number_sign::zero) {
+        out += '0';
+      } else {
+        append_number_json(out, n);
+      }
+      return;
+    }
+    case key_tag::string:
+      append_json_string(out, payload);
+      return;
+  }
+}
+
 }  // namespace
+
+std::string key_to_json(std::string_view encoded) {
+  std::string parts;
+  std::size_t count = 0;
+  unsigned char tag = 0;
+  std::string_view payload;
+  while (take_part(encoded, tag, payload)) {
+    if (count++ > 0) parts += ',';
+    append_part_json(parts, tag, payload);
+  }
+  return count == 1 ? parts : '[' + parts + ']';
+}
 
 void append_null(std::string& out) { append_header(out, key_tag::null, 0); }
 

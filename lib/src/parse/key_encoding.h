@@ -28,6 +28,12 @@ void append_string(std::string& out, std::string_view unescaped);
 /// magnitude is accepted. Returns false (appending nothing) if the text is not a JSON number.
 [[nodiscard]] bool append_number(std::string& out, std::string_view json_number);
 
+/// The encoded key as canonical JSON, for `record_view::key`: a one-part key as its value
+/// (`17`, `"u-17"`, `true`), several parts as an array (`[17,"eu"]`). A number reads in its
+/// shortest exact decimal form: plain when its exponent E (of d.ddd × 10^E) is in [-6, 21),
+/// as JavaScript writes numbers, else `d.ddde+E` (`1.5e+30`, `2e-9`).
+std::string key_to_json(std::string_view encoded);
+
 /// Orders two encoded keys for `--order key`: part by part; within a part booleans < numbers
 /// < strings (null first); false < true; numbers by exact value; strings by bytes.
 /// Returns <0, 0 or >0.

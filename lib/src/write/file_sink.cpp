@@ -1,5 +1,6 @@
 #include <simdjson.h>
 
+#include "json_string.h"
 #include "mergepipe/sink.h"
 #include "write/output_file.h"
 #include "write/record_framing.h"
@@ -31,38 +32,7 @@ void json_file_sink::finish() {
 
 namespace {
 
-void append_json_string(std::string& out, std::string_view text) {
-  static constexpr char hex[] = "0123456789abcdef";
-  out += '"';
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
+using detail::append_json_string;
 
 // File names and option values come from the command line and need not be UTF-8, but the
 // rejects file must stay valid JSON: each byte that starts no valid sequence becomes U+FFFD.

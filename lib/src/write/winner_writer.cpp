@@ -57,6 +57,15 @@ void minify_block(const std::vector<winner>& winners, const std::vector<std::uin
     block.bytes.resize(start + length);
     block.ends.push_back(block.bytes.size());
   }
+  // Room for a sink to parse the last record in place, too (record_view::padding).
+  block.bytes.append(input_padding, ' ');
+}
+
+record_view view_of(const winner& w, std::string_view json) {
+  const order_stamp& stamp = w.held->stamp;
+  std::optional<instant> time;
+  if (stamp.has_timestamp) time = instant{stamp.ts.seconds, stamp.ts.nanos};
+  return {json, w.key, time, w.held->is_delete == 1, position{w.file, w.offset}};
 }
 
 }  // namespace
@@ -99,8 +108,10 @@ void write_winners(const std::vector<winner>& winners, const std::vector<std::ui
                tbb::filter_mode::serial_in_order, [&](minified_block* block) {
                  stage_scope scope(block, &out, &done);
                  std::size_t start = 0;
-                 for (std::size_t end : block->ends) {
-                   out.write(std::string_view(block->bytes).substr(start, end - start));
+                 for (std::size_t k = 0; k < block->ends.size(); ++k) {
+                   const std::size_t end = block->ends[k];
+                   out.write(view_of(winners[order[block->first + k]],
+                                     std::string_view(block->bytes).substr(start, end - start)));
                    start = end;
                  }
                  if (written) written(winners[order[block->first + block->count - 1]]);
