@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 
+#include "appender_feed.h"
 #include "merge/table_combiner.h"
 #include "mergepipe/error.h"
 #include "mergepipe/merge.h"
@@ -70,6 +71,20 @@ class merger::impl {
         rejects_(rejects),
         fingerprint_(context_->opts().rules.fingerprint()) {
     totals_.threads = context_->threads();
+  }
+  // The feed's thread uses this merger: it ends before anything here is destroyed.
+  ~impl() {
+    if (feed_) feed_->abandon(detail::appender_feed::abandoned_with_merger);
+  }
+  impl(const impl&) = delete;
+  impl& operator=(const impl&) = delete;
+
+  [[nodiscard]] bool being_fed() const noexcept { return feed_ && feed_->open(); }
+
+  std::shared_ptr<detail::appender_feed> start_feed(position at, std::string name) {
+    feed_ = std::make_shared<detail::appender_feed>(
+        std::move(name), [this, at](const source& from) { add({from}, {at}); });
+    return feed_;
   }
 
   void add(const std::vector<source>& sources, const std::vector<position>& positions) {
@@ -220,6 +235,7 @@ class merger::impl {
   report totals_;
   double busy_seconds_ = 0;
   std::uint64_t spilled_before_ = 0;
+  std::shared_ptr<detail::appender_feed> feed_;  // the last appender's, open or not
 };
 
 merger::merger(options opts, reject_sink* rejects)
@@ -232,6 +248,9 @@ merger::impl& merger::live() const {
   if (!impl_) {
     throw error(errc::usage, "this merger was moved from: use the merger it was moved to");
   }
+  if (impl_->being_fed()) {
+    throw error(errc::usage, "this merger is being fed by an appender: close the appender first");
+  }
   return *impl_;
 }
 
@@ -243,6 +262,12 @@ void merger::add(const std::vector<source>& sources, std::uint32_t first_input) 
     positions.push_back({first_input + static_cast<std::uint32_t>(i), 0});
   }
   live().add(sources, positions);
+}
+
+appender merger::append(position at, std::string name) {
+  appender feed;
+  feed.feed_ = live().start_feed(at, std::move(name));
+  return feed;
 }
 
 void merger::absorb(merger&& other) {

@@ -3,6 +3,7 @@
 #include <memory>
 #include <vector>
 
+#include "mergepipe/appender.h"
 #include "mergepipe/export.h"
 #include "mergepipe/options.h"
 #include "mergepipe/report.h"
@@ -54,6 +55,11 @@ class MERGEPIPE_API merger {
   /// Reads `sources` in one pass, the i-th at position `{first_input + i, 0}`: what `merge()`
   /// does with its inputs. Every source is opened before any is read.
   void add(const std::vector<source>& sources, std::uint32_t first_input = 0);
+
+  /// Starts an input whose bytes are handed over as they arrive, at `at`, named `name` in
+  /// messages: see `appender`. Until it is closed, any other call on this merger is a usage
+  /// error; destroying or assigning to the merger abandons it.
+  [[nodiscard]] appender append(position at, std::string name = "<appended>");
 
   /// Moves every record of `other` into this merger, by the same rule: the result equals
   /// having added `other`'s sources here. Both must agree on the options that change the

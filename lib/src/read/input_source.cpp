@@ -23,6 +23,8 @@ namespace mergepipe::detail {
 namespace {
 
 constexpr std::size_t page_size = 4096;
+// Bytes a stream is read ahead of what the cut step asked for, at most.
+constexpr std::size_t read_ahead = std::size_t{1} << 20;
 
 std::size_t round_up_to_page(std::size_t n) { return (n + page_size - 1) / page_size * page_size; }
 
@@ -205,6 +207,9 @@ void input_source::read_more(std::size_t min_bytes) {
   while (added < min_bytes) {
     commit_stream_bytes(size + std::max<std::size_t>(min_bytes - added, 1 << 16));
     std::size_t room = committed_ - input_padding - size;
+    // A std::istream's read waits until it has all it was asked for: ask for what is needed,
+    // so that a stream fed as it arrives is read as far as its bytes go, not to the buffer's end.
+    if (stream_ != nullptr) room = std::min(room, std::max(min_bytes - added, read_ahead));
     std::size_t n = read_into(data_ + size, room);
     if (n == 0) {
       complete_.store(true, std::memory_order_release);
