@@ -13,6 +13,7 @@ packages=("$@")
   librandom123-dev gnuplot-nox
   redis-server libhiredis-dev
   llvm clang libclang-rt-14-dev
+  qemu-user
 )
 
 missing=()

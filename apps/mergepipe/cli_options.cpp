@@ -73,7 +73,7 @@ parse_result parse_command_line(int argc, char** argv) {
     result.exit_now = true;
     return result;
   } catch (const CLI::CallForVersion&) {
-    fmt::print("mergepipe {}\n", version_string);
+    fmt::print("mergepipe {}\nSIMD: {}\n", version_string, simd_kernels());
     result.exit_now = true;
     return result;
   } catch (const CLI::ParseError& e) {

@@ -21,7 +21,6 @@ using mergepipe::detail::array_item;
 using mergepipe::detail::array_splitter;
 using mergepipe::detail::input_format;
 using mergepipe::detail::probe_format;
-using mergepipe::detail::scan_element;
 using mergepipe::detail::scan_element_scalar;
 using mergepipe::detail::scan_status;
 using mergepipe::fuzz::byte_at;
@@ -182,13 +181,16 @@ scan_result scan(Scan scanner, std::string_view text, std::size_t start, char fi
 
 void check_scanners_agree(std::string_view text, std::size_t start) {
   scan_result reference = scan(scan_element_scalar, text, start, '"');
-  for (char fill : {'"', '\\', ','}) {
-    scan_result fast = scan(scan_element, text, start, fill);
-    FUZZ_CHECK(fast == reference, "from " + std::to_string(start) + ": block scanner " +
-                                      std::to_string(static_cast<int>(fast.status)) + "@" +
-                                      std::to_string(fast.pos) + ", scalar " +
-                                      std::to_string(static_cast<int>(reference.status)) + "@" +
-                                      std::to_string(reference.pos));
+  for (const auto& kernel : mergepipe::detail::element_scan_kernels()) {
+    if (!kernel.runs_here) continue;
+    for (char fill : {'"', '\\', ','}) {
+      scan_result fast = scan(kernel.scan, text, start, fill);
+      FUZZ_CHECK(fast == reference, "from " + std::to_string(start) + ": " + kernel.name +
+                                        " scanner " + std::to_string(static_cast<int>(fast.status)) +
+                                        "@" + std::to_string(fast.pos) + ", scalar " +
+                                        std::to_string(static_cast<int>(reference.status)) + "@" +
+                                        std::to_string(reference.pos));
+    }
   }
   FUZZ_CHECK(reference.pos <= text.size(), "scanned past the end");
 }

@@ -1,5 +1,6 @@
-// The block-at-a-time element scanner against the byte-at-a-time one, on inputs built to
-// hit every carry between 64-byte blocks: backslash runs, quotes and brackets at block edges.
+// The block-at-a-time element scanners (each SIMD kernel this CPU runs, and the one chosen at
+// run time) against the byte-at-a-time one, on inputs built to hit every carry between 64-byte
+// blocks: backslash runs, quotes and brackets at block edges.
 
 #include "read/element_scanner.h"
 
@@ -7,9 +8,12 @@
 
 #include <random>
 #include <string>
+#include <vector>
 
 namespace {
 
+using mergepipe::detail::element_scan_kernel;
+using mergepipe::detail::element_scan_kernels;
 using mergepipe::detail::scan_element;
 using mergepipe::detail::scan_element_scalar;
 using mergepipe::detail::scan_status;
@@ -59,17 +63,36 @@ TEST(element_scanner_test, reports_an_unclosed_bracket) {
   EXPECT_EQ(reference(text), fast(text));
 }
 
+// The kernels this CPU runs, the scalar one among them.
+std::vector<element_scan_kernel> kernels_here() {
+  std::vector<element_scan_kernel> here;
+  for (const element_scan_kernel& kernel : element_scan_kernels()) {
+    if (kernel.runs_here) here.push_back(kernel);
+  }
+  return here;
+}
+
+TEST(element_scanner_test, the_scalar_kernel_is_last_and_runs_everywhere) {
+  ASSERT_FALSE(element_scan_kernels().empty());
+  EXPECT_STREQ(element_scan_kernels().back().name, "scalar");
+  EXPECT_TRUE(element_scan_kernels().back().runs_here);
+}
+
 TEST(element_scanner_test, backslash_runs_across_block_edges) {
-  for (std::size_t prefix = 50; prefix < 140; ++prefix) {
-    for (std::size_t run = 0; run < 6; ++run) {
-      std::string text =
-          "{\"s\":\"" + std::string(prefix, 'x') + std::string(run, '\\') + "\",\"t\":1},{}";
-      EXPECT_EQ(fast(text), reference(text)) << "prefix " << prefix << " run " << run;
+  for (const element_scan_kernel& kernel : kernels_here()) {
+    for (std::size_t prefix = 50; prefix < 140; ++prefix) {
+      for (std::size_t run = 0; run < 6; ++run) {
+        std::string text =
+            "{\"s\":\"" + std::string(prefix, 'x') + std::string(run, '\\') + "\",\"t\":1},{}";
+        EXPECT_EQ(scan(kernel.scan, text, 0), reference(text))
+            << kernel.name << ", prefix " << prefix << " run " << run;
+      }
     }
   }
 }
 
 TEST(element_scanner_test, matches_the_byte_at_a_time_scanner_on_random_input) {
+  const std::vector<element_scan_kernel> kernels = kernels_here();
   std::mt19937_64 rng(2024);
   const char alphabet[] = {'"', '\\', '{', '}', '[', ']', ',', 'a', ' ', ':', 'n'};
   for (int round = 0; round < 20000; ++round) {
@@ -80,6 +103,10 @@ TEST(element_scanner_test, matches_the_byte_at_a_time_scanner_on_random_input) {
     if (start < text.size() && text[start] == '"') text[start] = 'a';
     if (start > 0 && text[start - 1] == '\\') text[start - 1] = 'a';
     ASSERT_EQ(fast(text, start), reference(text, start)) << text << " from " << start;
+    for (const element_scan_kernel& kernel : kernels) {
+      ASSERT_EQ(scan(kernel.scan, text, start), reference(text, start))
+          << kernel.name << ": " << text << " from " << start;
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 
 namespace mergepipe::detail {
 
@@ -11,13 +12,28 @@ enum class scan_status {
   open_bracket,  ///< The input ended inside the element (an unclosed `{` or `[`, or no delimiter).
 };
 
-/// Finds the end of the array element starting at `pos` (outside any string): advances `pos`
-/// to its delimiter, tracking strings (with escapes) and nesting. Reads `data[pos, size)` and
-/// may load up to 64 bytes past `size` (the inputs' padding) without using them.
+/// Finds the end of the array element starting at `data[pos]` (outside any string): advances
+/// `pos` to its delimiter, tracking strings (with escapes) and nesting. Reads
+/// `data[pos, size)` and may load up to 64 bytes past `size` (the inputs' padding) without
+/// using them.
+using element_scan_function = scan_status (*)(const char* data, std::size_t& pos,
+                                              std::size_t size) noexcept;
+
+/// Scans with the fastest kernel this CPU runs, chosen once at the first call.
 scan_status scan_element(const char* data, std::size_t& pos, std::size_t size) noexcept;
 
-/// The same, one byte at a time: the portable fallback, and the reference in tests.
+/// The same, one byte at a time: the portable kernel, and the reference in tests.
 scan_status scan_element_scalar(const char* data, std::size_t& pos, std::size_t size) noexcept;
+
+/// One kernel of the scanner, and whether this CPU can run it.
+struct element_scan_kernel {
+  const char* name;
+  element_scan_function scan;
+  bool runs_here;
+};
+
+/// Every kernel built into the library, fastest first, the scalar one last.
+std::span<const element_scan_kernel> element_scan_kernels() noexcept;
 
 /// The closing quote of a string whose body starts at `pos`, or `size` if there is none.
 std::size_t find_string_end(const char* data, std::size_t pos, std::size_t size) noexcept;
