@@ -1,7 +1,9 @@
 // The per-record work of a pipeline worker: full validation with simdjson On-Demand, key
 // encoding, timestamp parsing and the delete check, on records shaped like data/users.ndjson
 // (about 300 bytes compact). Rules come from the default options, as a bare `mergepipe FILE`
-// uses them: key `id`, timestamp `updated_at`, no delete rules.
+// uses them: key `id`, timestamp `updated_at`, no delete rules. `walk` runs every record
+// through the On-Demand walk, which takes only the records the tape declines: its kernel is
+// fixed at compile time (portable, unless built with -DMERGEPIPE_NATIVE=ON).
 //
 //   record_scanner_bench --benchmark_filter=scan
 
@@ -33,14 +35,14 @@ constexpr std::size_t distinct_keys = 1'000;
 // Scans every record of a corpus with one scanner, as one worker does with a chunk. The
 // records lie back to back in one padded buffer, so each has the 64 readable bytes after it
 // that the scanner requires.
-void scan(benchmark::State& state, layout how) {
+void scan(benchmark::State& state, layout how, bool use_tape) {
   if (mergepipe::bench::sample_lines().empty()) {
     state.SkipWithError(mergepipe::bench::sample_error);
     return;
   }
   const corpus input = make_corpus(corpus_bytes, distinct_keys, how);
   const record_rules rules = record_rules::compile(mergepipe::result_rules{});
-  record_scanner scanner(rules);
+  record_scanner scanner(rules, use_tape);
   std::string key;
   record_fields fields;
   std::size_t bytes = 0;
@@ -65,7 +67,8 @@ void scan(benchmark::State& state, layout how) {
   state.counters["record_bytes"] =
       static_cast<double>(bytes) / static_cast<double>(input.records.size());
 }
-BENCHMARK_CAPTURE(scan, compact, layout::ndjson)->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(scan, pretty, layout::array_pretty)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(scan, compact, layout::ndjson, true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(scan, pretty, layout::array_pretty, true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(scan, compact_walk, layout::ndjson, false)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
