@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Runs the export_csv example and the command line on the same input, and checks that the
 CSV has one row per record the command line writes, in the same order, with the record's id,
-updated_at, email and city.
+updated_at, email and city; then loads it into SQLite (Python's own) with `id` as the primary
+key, as a database load would: one row per user, so no key may repeat.
 
     check_export_csv.py EXAMPLE CLI INPUT WORK_DIR
 """
 import csv
 import json
 import pathlib
+import sqlite3
 import subprocess
 import sys
 
@@ -33,4 +35,10 @@ for row, line in zip(rows, latest):
     expected = [str(record["id"]), updated_at, record["email"], record["address"]["city"]]
     if row != expected:
         sys.exit(f"row {row} for record {line}")
-print(f"{len(rows)} rows match")
+with sqlite3.connect(":memory:") as db:
+    db.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, updated_at TEXT, email TEXT, city TEXT)")
+    db.executemany("INSERT INTO users VALUES (?, ?, ?, ?)", rows)  # a repeated id fails here
+    loaded = db.execute("SELECT COUNT(*) FROM users").fetchone()
+if loaded[0] != len(rows):
+    sys.exit(f"{loaded[0]} rows loaded for {len(rows)}")
+print(f"{len(rows)} rows match and load into SQLite with one row per id")
