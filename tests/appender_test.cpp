@@ -98,6 +98,18 @@ TEST(appender, bytes_cut_anywhere_merge_as_the_whole_input_for_every_thread_coun
   }
 }
 
+TEST(appender, bytes_appended_one_at_a_time_merge_as_the_whole_input) {
+  for (const std::string& bytes : {ndjson_of(10, 300, 100), array_of(11, 300)}) {
+    merger whole(settings(2, 4096));
+    whole.add(source::buffer(bytes), {});
+    merger m(settings(2, 4096));
+    mergepipe::appender feed = m.append({});
+    for (char c : bytes) feed.append(std::string_view(&c, 1));
+    feed.close();
+    EXPECT_EQ(finished(m), finished(whole));
+  }
+}
+
 TEST(appender, an_appender_at_an_offset_merges_as_a_buffer_added_there) {
   // Equal timestamps: the position decides, so an offset off by one byte would show.
   const std::string first = "{\"id\":1,\"updated_at\":5,\"v\":\"first\"}\n";

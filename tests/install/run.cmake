@@ -1,7 +1,8 @@
 # Installs mergepipe into a scratch prefix, then builds programs against it the two ways a
 # consumer would (CMake's find_package, and pkg-config) and runs them. Expects SOURCE_DIR,
-# WORK_DIR, SAMPLE, PARTITIONS (a list), CXX, and either BUILD_DIR (install that build tree)
-# or SHARED=ON (configure and build a shared library first).
+# WORK_DIR, SAMPLE, ARRAY_SAMPLE, PARTITIONS (a list), CXX, and either BUILD_DIR (install that
+# build tree) or SHARED=ON (configure and build a shared library first); with QEMU, the
+# installed programs are also run as older CPUs (older_cpus.cmake).
 file(REMOVE_RECURSE ${WORK_DIR})
 set(prefix ${WORK_DIR}/prefix)
 
@@ -72,4 +73,16 @@ if(SHARED)
       message(FATAL_ERROR "libmergepipe exports ${name}")
     endif()
   endforeach()
+endif()
+
+# The package travels: the pkg-config consumer (the library) and the installed command line
+# give the host's bytes as older CPUs, each SIMD path the dispatcher can pick among them.
+if(QEMU)
+  include(${SOURCE_DIR}/tests/install/older_cpus.cmake)
+  same_output_on_older_cpus(${QEMU} ${WORK_DIR}/pc-consumer ${SAMPLE})
+  if(EXISTS ${prefix}/bin/mergepipe)
+    kernels_chosen_on_older_cpus(${QEMU} ${prefix}/bin/mergepipe)
+    same_output_on_older_cpus(${QEMU} ${prefix}/bin/mergepipe ${SAMPLE})
+    same_output_on_older_cpus(${QEMU} ${prefix}/bin/mergepipe ${ARRAY_SAMPLE})
+  endif()
 endif()
