@@ -4,9 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <random>
-#include <sstream>
 
 #include "compressed_data.h"
+#include "library_calls.h"
 #include "mergepipe/mergepipe.h"
 #include "record_generator.h"
 
@@ -15,6 +15,8 @@ namespace {
 using mergepipe::errc;
 using mergepipe::merger;
 using mergepipe::source;
+using mergepipe::testing::error_of;
+using mergepipe::testing::finished;
 
 std::string ndjson_of(std::uint64_t seed, std::size_t count, std::size_t keys) {
   std::string text;
@@ -37,13 +39,6 @@ mergepipe::options settings(unsigned threads, std::size_t chunk_size) {
   return opts;
 }
 
-std::string finished(merger& m) {
-  std::ostringstream text;
-  mergepipe::json_stream_sink out(text, mergepipe::output_format::ndjson);
-  m.finish(out);
-  return text.str();
-}
-
 // Appends `bytes` in pieces of random sizes, single bytes among them.
 void append_in_pieces(mergepipe::appender& feed, std::string_view bytes, std::uint64_t seed) {
   std::mt19937_64 random(seed);
@@ -54,18 +49,6 @@ void append_in_pieces(mergepipe::appender& feed, std::string_view bytes, std::ui
     feed.append(bytes.substr(at, n));
     at += n;
   }
-}
-
-// Runs `fn`, which must throw mergepipe::error; returns it.
-template <typename Fn>
-mergepipe::error error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const mergepipe::error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no mergepipe::error thrown";
-  return mergepipe::error(errc::ok, "none");
 }
 
 TEST(appender, bytes_cut_anywhere_merge_as_the_whole_input_for_every_thread_count_and_chunk) {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "compressed_data.h"
+#include "library_calls.h"
 #include "mergepipe/mergepipe.h"
 #include "record_generator.h"
 #include "test_files.h"
@@ -21,6 +22,8 @@ namespace {
 using mergepipe::errc;
 using mergepipe::merger;
 using mergepipe::source;
+using mergepipe::testing::error_of;
+using mergepipe::testing::finished;
 using mergepipe::testing::temp_dir;
 
 std::string ndjson_of(std::uint64_t seed, std::size_t count) {
@@ -36,25 +39,6 @@ mergepipe::options small_chunks(unsigned threads = 4) {
   opts.run.threads = threads;
   opts.run.chunk_size = 4096;
   return opts;
-}
-
-std::string finished(merger& m) {
-  std::ostringstream text;
-  mergepipe::json_stream_sink out(text, mergepipe::output_format::ndjson);
-  m.finish(out);
-  return text.str();
-}
-
-// Runs `fn`, which must throw mergepipe::error; returns it.
-template <typename Fn>
-mergepipe::error error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const mergepipe::error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no mergepipe::error thrown";
-  return mergepipe::error(errc::ok, "none");
 }
 
 TEST(library_use, every_call_on_a_moved_from_merger_is_a_usage_error) {

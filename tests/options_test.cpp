@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "key_builders.h"
+#include "library_calls.h"
 #include "mergepipe/error.h"
 #include "parse/field_path.h"
 #include "parse/key_encoding.h"
@@ -24,18 +25,8 @@ using mergepipe::parse_key_list;
 using mergepipe::parse_size;
 using mergepipe::detail::encode_rule_value;
 using mergepipe::detail::parse_field_path;
+using mergepipe::testing::error_of;
 using strings = std::vector<std::string>;
-
-// Runs `call`, expects it to throw mergepipe::error, and returns that error.
-mergepipe::error error_of(const std::function<void()>& call) {
-  try {
-    call();
-  } catch (const mergepipe::error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no mergepipe::error thrown";
-  return mergepipe::error(errc::ok, "");
-}
 
 // Expects a usage error whose message quotes `text`.
 void expect_usage_error(const std::function<void()>& call, const std::string& text) {
