@@ -1,5 +1,6 @@
 // The distributed mode end to end: a redis-server of the test's own, `mergepipe submit`,
-// workers that join late, die, are stopped, or lose Redis for a while, and poisoned tasks.
+// workers that join late, die, are stopped, or lose Redis for a while, poisoned tasks, and
+// jobs outside a worker's allowed roots.
 // Every run's output must equal the single-machine command's, byte for byte.
 
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 
 #include "cli/cli_runner.h"
 #include "cluster/keys.h"
+#include "cluster/path_roots.h"
 #include "cluster/redis_url.h"
 #include "cluster/scripts.h"
 #include "cluster/task.h"
@@ -474,6 +476,88 @@ TEST_F(task_check, rejects_inputs_paths_and_ranges_outside_the_job) {
   EXPECT_NE(rejection({{"kind", "drop"}, {"task", "x"}}).find("unknown kind 'drop'"),
             std::string::npos);
   EXPECT_NE(rejection({{"kind", "map"}}).find("no field 'task'"), std::string::npos);
+}
+
+TEST_F(cluster_test, a_worker_with_roots_refuses_a_job_outside_them_and_the_job_fails) {
+  std::vector<std::string> inputs = write_inputs();  // in the test's folder, not in the root
+  std::filesystem::create_directories(dir_.file("allowed"));
+  worker("fenced", {}, "outside", {"--allow-root", dir_.file("allowed")});
+  cli_testing::cli_result r =
+      run_mergepipe(submit_args("outside", dir_.file("allowed/out.ndjson"), inputs, {"--wait"}));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const std::string reason = "worker fenced refuses the job: " + inputs[0] +
+                             " lies outside its --allow-root directories (" +
+                             std::filesystem::canonical(dir_.file("allowed")).string() + ")";
+  EXPECT_NE(r.err.find(reason), std::string::npos) << r.err;
+  cluster::job_keys keys("outside");
+  EXPECT_EQ(db_->command({"XLEN", keys.dead}).as_integer(), 1);
+  cli_testing::cli_result s =
+      run_mergepipe({"status", "--redis", redis_->url(), "--job", "outside"});
+  EXPECT_EQ(s.exit_code, 1);
+  EXPECT_NE(s.out.find(reason), std::string::npos) << s.out;
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("allowed/out.ndjson")));
+  EXPECT_EQ(processes_.back()->wait(10s), 0);
+}
+
+TEST_F(cluster_test, a_worker_runs_jobs_inside_its_roots_as_any_worker_does) {
+  std::vector<std::string> inputs = write_inputs();
+  std::filesystem::create_directories(dir_.file("other"));
+  worker("fenced", {}, "inside",
+         {"--allow-root", dir_.file("other"), "--allow-root", dir_.file(".")});
+  cli_testing::cli_result r =
+      run_mergepipe(submit_args("inside", dir_.file("inside.ndjson"), inputs, {"--wait"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_file(dir_.file("inside.ndjson")), single_machine(inputs));
+}
+
+class roots_check : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* dir : {"data/day1", "database", "srv"}) {
+      std::filesystem::create_directories(dir_.file(dir));
+    }
+    spec_.inputs = {dir_.write("data/day1/in.ndjson", "{\"id\":1}\n")};
+    spec_.output = dir_.file("srv/out.ndjson");  // not there yet
+    spec_.storage = dir_.file("data");
+  }
+
+  std::string refused(const std::vector<std::string>& roots) {
+    return cluster::path_roots(roots).outside(spec_).value_or("allowed");
+  }
+
+  temp_dir dir_;
+  cluster::job_spec spec_;
+};
+
+TEST_F(roots_check, every_path_of_the_job_must_lie_under_a_root) {
+  EXPECT_EQ(refused({}), "allowed");
+  EXPECT_EQ(refused({dir_.file("data"), dir_.file("srv")}), "allowed");
+  EXPECT_EQ(refused({dir_.file("data")}), spec_.output);
+  EXPECT_EQ(refused({dir_.file("srv"), dir_.file("data/day1")}), spec_.storage);
+  // A root is a directory, not a prefix of names.
+  spec_.storage = dir_.file("database");
+  EXPECT_EQ(refused({dir_.file("data"), dir_.file("srv")}), spec_.storage);
+}
+
+TEST_F(roots_check, links_are_followed_out_of_a_root) {
+  const std::string escape = dir_.file("data/day1/escape.ndjson");
+  std::filesystem::create_symlink("/etc/hostname", escape);
+  spec_.inputs.push_back(escape);
+  EXPECT_EQ(refused({dir_.file("data"), dir_.file("srv")}),
+            escape + " (which resolves to /etc/hostname)");
+  spec_.inputs.pop_back();
+  spec_.output = dir_.file("data/../srv/out.ndjson");
+  EXPECT_EQ(refused({dir_.file("data"), dir_.file("srv")}), "allowed");
+}
+
+TEST_F(roots_check, a_root_must_be_a_directory) {
+  try {
+    cluster::path_roots roots({dir_.file("data/day1/in.ndjson")});
+    FAIL() << "a file was taken as a root";
+  } catch (const error& e) {
+    EXPECT_EQ(e.code(), errc::usage);
+    EXPECT_EQ(std::string(e.what()), "--allow-root " + dir_.file("data/day1/in.ndjson") + ": not a directory");
+  }
 }
 
 TEST(redis_url, parses_host_port_db_and_credentials) {

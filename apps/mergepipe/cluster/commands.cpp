@@ -56,6 +56,10 @@ void add_worker_options(CLI::App& app, worker_args& args) {
   cli::add_positive_number(app, "--visibility-timeout", args.visibility_timeout, "SECONDS",
                            "Seconds without a heartbeat before other workers reclaim a task "
                            "(default 60, the same on every worker)");
+  app.add_option("--allow-root", args.allowed_roots,
+                 "Run only jobs whose inputs, output and storage lie under DIR (after resolving "
+                 "links); repeat for more directories. Recommended for every deployment")
+      ->type_name("DIR");
   cli::add_memory_options(app, args.run);
 }
 

@@ -17,6 +17,7 @@
 #include "heartbeat.h"
 #include "keys.h"
 #include "mergepipe/error.h"
+#include "path_roots.h"
 #include "redis_client.h"
 #include "scripts.h"
 #include "task.h"
@@ -78,9 +79,10 @@ entry read_entry(const std::string& job, const reply& r) {
 
 class worker {
  public:
-  worker(const worker_args& args, const redis_endpoint& where, std::string name,
-         std::shared_ptr<spdlog::logger> log)
+  worker(const worker_args& args, path_roots roots, const redis_endpoint& where,
+         std::string name, std::shared_ptr<spdlog::logger> log)
       : args_(args),
+        roots_(std::move(roots)),
         name_(std::move(name)),
         min_idle_(static_cast<long long>(args.visibility_timeout * 1000)),
         log_(std::move(log)),
@@ -199,6 +201,16 @@ class worker {
       heartbeat_.idle();
       return;
     }
+    // Checked before the task is read: its checks look at the input file itself.
+    if (std::optional<std::string> path = roots_.outside(*spec)) {
+      fail(e, label,
+           fmt::format("worker {} refuses the job: {} lies outside its --allow-root directories "
+                       "({})",
+                       name_, *path, roots_.describe()),
+           errc::bad_input, true);
+      heartbeat_.idle();
+      return;
+    }
     reply failed = redis_.command({"HGET", keys.failures, label});
     long long attempts = (failed.is_nil() ? 0 : failed.as_integer()) + e.deliveries;
     if (attempts > spec->max_attempts) {
@@ -270,6 +282,7 @@ class worker {
   }
 
   const worker_args& args_;
+  path_roots roots_;
   std::string name_;
   long long min_idle_;
   std::shared_ptr<spdlog::logger> log_;
@@ -288,11 +301,12 @@ int run_worker(const worker_args& args) {
   if (!(args.visibility_timeout >= 0.1)) {
     throw error(errc::usage, "--visibility-timeout must be at least 0.1 seconds");
   }
+  path_roots roots(args.allowed_roots);
   install_stop_handlers();
   auto log = std::make_shared<spdlog::logger>("mergepipe-worker",
                                               std::make_shared<spdlog::sinks::stderr_sink_mt>());
   log->set_pattern(fmt::format("%H:%M:%S.%e mergepipe worker {}: %v", name));
-  worker w(args, where, name, log);
+  worker w(args, std::move(roots), where, name, log);
   return w.run();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "mergepipe/options.h"
 
@@ -12,6 +13,9 @@ struct worker_args {
   std::string name;  ///< Consumer name; empty: host name and process id.
   double visibility_timeout = 60;  ///< Seconds without a heartbeat before others reclaim a task.
   run_settings run;  ///< How tasks run here: where records of compressed inputs spill.
+  /// Directories every input, output and storage directory of a job must lie under, after
+  /// resolving links (`--allow-root`); a job outside them fails. Empty: no fence.
+  std::vector<std::string> allowed_roots;
 };
 
 /// Takes tasks from the job streams and runs them until SIGTERM or SIGINT (the task in hand
