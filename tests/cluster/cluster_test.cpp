@@ -409,7 +409,8 @@ TEST_F(cluster_test, a_task_completed_twice_counts_once) {
   auto complete = [&] {
     return db_
         ->eval(cluster::scripts::complete_task,
-               {keys.spec, keys.tasks, keys.done, cluster::running_jobs},
+               {keys.spec, keys.tasks, keys.done, cluster::running_jobs, keys.dead,
+                keys.failures},
                {cluster::group, id, "map:0", "map", "9", "twice", "0", "0"})
         .integer;
   };
@@ -508,6 +509,57 @@ TEST_F(cluster_test, a_worker_runs_jobs_inside_its_roots_as_any_worker_does) {
       run_mergepipe(submit_args("inside", dir_.file("inside.ndjson"), inputs, {"--wait"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(read_file(dir_.file("inside.ndjson")), single_machine(inputs));
+}
+
+TEST_F(cluster_test, an_ended_jobs_keys_expire_after_its_retain_time) {
+  std::vector<std::string> inputs = write_inputs();
+  worker("w1", {}, "brief");
+  cli_testing::cli_result r = run_mergepipe(
+      submit_args("brief", dir_.file("brief.ndjson"), inputs, {"--wait", "--retain", "2s"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  cluster::job_keys keys("brief");
+  for (const std::string& key : {keys.spec, keys.tasks, keys.done}) {
+    long long ttl = db_->command({"TTL", key}).integer;
+    EXPECT_TRUE(ttl >= 1 && ttl <= 2) << key << " expires in " << ttl;
+  }
+  wait_until([&] { return db_->command({"EXISTS", keys.spec, keys.tasks, keys.done}).integer == 0; },
+             10s, "the job's keys expire");
+  cli_testing::cli_result s = run_mergepipe({"status", "--redis", redis_->url(), "--job", "brief"});
+  EXPECT_EQ(s.exit_code, 2);
+  EXPECT_NE(s.err.find("no job brief in Redis (an ended job is kept only for its submit --retain "
+                       "time, 7 days by default)"),
+            std::string::npos)
+      << s.err;
+  EXPECT_EQ(read_file(dir_.file("brief.ndjson")), single_machine(inputs));
+
+  // A failed job is retained as long; without --retain, for 7 days.
+  process& submitter =
+      start(submit_args("failing", dir_.file("failing.ndjson"), inputs, {"--wait"}), "s.log");
+  wait_until([&] { return field("failing", "state") == "running"; }, 20s, "the job exists");
+  cluster::job_keys failing("failing");
+  db_->command({"XADD", failing.tasks, "*", "kind", "map", "task", "map:0", "piece", "0",
+                "input", "99", "path", "/etc/passwd", "begin", "0", "end", "10"});
+  worker("w2", {}, "failing");
+  EXPECT_EQ(submitter.wait(30s), 1) << submitter.log();
+  for (const std::string& key : {failing.spec, failing.dead, failing.failures}) {
+    long long ttl = db_->command({"TTL", key}).integer;
+    EXPECT_TRUE(ttl > 7 * 86400 - 60 && ttl <= 7 * 86400) << key << " expires in " << ttl;
+  }
+}
+
+TEST_F(cluster_test, a_retain_time_must_be_a_duration) {
+  for (const char* wrong : {"5x", "0s", "s", "-3d", "1.5h"}) {
+    cli_testing::cli_result r = run_mergepipe(
+        submit_args("wrong", dir_.file("o.ndjson"), {dir_.write("in.ndjson", "{\"id\":1}\n")},
+                    {"--retain", wrong}));
+    EXPECT_EQ(r.exit_code, 2) << wrong;
+    EXPECT_NE(r.err.find(std::string("--retain ") + wrong +
+                         ": not a duration (a whole number with s, m, h or d, such as 30s, 12h "
+                         "or 7d)"),
+              std::string::npos)
+        << r.err;
+  }
+  EXPECT_EQ(db_->command({"EXISTS", cluster::job_keys("wrong").spec}).integer, 0);
 }
 
 class roots_check : public ::testing::Test {

@@ -44,6 +44,10 @@ void add_submit_options(CLI::App& app, submit_args& args) {
   cli::add_count(app, "--max-attempts", args.max_attempts,
                  "Attempts per task before it is given up (default 3)");
   app.add_flag("--wait", args.wait, "Wait for the job; exit with its exit code");
+  app.add_option("--retain", args.retain,
+                 "How long the job's keys stay in Redis once it has ended (done, failed or "
+                 "cancelled): 30s, 12h, 7d (default 7d)")
+      ->type_name("DURATION");
   cli::add_result_options(app, args.rules);
 }
 
@@ -79,7 +83,11 @@ int show_status(const status_args& args) {
   check_job_name(args.job);
   connection redis(parse_redis_url(args.redis_url), std::chrono::milliseconds(0));
   std::optional<job_status> s = read_status(redis, args.job);
-  if (!s) throw error(errc::usage, fmt::format("no job {} in Redis", args.job));
+  if (!s) {
+    throw error(errc::usage, fmt::format("no job {} in Redis (an ended job is kept only for its "
+                                         "submit --retain time, 7 days by default)",
+                                         args.job));
+  }
   fmt::print("{}", args.json ? to_json(*s) : to_text(*s));
   if (s->state != "failed") return 0;
   if (!args.json) fmt::print(stderr, "mergepipe: JOB {} FAILED: {}\n", args.job, s->reason);

@@ -47,7 +47,8 @@ std::vector<std::string> job_spec::to_fields() const {
                                 "buckets",      std::to_string(buckets),
                                 "max_attempts", std::to_string(max_attempts),
                                 "map_total",    std::to_string(map_total),
-                                "bytes_total",  std::to_string(bytes_total)};
+                                "bytes_total",  std::to_string(bytes_total),
+                                "retain_s",     std::to_string(retain_seconds)};
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     f.insert(f.end(), {fmt::format("input:{}", i), inputs[i]});
   }
@@ -81,6 +82,8 @@ job_spec job_spec::from_fields(const std::map<std::string, std::string>& fields)
   spec.max_attempts = static_cast<std::uint32_t>(read.number("max_attempts"));
   spec.map_total = read.number("map_total");
   spec.bytes_total = read.number("bytes_total");
+  // Jobs submitted before --retain existed are kept for the default time.
+  if (fields.count("retain_s") != 0) spec.retain_seconds = read.number("retain_s");
   if (spec.buckets == 0 || spec.inputs.empty()) {
     throw error(errc::io, "job spec in Redis has no inputs or no buckets");
   }

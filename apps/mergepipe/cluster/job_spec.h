@@ -22,6 +22,9 @@ struct job_spec {
   std::uint32_t max_attempts = 3;
   std::uint64_t map_total = 0;
   std::uint64_t bytes_total = 0;
+  /// Seconds the job's keys stay in Redis once it has ended (`submit --retain`).
+  std::uint64_t retain_seconds = default_retain_seconds;
+  static constexpr std::uint64_t default_retain_seconds = 7 * 86400;
 
   /// Field/value pairs for HSET.
   [[nodiscard]] std::vector<std::string> to_fields() const;

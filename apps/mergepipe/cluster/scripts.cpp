@@ -1,6 +1,18 @@
 #include "scripts.h"
 
 namespace mergepipe::cluster::scripts {
+namespace {
+
+// Prepended to the scripts that end a job: from then on its keys live for its --retain time
+// (the spec's retain_s; a job submitted before that field existed keeps the default, 7 days).
+const std::string retire_job = R"lua(
+local function retire(keys)
+  local retain = tonumber(redis.call('HGET', keys[1], 'retain_s') or '604800')
+  for _, key in ipairs(keys) do redis.call('EXPIRE', key, retain) end
+end
+)lua";
+
+}  // namespace
 
 const lua_script create_job{R"lua(
 local spec, tasks, running = KEYS[1], KEYS[2], KEYS[3]
@@ -30,7 +42,7 @@ redis.call('SADD', running, ARGV[1])
 return 1
 )lua"};
 
-const lua_script complete_task{R"lua(
+const lua_script complete_task{retire_job + R"lua(
 local spec, tasks, done, running = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local group, id, task, kind = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 redis.call('XACK', tasks, group, id)
@@ -56,11 +68,12 @@ else
   redis.call('HSET', spec, 'state', 'done', 'phase', 'done', 'exit_code', '0',
              'output_records', ARGV[8], 'finished_ms', ARGV[7])
   redis.call('SREM', running, ARGV[6])
+  retire({spec, tasks, done, KEYS[5], KEYS[6]})
 end
 return 1
 )lua"};
 
-const lua_script fail_task{R"lua(
+const lua_script fail_task{retire_job + R"lua(
 local spec, tasks, dead, failures = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local done, running = KEYS[5], KEYS[6]
 local group, id, task, reason, code, fatal = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
@@ -89,6 +102,7 @@ if fatal == '1' or n >= max then
   redis.call('HSET', spec, 'state', 'failed', 'phase', 'failed', 'reason', why, 'exit_code', code,
              'failed_task', task, 'finished_ms', ARGV[8])
   redis.call('SREM', running, ARGV[7])
+  retire({spec, tasks, dead, failures, done})
   return 'dead'
 end
 redis.call('XADD', tasks, '*', unpack(fields))

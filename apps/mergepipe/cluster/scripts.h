@@ -12,13 +12,15 @@ namespace mergepipe::cluster::scripts {
 extern const lua_script create_job;
 
 /// Acknowledges a task and records its result at once; the task that completes a phase
-/// enqueues the next one (R reduce tasks, then one collect task), so that happens once.
-/// KEYS: spec, tasks, done, running jobs. ARGV: group, entry id, task id, kind, bytes,
-/// job, now (ms), output records. Returns 1 when the result was new, 0 for a repeat.
+/// enqueues the next one (R reduce tasks, then one collect task), so that happens once. The
+/// collect task ends the job: its keys then expire after its retain time.
+/// KEYS: spec, tasks, done, running jobs, dead, failures. ARGV: group, entry id, task id, kind,
+/// bytes, job, now (ms), output records. Returns 1 when the result was new, 0 for a repeat.
 extern const lua_script complete_task;
 
 /// Records a failed attempt: the task is queued again, or, when it is fatal or has failed
-/// max_attempts times, moved to the dead-letter stream and the job marked failed.
+/// max_attempts times, moved to the dead-letter stream and the job marked failed (its keys
+/// then expire after its retain time).
 /// KEYS: spec, tasks, dead, failures, done, running jobs. ARGV: group, entry id, task id,
 /// reason, exit code, fatal (1/0), job, now (ms), consumer, then the task's field/value pairs.
 /// Returns "retry", "dead" or "ignored" (the job ended, or a retryable failure of a task that

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <random>
 
+#include "duration.h"
 #include "job_spec.h"
 #include "job_wait.h"
 #include "keys.h"
@@ -50,6 +51,7 @@ int submit_job(const submit_args& args) {
   if (args.buckets == 0 || args.max_attempts == 0) {
     throw error(errc::usage, "--buckets and --max-attempts must be at least 1");
   }
+  std::uint64_t retain_seconds = parse_duration_seconds(args.retain, "--retain");
 
   job_spec spec;
   spec.name = args.job;
@@ -71,6 +73,7 @@ int submit_job(const submit_args& args) {
   if (ec) throw error(errc::io, fmt::format("{}: {}", spec.storage, ec.message()));
   spec.buckets = args.buckets;
   spec.max_attempts = args.max_attempts;
+  spec.retain_seconds = retain_seconds;
 
   auto piece_size = static_cast<std::uint64_t>(args.pieces_mb * 1024 * 1024);
   std::vector<piece> pieces = cut_into_pieces(spec.inputs, std::max<std::uint64_t>(piece_size, 1));

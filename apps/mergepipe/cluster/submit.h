@@ -18,6 +18,7 @@ struct submit_args {
   std::uint32_t buckets = 4;
   std::uint32_t max_attempts = 3;
   bool wait = false;
+  std::string retain = "7d";  ///< How long the job's keys stay in Redis once it has ended.
 };
 
 /// Cuts the inputs into pieces and queues one map task per piece; with `wait`, waits for the

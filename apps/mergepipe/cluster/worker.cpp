@@ -235,7 +235,8 @@ class worker {
       task_result result = run_task(t, spec, args_.run);
       bool first =
           redis_
-              .eval(scripts::complete_task, {keys.spec, keys.tasks, keys.done, running_jobs},
+              .eval(scripts::complete_task,
+                    {keys.spec, keys.tasks, keys.done, running_jobs, keys.dead, keys.failures},
                     {group, e.id, t.id, e.fields["kind"], std::to_string(result.bytes), e.job,
                      std::to_string(now_ms()), std::to_string(result.output_records)})
               .as_integer() == 1;
