@@ -27,7 +27,8 @@ parse_result parse_command_line(int argc, char** argv) {
                "mergepipe"};
   app.set_version_flag("--version", version_string);
   app.footer(
-      "Distributed mode over Redis: mergepipe submit|worker|status --help (docs/scaling-out.md)\n"
+      "Distributed mode over Redis: mergepipe submit|worker|status|cancel --help "
+      "(docs/scaling-out.md)\n"
       "Behaviour, formats and exit codes: docs/contract.md");
 
   app.add_option("inputs", opts.inputs, "Input files, merged as one stream in order; - is stdin")

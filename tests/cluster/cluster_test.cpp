@@ -386,17 +386,26 @@ TEST_F(cluster_test, an_unreachable_redis_is_an_io_error) {
   EXPECT_NE(r.err.find("no job nope"), std::string::npos) << r.err;
 }
 
-TEST_F(cluster_test, a_heartbeat_never_takes_back_a_reclaimed_task) {
+TEST_F(cluster_test, a_heartbeat_never_takes_back_a_reclaimed_task_nor_keeps_a_cancelled_one) {
   const std::string stream = "hb:tasks";
+  const std::string spec = "hb";
+  db_->command({"HSET", spec, "state", "running"});
   db_->command({"XGROUP", "CREATE", stream, cluster::group, "0", "MKSTREAM"});
   std::string id = db_->command({"XADD", stream, "*", "kind", "map"}).str();
   db_->command({"XREADGROUP", "GROUP", cluster::group, "a", "COUNT", "1", "STREAMS", stream, ">"});
-  EXPECT_EQ(db_->eval(cluster::scripts::heartbeat, {stream}, {cluster::group, "a", id}).integer, 1);
+  auto beat = [&](const char* consumer) {
+    return db_->eval(cluster::scripts::heartbeat, {stream, spec}, {cluster::group, consumer, id})
+        .integer;
+  };
+  EXPECT_EQ(beat("a"), 1);
   db_->command({"XCLAIM", stream, cluster::group, "b", "0", id});
-  EXPECT_EQ(db_->eval(cluster::scripts::heartbeat, {stream}, {cluster::group, "a", id}).integer, 0);
+  EXPECT_EQ(beat("a"), 0);
   cluster::reply owner = db_->command({"XPENDING", stream, cluster::group, "-", "+", "10"});
   ASSERT_EQ(owner.elements.size(), 1U);
   EXPECT_EQ(owner.at(0).at(1).str(), "b");
+  EXPECT_EQ(beat("b"), 1);
+  db_->command({"HSET", spec, "state", "cancelled"});
+  EXPECT_EQ(beat("b"), -1);  // the job ended: its holder abandons the task
 }
 
 TEST_F(cluster_test, a_task_completed_twice_counts_once) {
@@ -560,6 +569,79 @@ TEST_F(cluster_test, a_retain_time_must_be_a_duration) {
         << r.err;
   }
   EXPECT_EQ(db_->command({"EXISTS", cluster::job_keys("wrong").spec}).integer, 0);
+}
+
+// Files left in a job's storage directory.
+std::size_t files_in(const std::string& dir) {
+  std::error_code missing;
+  auto entries = std::filesystem::directory_iterator(dir, missing);
+  return missing ? 0 : static_cast<std::size_t>(std::distance(entries, {}));
+}
+
+TEST_F(cluster_test, cancel_in_the_map_phase_drops_the_tasks_removes_the_partials_and_frees_the_name) {
+  std::vector<std::string> inputs = write_inputs();
+  process& slow = worker("slow", {"MERGEPIPE_TEST_TASK_DELAY_MS=1500"}, "stop");
+  process& submitter =
+      start(submit_args("stop", dir_.file("stop.ndjson"), inputs, {"--wait"}), "submit.log");
+  wait_until([&] { return number("stop", "map_done") >= 1 && pending("stop") == 1; }, 30s,
+             "a map task is done and another in hand");
+  cli_testing::cli_result c = run_mergepipe({"cancel", "--redis", redis_->url(), "--job", "stop"});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_NE(c.err.find("job stop cancelled"), std::string::npos) << c.err;
+  EXPECT_EQ(submitter.wait(20s), 1) << submitter.log();
+  EXPECT_NE(submitter.log().find("JOB stop CANCELLED: cancelled with mergepipe cancel"),
+            std::string::npos)
+      << submitter.log();
+  cluster::job_keys keys("stop");
+  EXPECT_EQ(db_->command({"XLEN", keys.tasks}).integer, 0);
+  wait_until([&] { return pending("stop") == 0; }, 20s, "the worker lets its task go");
+  EXPECT_EQ(slow.wait(20s), 0) << slow.log();  // it leaves the ended job
+  EXPECT_NE(slow.log().find("the job was cancelled: task abandoned, nothing written"),
+            std::string::npos)
+      << slow.log();
+  EXPECT_EQ(files_in(dir_.file("storage/stop")), 0u);
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("stop.ndjson")));
+  cli_testing::cli_result s = run_mergepipe({"status", "--redis", redis_->url(), "--job", "stop"});
+  EXPECT_EQ(s.exit_code, 1);
+  EXPECT_NE(s.out.find("CANCELLED: cancelled with mergepipe cancel"), std::string::npos) << s.out;
+  EXPECT_GT(db_->command({"TTL", keys.spec}).integer, 0);  // kept for its retain time
+  c = run_mergepipe({"cancel", "--redis", redis_->url(), "--job", "stop"});
+  EXPECT_EQ(c.exit_code, 0);
+  EXPECT_NE(c.err.find("job stop was already cancelled"), std::string::npos) << c.err;
+
+  // The name is free again (a worker for it starts once it runs: one that finds the job
+  // cancelled leaves).
+  process& again =
+      start(submit_args("stop", dir_.file("stop.ndjson"), inputs, {"--wait"}), "again.log");
+  wait_until([&] { return field("stop", "state") == "running"; }, 20s, "the job runs again");
+  worker("again", {}, "stop");
+  ASSERT_EQ(again.wait(60s), 0) << again.log();
+  EXPECT_EQ(read_file(dir_.file("stop.ndjson")), single_machine(inputs));
+  c = run_mergepipe({"cancel", "--redis", redis_->url(), "--job", "stop"});
+  EXPECT_EQ(c.exit_code, 2);
+  EXPECT_NE(c.err.find("job stop already ended (done): nothing to cancel"), std::string::npos)
+      << c.err;
+  c = run_mergepipe({"cancel", "--redis", redis_->url(), "--job", "nosuch"});
+  EXPECT_EQ(c.exit_code, 2);
+  EXPECT_NE(c.err.find("no job nosuch in Redis"), std::string::npos) << c.err;
+}
+
+TEST_F(cluster_test, cancel_in_the_reduce_phase_leaves_no_task_and_no_partial_file) {
+  std::vector<std::string> inputs = write_inputs();
+  worker("quick", {}, "late");
+  process& slow = worker("slow", {"MERGEPIPE_TEST_TASK_DELAY_MS=1500"}, "late");
+  process& submitter =
+      start(submit_args("late", dir_.file("late.ndjson"), inputs, {"--wait"}), "submit.log");
+  wait_until([&] { return field("late", "phase") == "reduce" && files_in(dir_.file("storage/late")) > 0; },
+             60s, "the reduce phase");
+  cli_testing::cli_result c = run_mergepipe({"cancel", "--redis", redis_->url(), "--job", "late"});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_EQ(submitter.wait(20s), 1) << submitter.log();
+  wait_until([&] { return pending("late") == 0; }, 20s, "the workers let their tasks go");
+  EXPECT_EQ(slow.wait(20s), 0) << slow.log();
+  EXPECT_EQ(db_->command({"XLEN", cluster::job_keys("late").tasks}).integer, 0);
+  EXPECT_EQ(files_in(dir_.file("storage/late")), 0u);
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("late.ndjson")));
 }
 
 class roots_check : public ::testing::Test {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "cancel.h"
 #include "command_line.h"
 #include "exit_codes.h"
 #include "job_status.h"
@@ -73,6 +74,11 @@ struct status_args {
   bool json = false;
 };
 
+void add_cancel_options(CLI::App& app, cancel_args& args) {
+  app.add_option("--redis", args.redis_url, redis_help)->type_name("URL")->required();
+  app.add_option("--job", args.job, "Job name")->type_name("NAME")->required();
+}
+
 void add_status_options(CLI::App& app, status_args& args) {
   app.add_option("--redis", args.redis_url, redis_help)->type_name("URL")->required();
   app.add_option("--job", args.job, "Job name")->type_name("NAME")->required();
@@ -89,8 +95,11 @@ int show_status(const status_args& args) {
                                          args.job));
   }
   fmt::print("{}", args.json ? to_json(*s) : to_text(*s));
-  if (s->state != "failed") return 0;
-  if (!args.json) fmt::print(stderr, "mergepipe: JOB {} FAILED: {}\n", args.job, s->reason);
+  if (s->state != "failed" && s->state != "cancelled") return 0;
+  if (!args.json) {
+    fmt::print(stderr, "mergepipe: JOB {} {}: {}\n", args.job,
+               s->state == "failed" ? "FAILED" : "CANCELLED", s->reason);
+  }
   return s->exit_code != 0 ? s->exit_code : cli::exit_io;
 }
 
@@ -105,12 +114,16 @@ int run_command(int argc, char** argv) {
   submit_args submit;
   worker_args worker;
   status_args status;
+  cancel_args cancel;
   if (std::strcmp(argv[0], "submit") == 0) {
     app.description("Queue a merge as map, reduce and collect tasks for workers (Redis Streams)");
     add_submit_options(app, submit);
   } else if (std::strcmp(argv[0], "worker") == 0) {
     app.description("Run tasks of distributed merges until SIGTERM/SIGINT");
     add_worker_options(app, worker);
+  } else if (std::strcmp(argv[0], "cancel") == 0) {
+    app.description("Cancel a running distributed merge; its name can then be submitted again");
+    add_cancel_options(app, cancel);
   } else {
     app.description("Show a distributed merge's progress, queue and workers");
     add_status_options(app, status);
@@ -131,6 +144,7 @@ int run_command(int argc, char** argv) {
   try {
     if (std::strcmp(argv[0], "submit") == 0) return submit_job(submit);
     if (std::strcmp(argv[0], "worker") == 0) return run_worker(worker);
+    if (std::strcmp(argv[0], "cancel") == 0) return cancel_job(cancel);
     return show_status(status);
   } catch (const error& e) {
     fmt::print(stderr, "{}: {}\n", command, e.what());

@@ -18,7 +18,8 @@ namespace mergepipe::cluster {
 
 /// A thread with its own Redis connection that, every `interval`, renews the worker's liveness
 /// key (TTL three intervals) and keeps the task in hand claimed (scripts::heartbeat), so that
-/// other workers reclaim it only when this worker stops beating.
+/// other workers reclaim it only when this worker stops beating; and that notices when the
+/// task's job is no longer running (cancelled), so that the task is abandoned.
 class heartbeat_keeper {
  public:
   heartbeat_keeper(redis_endpoint where, std::string worker, std::chrono::milliseconds interval,
@@ -27,10 +28,13 @@ class heartbeat_keeper {
   heartbeat_keeper(const heartbeat_keeper&) = delete;
   heartbeat_keeper& operator=(const heartbeat_keeper&) = delete;
 
-  /// From now on, keep entry `entry` of stream `tasks` claimed; `label` shows in status.
-  void working_on(std::string tasks, std::string entry, std::string label);
+  /// From now on, keep entry `entry` of stream `tasks`, of the job whose spec is `spec`,
+  /// claimed; `label` shows in status.
+  void working_on(std::string tasks, std::string spec, std::string entry, std::string label);
   /// No task in hand.
   void idle();
+  /// True once a beat found the job of the task in hand no longer running.
+  [[nodiscard]] bool abandoned() const noexcept { return abandoned_.load(); }
 
  private:
   void run();
@@ -42,7 +46,8 @@ class heartbeat_keeper {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
-  std::string tasks_, entry_, label_ = "idle";
+  std::string tasks_, spec_, entry_, label_ = "idle";
+  std::atomic<bool> abandoned_ = false;
   std::thread thread_;
 };
 

@@ -97,6 +97,7 @@ std::string to_text(const job_status& s) {
     out += fmt::format("  FAILED (exit code {}) in task {}: {}\n", s.exit_code, s.failed_task,
                        s.reason);
   }
+  if (s.state == "cancelled") out += fmt::format("  CANCELLED: {}\n", s.reason);
   if (s.state == "done") {
     out += fmt::format("  output     {} ({} records)\n", s.output, s.output_records);
   }

@@ -19,6 +19,11 @@ int report_outcome(connection& redis, const std::string& job) {
                s->output);
     return 0;
   }
+  if (s->state == "cancelled") {
+    fmt::print(stderr, "mergepipe: JOB {} CANCELLED: {}; nothing was written to {}\n", job,
+               s->reason, s->output);
+    return 1;
+  }
   fmt::print(stderr, "mergepipe: JOB {} FAILED (exit code {}) in task {}: {}\n", job, s->exit_code,
              s->failed_task, s->reason);
   fmt::print(stderr, "mergepipe: the task is in the dead-letter stream {}\n", s->dead_stream);

@@ -19,7 +19,9 @@ local spec, tasks, running = KEYS[1], KEYS[2], KEYS[3]
 local existing = redis.call('HGET', spec, 'submit_id')
 if existing then
   if existing == ARGV[2] then return 0 end
-  return -1
+  -- A cancelled job gives its name back: its keys make way for the new one.
+  if redis.call('HGET', spec, 'state') ~= 'cancelled' then return -1 end
+  redis.call('DEL', spec, tasks, KEYS[4], KEYS[5], KEYS[6])
 end
 if redis.call('EXISTS', tasks) == 1 then return -1 end
 local i = 5
@@ -109,7 +111,22 @@ redis.call('XADD', tasks, '*', unpack(fields))
 return 'retry'
 )lua"};
 
+const lua_script cancel_job{retire_job + R"lua(
+local spec, tasks, dead, failures, done, running = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local state = redis.call('HGET', spec, 'state')
+if not state then return 'unknown' end
+if state ~= 'running' then return 'ended:' .. state end
+redis.call('HSET', spec, 'state', 'cancelled', 'phase', 'cancelled', 'exit_code', '1',
+           'reason', ARGV[3], 'finished_ms', ARGV[2])
+redis.call('SREM', running, ARGV[1])
+-- Tasks not yet taken are dropped; workers holding one see the state at their next heartbeat.
+redis.call('XTRIM', tasks, 'MAXLEN', 0)
+retire({spec, tasks, dead, failures, done})
+return 'cancelled'
+)lua"};
+
 const lua_script heartbeat{R"lua(
+if redis.call('HGET', KEYS[2], 'state') ~= 'running' then return -1 end
 local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)
 if p[1] and p[1][2] == ARGV[2] then
   redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3], 'JUSTID')

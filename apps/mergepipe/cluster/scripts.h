@@ -6,8 +6,9 @@ namespace mergepipe::cluster::scripts {
 
 /// Creates a job: its spec hash, its task stream and consumer group, one map task per piece,
 /// and its place among the running jobs, all at once.
-/// KEYS: spec, tasks, running jobs. ARGV: job, submit id, now (ms), spec field count, the spec's
-/// field/value pairs, then input/path/begin/end of every piece.
+/// A cancelled job of the same name is cleared first.
+/// KEYS: spec, tasks, running jobs, dead, failures, done. ARGV: job, submit id, now (ms), spec
+/// field count, the spec's field/value pairs, then input/path/begin/end of every piece.
 /// Returns 1 when created, 0 when this submit id created it already, -1 when the job exists.
 extern const lua_script create_job;
 
@@ -27,9 +28,16 @@ extern const lua_script complete_task;
 /// completed elsewhere).
 extern const lua_script fail_task;
 
+/// Cancels a running job: marks it cancelled (exit code 1, `reason`), takes it off the running
+/// jobs, drops the tasks no worker has taken, and lets its keys expire after its retain time.
+/// KEYS: spec, tasks, dead, failures, done, running jobs. ARGV: job, now (ms), reason.
+/// Returns "cancelled", "unknown", or "ended:" and the state of a job that had already ended.
+extern const lua_script cancel_job;
+
 /// Keeps a task claimed by this worker: resets its idle time only while XPENDING still names
 /// this consumer as its owner, so a task that another worker reclaimed is never stolen back.
-/// KEYS: tasks. ARGV: group, consumer, entry id. Returns 1 when still owned, else 0.
+/// KEYS: tasks, spec. ARGV: group, consumer, entry id. Returns 1 when still owned, 0 when
+/// another worker reclaimed it, -1 when its job is no longer running (cancelled): abandon it.
 extern const lua_script heartbeat;
 
 }  // namespace mergepipe::cluster::scripts

@@ -96,8 +96,10 @@ int submit_job(const submit_args& args) {
   connection redis(where, std::chrono::milliseconds(0));  // unreachable now: say so at once
   // A reply lost with the connection is sent again: the submit id makes that harmless.
   redis.keep_trying_for(std::chrono::seconds(10));
-  if (redis.eval(scripts::create_job, {keys.spec, keys.tasks, running_jobs}, argv).as_integer() <
-      0) {
+  if (redis
+          .eval(scripts::create_job,
+                {keys.spec, keys.tasks, running_jobs, keys.dead, keys.failures, keys.done}, argv)
+          .as_integer() < 0) {
     throw error(errc::usage, fmt::format("job {} already exists on redis://{}: pick another name",
                                          args.job, where.display()));
   }

@@ -85,15 +85,18 @@ task parse_task(const std::map<std::string, std::string>& fields, const job_spec
   return t;
 }
 
-task_result run_task(const task& t, const job_spec& spec, const run_settings& run) {
+task_result run_task(const task& t, const job_spec& spec, const run_settings& run,
+                     const std::function<void()>& keep_going) {
   options opts;
   opts.rules = spec.rules;
   opts.run = run;
+  opts.run.on_progress = [&](const progress&) { keep_going(); };
   merger m(opts);
   task_result result;
   switch (t.kind) {
     case task::type::map: {
       m.add(source::file_range(t.path, t.begin, t.end), {.input = t.input});
+      keep_going();
       std::vector<std::string> buckets;
       for (std::uint32_t b = 0; b < spec.buckets; ++b)
         buckets.push_back(spec.map_output(t.piece, b));
@@ -104,11 +107,15 @@ task_result run_task(const task& t, const job_spec& spec, const run_settings& ru
     case task::type::reduce:
       for (std::uint64_t piece = 0; piece < spec.map_total; ++piece) {
         m.add_partial(spec.map_output(piece, t.bucket));
+        keep_going();
       }
       m.save_partial({spec.reduce_output(t.bucket)});
       break;
     case task::type::collect: {
-      for (std::uint32_t b = 0; b < spec.buckets; ++b) m.add_partial(spec.reduce_output(b));
+      for (std::uint32_t b = 0; b < spec.buckets; ++b) {
+        m.add_partial(spec.reduce_output(b));
+        keep_going();
+      }
       json_file_sink out(spec.output, spec.rules.format);
       result.output_records = m.finish(out).output_records;
       break;

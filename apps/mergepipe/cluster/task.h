@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -39,8 +40,10 @@ struct task_result {
 /// `spec.buckets` partial files, a reduce task merges one bucket of every map task, the
 /// collect task merges the reduce results into the job's output. Running a task again
 /// writes the same files. `run` is the worker's: where records of compressed inputs spill.
-/// Throws `mergepipe::error`.
-task_result run_task(const task& t, const job_spec& spec, const run_settings& run);
+/// `keep_going` is called while the merge runs and before anything is written; what it
+/// throws abandons the task and passes through. Throws `mergepipe::error`.
+task_result run_task(const task& t, const job_spec& spec, const run_settings& run,
+                     const std::function<void()>& keep_going);
 
 /// Removes the job's partial files once its output is written.
 void remove_partials(const job_spec& spec);

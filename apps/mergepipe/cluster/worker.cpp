@@ -25,6 +25,9 @@
 namespace mergepipe::cluster {
 namespace {
 
+// Thrown from a running task when its job was cancelled: the task stops before it writes.
+struct job_cancelled {};
+
 using std::chrono::milliseconds;
 
 std::atomic<bool> stop_requested{false};
@@ -187,7 +190,7 @@ class worker {
   void process(entry& e) {
     job_keys keys(e.job);
     std::string label = e.fields.count("task") ? e.fields["task"] : "entry " + e.id;
-    heartbeat_.working_on(keys.tasks, e.id, fmt::format("{} {}", e.job, label));
+    heartbeat_.working_on(keys.tasks, keys.spec, e.id, fmt::format("{} {}", e.job, label));
     const job_spec* spec = nullptr;
     try {
       spec = spec_of(e.job);
@@ -232,7 +235,9 @@ class worker {
       task t = parse_task(e.fields, spec);
       log_->info("{} {}: started", e.job, label);
       if (auto delay = test_task_delay(); delay.count() > 0) std::this_thread::sleep_for(delay);
-      task_result result = run_task(t, spec, args_.run);
+      task_result result = run_task(t, spec, args_.run, [this] {
+        if (heartbeat_.abandoned()) throw job_cancelled{};
+      });
       bool first =
           redis_
               .eval(scripts::complete_task,
@@ -249,11 +254,18 @@ class worker {
                    spec.output);
         remove_partials(spec);
       }
+    } catch (const job_cancelled&) {
+      redis_.command({"XACK", keys.tasks, group, e.id});
+      log_->info("{} {}: the job was cancelled: task abandoned, nothing written", e.job, label);
     } catch (const error& ex) {
       fail(e, label, ex.what(), ex.code(), ex.code() != errc::io);
     } catch (const std::exception& ex) {
       fail(e, label, ex.what(), errc::io, false);
     }
+    // Whatever this or other workers wrote for a cancelled job goes; a task that was writing
+    // when it was cancelled may have finished.
+    reply state = redis_.command({"HGET", keys.spec, "state"});
+    if (!state.is_nil() && state.str() == "cancelled") remove_partials(spec);
   }
 
   void fail(const entry& e, const std::string& label, const std::string& reason, errc code,

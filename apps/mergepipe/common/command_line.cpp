@@ -144,7 +144,7 @@ void report_parse_error(const CLI::ParseError& e, const CLI::App& app, const std
 }
 
 bool is_distributed_command(std::string_view word) {
-  return word == "submit" || word == "worker" || word == "status";
+  return word == "submit" || word == "worker" || word == "status" || word == "cancel";
 }
 
 }  // namespace mergepipe::cli

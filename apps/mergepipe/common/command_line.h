@@ -59,7 +59,8 @@ void report_usage_error(const std::string& message, const std::string& command =
 void report_parse_error(const CLI::ParseError& e, const CLI::App& app,
                         const std::string& command = "mergepipe");
 
-/// Whether `word`, as the first argument, starts the distributed mode (submit, worker, status).
+/// Whether `word`, as the first argument, starts the distributed mode (submit, worker, status,
+/// cancel).
 bool is_distributed_command(std::string_view word);
 
 }  // namespace mergepipe::cli
