@@ -27,7 +27,7 @@ parse_result parse_command_line(int argc, char** argv) {
                "mergepipe"};
   app.set_version_flag("--version", version_string);
   app.footer(
-      "Distributed mode over Redis: mergepipe submit|worker|status|cancel --help "
+      "Distributed mode over Redis: mergepipe submit|worker|status|jobs|cancel --help "
       "(docs/scaling-out.md)\n"
       "Behaviour, formats and exit codes: docs/contract.md");
 

@@ -571,6 +571,58 @@ TEST_F(cluster_test, a_retain_time_must_be_a_duration) {
   EXPECT_EQ(db_->command({"EXISTS", cluster::job_keys("wrong").spec}).integer, 0);
 }
 
+TEST_F(cluster_test, jobs_lists_running_jobs_and_ended_ones_still_retained) {
+  cli_testing::cli_result none = run_mergepipe({"jobs", "--redis", redis_->url()});
+  EXPECT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_EQ(none.out, "no jobs\n");
+  EXPECT_EQ(run_mergepipe({"jobs", "--redis", redis_->url(), "--json"}).out, "[]\n");
+
+  std::vector<std::string> inputs = write_inputs();
+  worker("w1", {}, "first");
+  ASSERT_EQ(run_mergepipe(submit_args("first", dir_.file("first.ndjson"), inputs,
+                                      {"--wait", "--retain", "12h"}))
+                .exit_code,
+            0);
+  // No worker serves the second: it stays in its map phase.
+  ASSERT_EQ(run_mergepipe(submit_args("second", dir_.file("second.ndjson"), inputs)).exit_code, 0);
+  const std::string maps = std::to_string(number("first", "map_total"));
+
+  cli_testing::cli_result text = run_mergepipe({"jobs", "--redis", redis_->url()});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  std::vector<std::string> lines;
+  for (std::size_t at = 0, end; (end = text.out.find('\n', at)) != std::string::npos; at = end + 1) {
+    std::string line = text.out.substr(at, end - at);
+    // Columns as words: runs of spaces are one separator.
+    std::string words;
+    for (char c : line) {
+      if (c != ' ' || (!words.empty() && words.back() != ' ')) words += c;
+    }
+    lines.push_back(words);
+  }
+  ASSERT_EQ(lines.size(), 3u) << text.out;
+  EXPECT_EQ(lines[0], "JOB STATE PHASE PROGRESS AGE EXPIRES IN");
+  EXPECT_EQ(lines[1].rfind("first done done map " + maps + "/" + maps + ", reduce 3/3 ", 0), 0u)
+      << lines[1];
+  EXPECT_TRUE(lines[1].ends_with(" 12h 00m") || lines[1].ends_with(" 11h 59m")) << lines[1];
+  EXPECT_EQ(lines[2].rfind("second running map map 0/" + maps + ", reduce 0/3 ", 0), 0u)
+      << lines[2];
+  EXPECT_EQ(lines[2].back(), '-');
+
+  cli_testing::cli_result json = run_mergepipe({"jobs", "--redis", redis_->url(), "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_NE(json.out.find("{\"job\":\"first\",\"state\":\"done\",\"phase\":\"done\",\"tasks\":"
+                          "{\"map\":{\"done\":" + maps + ",\"total\":" + maps +
+                          "},\"reduce\":{\"done\":3,\"total\":3}},\"age_seconds\":"),
+            std::string::npos)
+      << json.out;
+  std::size_t expires = json.out.find("\"expires_in_seconds\":") + 21;
+  EXPECT_NEAR(std::stod(json.out.substr(expires, 5)), 43200, 60) << json.out;
+  EXPECT_NE(json.out.find("{\"job\":\"second\",\"state\":\"running\",\"phase\":\"map\""),
+            std::string::npos)
+      << json.out;
+  EXPECT_TRUE(json.out.ends_with("\"expires_in_seconds\":null}]\n")) << json.out;
+}
+
 // Files left in a job's storage directory.
 std::size_t files_in(const std::string& dir) {
   std::error_code missing;

@@ -9,6 +9,7 @@
 
 #include "cancel.h"
 #include "command_line.h"
+#include "job_list.h"
 #include "exit_codes.h"
 #include "job_status.h"
 #include "job_wait.h"
@@ -74,6 +75,23 @@ struct status_args {
   bool json = false;
 };
 
+struct jobs_args {
+  std::string redis_url;
+  bool json = false;
+};
+
+void add_jobs_options(CLI::App& app, jobs_args& args) {
+  app.add_option("--redis", args.redis_url, redis_help)->type_name("URL")->required();
+  app.add_flag("--json", args.json, "Print one JSON array");
+}
+
+int show_jobs(const jobs_args& args) {
+  connection redis(parse_redis_url(args.redis_url), std::chrono::milliseconds(0));
+  std::vector<job_summary> jobs = list_jobs(redis);
+  fmt::print("{}", args.json ? jobs_to_json(jobs) : jobs_to_text(jobs));
+  return 0;
+}
+
 void add_cancel_options(CLI::App& app, cancel_args& args) {
   app.add_option("--redis", args.redis_url, redis_help)->type_name("URL")->required();
   app.add_option("--job", args.job, "Job name")->type_name("NAME")->required();
@@ -115,12 +133,16 @@ int run_command(int argc, char** argv) {
   worker_args worker;
   status_args status;
   cancel_args cancel;
+  jobs_args jobs;
   if (std::strcmp(argv[0], "submit") == 0) {
     app.description("Queue a merge as map, reduce and collect tasks for workers (Redis Streams)");
     add_submit_options(app, submit);
   } else if (std::strcmp(argv[0], "worker") == 0) {
     app.description("Run tasks of distributed merges until SIGTERM/SIGINT");
     add_worker_options(app, worker);
+  } else if (std::strcmp(argv[0], "jobs") == 0) {
+    app.description("List the running distributed merges and the ended ones still retained");
+    add_jobs_options(app, jobs);
   } else if (std::strcmp(argv[0], "cancel") == 0) {
     app.description("Cancel a running distributed merge; its name can then be submitted again");
     add_cancel_options(app, cancel);
@@ -145,6 +167,7 @@ int run_command(int argc, char** argv) {
     if (std::strcmp(argv[0], "submit") == 0) return submit_job(submit);
     if (std::strcmp(argv[0], "worker") == 0) return run_worker(worker);
     if (std::strcmp(argv[0], "cancel") == 0) return cancel_job(cancel);
+    if (std::strcmp(argv[0], "jobs") == 0) return show_jobs(jobs);
     return show_status(status);
   } catch (const error& e) {
     fmt::print(stderr, "{}: {}\n", command, e.what());

@@ -17,21 +17,6 @@ std::map<std::string, reply> pairs(const reply& flat) {
   return out;
 }
 
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      out += fmt::format("\\u{:04x}", c);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 std::optional<job_status> read_status(connection& redis, const std::string& job) {
@@ -112,6 +97,21 @@ std::string to_text(const job_status& s) {
   out += fmt::format("  workers    {} live", s.workers.size());
   for (const auto& [name, what] : s.workers) out += fmt::format("\n    {}: {}", name, what);
   return out + "\n";
+}
+
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      out += fmt::format("\\u{:04x}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
 }
 
 std::string to_json(const job_status& s) {

@@ -13,8 +13,8 @@ namespace mergepipe::cluster {
 /// A job's state as Redis holds it, with the queue numbers an autoscaler reads.
 struct job_status {
   std::string job;
-  std::string state;  ///< running, done or failed.
-  std::string phase;  ///< map, reduce, collect, done or failed.
+  std::string state;  ///< running, done, failed or cancelled.
+  std::string phase;  ///< map, reduce, collect, done, failed or cancelled.
   std::string reason;
   std::string failed_task;
   int exit_code = 0;
@@ -38,5 +38,8 @@ std::optional<job_status> read_status(connection& redis, const std::string& job)
 std::string to_text(const job_status& s);
 /// One JSON object.
 std::string to_json(const job_status& s);
+
+/// `text` as a JSON string, quotes included.
+std::string json_string(const std::string& text);
 
 }  // namespace mergepipe::cluster

@@ -144,7 +144,8 @@ void report_parse_error(const CLI::ParseError& e, const CLI::App& app, const std
 }
 
 bool is_distributed_command(std::string_view word) {
-  return word == "submit" || word == "worker" || word == "status" || word == "cancel";
+  return word == "submit" || word == "worker" || word == "status" || word == "jobs" ||
+         word == "cancel";
 }
 
 }  // namespace mergepipe::cli

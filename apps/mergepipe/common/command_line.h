@@ -60,7 +60,7 @@ void report_parse_error(const CLI::ParseError& e, const CLI::App& app,
                         const std::string& command = "mergepipe");
 
 /// Whether `word`, as the first argument, starts the distributed mode (submit, worker, status,
-/// cancel).
+/// jobs, cancel).
 bool is_distributed_command(std::string_view word);
 
 }  // namespace mergepipe::cli
