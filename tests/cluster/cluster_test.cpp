@@ -154,6 +154,13 @@ class cluster_test : public ::testing::Test {
   std::vector<std::unique_ptr<process>> processes_;  // killed before the server
 };
 
+// Files left in a job's storage directory.
+std::size_t files_in(const std::string& dir) {
+  std::error_code missing;
+  auto entries = std::filesystem::directory_iterator(dir, missing);
+  return missing ? 0 : static_cast<std::size_t>(std::distance(entries, {}));
+}
+
 TEST_F(cluster_test, three_workers_match_the_single_machine_output) {
   std::vector<std::string> inputs = write_inputs();
   for (int w = 1; w <= 3; ++w) worker("w" + std::to_string(w), {}, "plain");
@@ -233,6 +240,28 @@ TEST_F(cluster_test, a_killed_workers_task_is_reclaimed_after_the_visibility_tim
   doomed.signal(SIGKILL);
   wait_for_state("reclaim", "done");
   EXPECT_NE(rescuer.log().find("reclaimed map:"), std::string::npos) << rescuer.log();
+  EXPECT_EQ(read_file(dir_.file("out.ndjson")), single_machine(inputs));
+}
+
+TEST_F(cluster_test, a_late_repeat_of_a_task_leaves_no_file_behind) {
+  std::vector<std::string> inputs = write_inputs();
+  const std::vector<std::string> visibility = {"--visibility-timeout", "2"};
+  process& stalled = worker("stalled", {"MERGEPIPE_TEST_TASK_DELAY_MS=1000"}, "late", visibility);
+  ASSERT_EQ(run_mergepipe(submit_args("late", dir_.file("out.ndjson"), inputs)).exit_code, 0);
+  wait_until([&] { return stalled.log().find("late map:") != std::string::npos; }, 20s,
+             "the worker runs a task");
+  stalled.signal(SIGSTOP);  // its heartbeat stops too: the task is taken over
+  worker("rescuer", {}, "late", visibility);
+  wait_for_state("late", "done");
+  wait_until([&] { return files_in(dir_.file("storage/late")) == 0; }, 20s,
+             "the collect step removes the partial files");
+  stalled.signal(SIGCONT);  // it finishes its task, a repeat, after the job ended
+  EXPECT_EQ(stalled.wait(20s), 0) << stalled.log();
+  // Its heartbeat finds the job ended and the task is dropped, or the task ends first.
+  EXPECT_TRUE(stalled.log().find("the job is done: task abandoned") != std::string::npos ||
+              stalled.log().find("already done elsewhere") != std::string::npos)
+      << stalled.log();
+  EXPECT_EQ(files_in(dir_.file("storage/late")), 0u);
   EXPECT_EQ(read_file(dir_.file("out.ndjson")), single_machine(inputs));
 }
 
@@ -623,13 +652,6 @@ TEST_F(cluster_test, jobs_lists_running_jobs_and_ended_ones_still_retained) {
   EXPECT_TRUE(json.out.ends_with("\"expires_in_seconds\":null}]\n")) << json.out;
 }
 
-// Files left in a job's storage directory.
-std::size_t files_in(const std::string& dir) {
-  std::error_code missing;
-  auto entries = std::filesystem::directory_iterator(dir, missing);
-  return missing ? 0 : static_cast<std::size_t>(std::distance(entries, {}));
-}
-
 TEST_F(cluster_test, cancel_in_the_map_phase_drops_the_tasks_removes_the_partials_and_frees_the_name) {
   std::vector<std::string> inputs = write_inputs();
   process& slow = worker("slow", {"MERGEPIPE_TEST_TASK_DELAY_MS=1500"}, "stop");
@@ -648,7 +670,7 @@ TEST_F(cluster_test, cancel_in_the_map_phase_drops_the_tasks_removes_the_partial
   EXPECT_EQ(db_->command({"XLEN", keys.tasks}).integer, 0);
   wait_until([&] { return pending("stop") == 0; }, 20s, "the worker lets its task go");
   EXPECT_EQ(slow.wait(20s), 0) << slow.log();  // it leaves the ended job
-  EXPECT_NE(slow.log().find("the job was cancelled: task abandoned, nothing written"),
+  EXPECT_NE(slow.log().find("the job is cancelled: task abandoned, nothing written"),
             std::string::npos)
       << slow.log();
   EXPECT_EQ(files_in(dir_.file("storage/stop")), 0u);
@@ -680,12 +702,11 @@ TEST_F(cluster_test, cancel_in_the_map_phase_drops_the_tasks_removes_the_partial
 
 TEST_F(cluster_test, cancel_in_the_reduce_phase_leaves_no_task_and_no_partial_file) {
   std::vector<std::string> inputs = write_inputs();
-  worker("quick", {}, "late");
-  process& slow = worker("slow", {"MERGEPIPE_TEST_TASK_DELAY_MS=1500"}, "late");
+  // One worker, a task at a time: the reduce phase lasts three tasks of 0.3 s at least.
+  process& slow = worker("slow", {"MERGEPIPE_TEST_TASK_DELAY_MS=300"}, "late");
   process& submitter =
       start(submit_args("late", dir_.file("late.ndjson"), inputs, {"--wait"}), "submit.log");
-  wait_until([&] { return field("late", "phase") == "reduce" && files_in(dir_.file("storage/late")) > 0; },
-             60s, "the reduce phase");
+  wait_until([&] { return field("late", "phase") == "reduce"; }, 60s, "the reduce phase");
   cli_testing::cli_result c = run_mergepipe({"cancel", "--redis", redis_->url(), "--job", "late"});
   ASSERT_EQ(c.exit_code, 0) << c.err;
   EXPECT_EQ(submitter.wait(20s), 1) << submitter.log();

@@ -25,8 +25,9 @@
 namespace mergepipe::cluster {
 namespace {
 
-// Thrown from a running task when its job was cancelled: the task stops before it writes.
-struct job_cancelled {};
+// Thrown from a running task when its job is no longer running (cancelled, or ended while this
+// worker was stalled and the task was taken over): the task stops before it writes.
+struct job_ended {};
 
 using std::chrono::milliseconds;
 
@@ -236,7 +237,7 @@ class worker {
       log_->info("{} {}: started", e.job, label);
       if (auto delay = test_task_delay(); delay.count() > 0) std::this_thread::sleep_for(delay);
       task_result result = run_task(t, spec, args_.run, [this] {
-        if (heartbeat_.abandoned()) throw job_cancelled{};
+        if (heartbeat_.abandoned()) throw job_ended{};
       });
       bool first =
           redis_
@@ -254,18 +255,20 @@ class worker {
                    spec.output);
         remove_partials(spec);
       }
-    } catch (const job_cancelled&) {
+    } catch (const job_ended&) {
       redis_.command({"XACK", keys.tasks, group, e.id});
-      log_->info("{} {}: the job was cancelled: task abandoned, nothing written", e.job, label);
+      reply state = redis_.command({"HGET", keys.spec, "state"});
+      log_->info("{} {}: the job is {}: task abandoned, nothing written", e.job, label,
+                 state.is_nil() ? "gone" : state.str());
     } catch (const error& ex) {
       fail(e, label, ex.what(), ex.code(), ex.code() != errc::io);
     } catch (const std::exception& ex) {
       fail(e, label, ex.what(), errc::io, false);
     }
-    // Whatever this or other workers wrote for a cancelled job goes; a task that was writing
-    // when it was cancelled may have finished.
+    // A job that ended meanwhile (done, failed or cancelled) needs no partial file any more:
+    // this task may have been a late repeat, or writing when the job was cancelled.
     reply state = redis_.command({"HGET", keys.spec, "state"});
-    if (!state.is_nil() && state.str() == "cancelled") remove_partials(spec);
+    if (!state.is_nil() && state.str() != "running") remove_partials(spec);
   }
 
   void fail(const entry& e, const std::string& label, const std::string& reason, errc code,
