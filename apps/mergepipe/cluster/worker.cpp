@@ -294,6 +294,9 @@ class worker {
                   keys.dead, e.job);
     } else if (outcome == "retry") {
       log_->warn("{} {}: {} (queued again)", e.job, label, reason);
+    } else {
+      log_->info("{} {}: {} (ignored: the job has ended, or the task was done elsewhere)", e.job,
+                 label, reason);
     }
   }
 
