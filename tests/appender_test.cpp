@@ -20,7 +20,9 @@ using mergepipe::testing::finished;
 
 std::string ndjson_of(std::uint64_t seed, std::size_t count, std::size_t keys) {
   std::string text;
-  for (const auto& r : mergepipe::testing::generate_records(seed, count, keys)) text += r.json + "\n";
+  for (const auto& r : mergepipe::testing::generate_records(seed, count, keys)) {
+    text += r.json + "\n";
+  }
   return text;
 }
 

@@ -1,7 +1,7 @@
 // mergepipe: command-line front end. Parses options, sets up logging and the output files,
 // runs mergepipe::merge and maps its errors to exit codes: 1 bad input, 2 usage, 3 I/O.
-// `mergepipe submit|worker|status|jobs|cancel` are the distributed mode (cluster/commands.h), built
-// with MERGEPIPE_BUILD_CLUSTER.
+// `mergepipe submit|worker|status|jobs|cancel` are the distributed mode (cluster/commands.h),
+// built with MERGEPIPE_BUILD_CLUSTER.
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>

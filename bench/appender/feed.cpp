@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
     feed.close();
   }
   std::uint64_t output_bytes = 0;
-  mergepipe::callback_sink count([&](std::string_view record) { output_bytes += record.size() + 1; });
+  mergepipe::callback_sink count(
+      [&](std::string_view record) { output_bytes += record.size() + 1; });
   m.finish(count);
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -20,18 +20,12 @@ int cancel_job(const cancel_args& args) {
   connection redis(parse_redis_url(args.redis_url), std::chrono::milliseconds(0));
   job_keys keys(args.job);
   // Read before the job's keys may expire: where its partial files are.
-  std::map<std::string, std::string> fields;
-  reply all = redis.command({"HGETALL", keys.spec});
-  for (std::size_t i = 0; i + 1 < all.elements.size(); i += 2) {
-    fields[all.elements[i].str()] = all.elements[i + 1].str();
-  }
-  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::system_clock::now().time_since_epoch());
+  std::map<std::string, std::string> fields = redis.command({"HGETALL", keys.spec}).fields();
   std::string outcome =
       redis
           .eval(scripts::cancel_job,
                 {keys.spec, keys.tasks, keys.dead, keys.failures, keys.done, running_jobs},
-                {args.job, std::to_string(now.count()), "cancelled with mergepipe cancel"})
+                {args.job, std::to_string(unix_time_ms()), "cancelled with mergepipe cancel"})
           .str();
   if (outcome == "unknown") throw error(errc::usage, fmt::format("no job {} in Redis", args.job));
   if (outcome == "ended:cancelled") {

@@ -58,7 +58,8 @@ void heartbeat_keeper::run() {
       redis->command({"SET", worker_prefix + worker_, label, "PX", ttl});
       long long owned = 1;
       if (!entry.empty() && entry != lost_entry) {
-        owned = redis->eval(scripts::heartbeat, {tasks, spec}, {group, worker_, entry}).as_integer();
+        owned =
+            redis->eval(scripts::heartbeat, {tasks, spec}, {group, worker_, entry}).as_integer();
       }
       if (owned == 0) {
         lost_entry = entry;

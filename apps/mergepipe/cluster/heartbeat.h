@@ -19,7 +19,8 @@ namespace mergepipe::cluster {
 /// A thread with its own Redis connection that, every `interval`, renews the worker's liveness
 /// key (TTL three intervals) and keeps the task in hand claimed (scripts::heartbeat), so that
 /// other workers reclaim it only when this worker stops beating; and that notices when the
-/// task's job is no longer running (cancelled), so that the task is abandoned.
+/// task's job is no longer running (cancelled, or ended while the task was taken over), so
+/// that the task is abandoned.
 class heartbeat_keeper {
  public:
   heartbeat_keeper(redis_endpoint where, std::string worker, std::chrono::milliseconds interval,

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
 #include <tuple>
 
 #include "job_status.h"
@@ -35,9 +34,7 @@ std::string progress_of(const job_summary& j) {
 }  // namespace
 
 std::vector<job_summary> list_jobs(connection& redis) {
-  auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
+  long long now_ms = unix_time_ms();
   std::vector<job_summary> jobs;
   std::string cursor = "0";
   do {

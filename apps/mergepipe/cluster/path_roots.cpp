@@ -29,7 +29,8 @@ std::string path_roots::refusal(const std::string& path) const {
     fs::path relative = resolved.lexically_relative(root);
     if (!relative.empty() && *relative.begin() != "..") return {};
   }
-  return resolved == fs::path(path) ? path : path + " (which resolves to " + resolved.string() + ")";
+  if (resolved == fs::path(path)) return path;
+  return path + " (which resolves to " + resolved.string() + ")";
 }
 
 std::optional<std::string> path_roots::outside(const job_spec& spec) const {

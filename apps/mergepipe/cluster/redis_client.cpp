@@ -82,6 +82,20 @@ const reply& reply::at(std::size_t i) const {
   return elements[i];
 }
 
+std::map<std::string, std::string> reply::fields() const {
+  std::map<std::string, std::string> out;
+  for (std::size_t i = 0; i + 1 < elements.size(); i += 2) {
+    out[elements[i].str()] = elements[i + 1].str();
+  }
+  return out;
+}
+
+long long unix_time_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 connection::connection(redis_endpoint where, std::chrono::milliseconds reconnect_for)
     : where_(std::move(where)), reconnect_for_(reconnect_for) {
   connect_with_backoff();

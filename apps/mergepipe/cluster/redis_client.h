@@ -27,7 +27,12 @@ struct reply {
   [[nodiscard]] long long as_integer() const;
   /// Element `i` of an array; throws `mergepipe::error` (io) when there is none.
   [[nodiscard]] const reply& at(std::size_t i) const;
+  /// The field/value pairs of an HGETALL reply.
+  [[nodiscard]] std::map<std::string, std::string> fields() const;
 };
+
+/// The clock of the times kept in job hashes: milliseconds since the Unix epoch.
+long long unix_time_ms();
 
 /// A Lua script run with EVALSHA, loaded again when the server has forgotten it (a restart).
 struct lua_script {

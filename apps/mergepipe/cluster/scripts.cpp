@@ -112,7 +112,8 @@ return 'retry'
 )lua"};
 
 const lua_script cancel_job{retire_job + R"lua(
-local spec, tasks, dead, failures, done, running = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local spec, tasks, dead, failures = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local done, running = KEYS[5], KEYS[6]
 local state = redis.call('HGET', spec, 'state')
 if not state then return 'unknown' end
 if state ~= 'running' then return 'ended:' .. state end

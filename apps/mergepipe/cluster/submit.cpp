@@ -82,11 +82,7 @@ int submit_job(const submit_args& args) {
 
   std::vector<std::string> fields = spec.to_fields();
   std::vector<std::string> argv = {
-      args.job, spec.submit_id,
-      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count()),
-      std::to_string(fields.size() / 2)};
+      args.job, spec.submit_id, std::to_string(unix_time_ms()), std::to_string(fields.size() / 2)};
   argv.insert(argv.end(), fields.begin(), fields.end());
   for (const piece& p : pieces) {
     argv.insert(argv.end(), {std::to_string(p.input), spec.inputs[p.input], std::to_string(p.begin),

@@ -50,12 +50,6 @@ std::string default_worker_name() {
   return fmt::format("{}-{}", host[0] != '\0' ? host : "worker", ::getpid());
 }
 
-long long now_ms() {
-  return std::chrono::duration_cast<milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // Test hook, documented in docs/scaling-out.md: stretches every task so that tests can kill or
 // stop a worker while it is busy.
 milliseconds test_task_delay() {
@@ -176,12 +170,7 @@ class worker {
     if (current.at(0).is_nil() || current.at(0).str() != "running") return nullptr;
     auto cached = specs_.find(job);
     if (cached == specs_.end() || cached->second.submit_id != current.at(1).str()) {
-      std::map<std::string, std::string> fields;
-      reply all = redis_.command({"HGETALL", keys.spec});
-      for (std::size_t i = 0; i + 1 < all.elements.size(); i += 2) {
-        fields[all.elements[i].str()] = all.elements[i + 1].str();
-      }
-      job_spec spec = job_spec::from_fields(fields);
+      job_spec spec = job_spec::from_fields(redis_.command({"HGETALL", keys.spec}).fields());
       spec.name = job;
       cached = specs_.insert_or_assign(job, std::move(spec)).first;
     }
@@ -232,6 +221,7 @@ class worker {
   void run_one(entry& e, const std::string& label, const job_spec& spec) {
     job_keys keys(e.job);
     auto started = std::chrono::steady_clock::now();
+    bool abandoned = false;
     try {
       task t = parse_task(e.fields, spec);
       log_->info("{} {}: started", e.job, label);
@@ -244,7 +234,7 @@ class worker {
               .eval(scripts::complete_task,
                     {keys.spec, keys.tasks, keys.done, running_jobs, keys.dead, keys.failures},
                     {group, e.id, t.id, e.fields["kind"], std::to_string(result.bytes), e.job,
-                     std::to_string(now_ms()), std::to_string(result.output_records)})
+                     std::to_string(unix_time_ms()), std::to_string(result.output_records)})
               .as_integer() == 1;
       double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -257,9 +247,7 @@ class worker {
       }
     } catch (const job_ended&) {
       redis_.command({"XACK", keys.tasks, group, e.id});
-      reply state = redis_.command({"HGET", keys.spec, "state"});
-      log_->info("{} {}: the job is {}: task abandoned, nothing written", e.job, label,
-                 state.is_nil() ? "gone" : state.str());
+      abandoned = true;
     } catch (const error& ex) {
       fail(e, label, ex.what(), ex.code(), ex.code() != errc::io);
     } catch (const std::exception& ex) {
@@ -268,6 +256,10 @@ class worker {
     // A job that ended meanwhile (done, failed or cancelled) needs no partial file any more:
     // this task may have been a late repeat, or writing when the job was cancelled.
     reply state = redis_.command({"HGET", keys.spec, "state"});
+    if (abandoned) {
+      log_->info("{} {}: the job is {}: task abandoned, nothing written", e.job, label,
+                 state.is_nil() ? "gone" : state.str());
+    }
     if (!state.is_nil() && state.str() != "running") remove_partials(spec);
   }
 
@@ -281,7 +273,7 @@ class worker {
                                      std::to_string(cli::exit_code_for(code)),
                                      fatal ? "1" : "0",
                                      e.job,
-                                     std::to_string(now_ms()),
+                                     std::to_string(unix_time_ms()),
                                      name_};
     args.insert(args.end(), e.flat.begin(), e.flat.end());
     std::string outcome =
