@@ -3,21 +3,10 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <optional>
 
 #include "command_line.h"
 
 namespace mergepipe::cli {
-namespace {
-
-std::optional<error_policy> error_policy_named(const std::string& text) {
-  if (text == "fail") return error_policy::fail;
-  if (text == "skip") return error_policy::skip;
-  return std::nullopt;
-}
-
-}  // namespace
-
 parse_result parse_command_line(int argc, char** argv) {
   parse_result result;
   cli_options& cli = result.options;
@@ -36,12 +25,7 @@ parse_result parse_command_line(int argc, char** argv) {
   app.add_option("-o,--output", cli.output, "Output file (default: standard output)")
       ->type_name("FILE");
   add_result_options(app, opts.rules);
-  add_parsed(app, "--on-error", opts.on_error, error_policy_named, "fail or skip",
-             "Bad records: fail (stop, exit 1; the default) or skip")
-      ->type_name("fail|skip");
-  app.add_option("--rejects", cli.rejects,
-                 "With --on-error skip: write bad records here as JSON lines")
-      ->type_name("FILE");
+  add_bad_record_options(app, opts.on_error, cli.rejects);
   run_settings& run = opts.run;
   add_count(app, "--threads", run.threads, "Worker threads (default: all cores)");
   add_parsed(app, "--chunk-size", run.chunk_size, size_in_bytes,
@@ -65,9 +49,7 @@ parse_result parse_command_line(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
-    if (!cli.rejects.empty() && opts.on_error != error_policy::skip) {
-      throw error(errc::usage, "--rejects needs --on-error skip");
-    }
+    check_bad_record_options(opts.on_error, cli.rejects);
     opts.rules.validate();  // rules that each parse but do not go together
   } catch (const CLI::CallForHelp&) {
     fmt::print("{}", app.help());

@@ -1062,6 +1062,8 @@ TEST_F(cli_test, subcommand_usage_errors_are_one_plain_sentence) {
       {with({}), "at least one FILE is required"},
       {with({"--merge-fields", "--keep", "first", "in.ndjson"}),
        "--merge-fields cannot be combined with --keep first"},
+      {with({"--rejects", "bad.jsonl", "in.ndjson"}), "--rejects needs --on-error skip"},
+      {with({"--on-error", "drop", "in.ndjson"}), R"(--on-error must be fail or skip, not "drop")"},
       {{"worker", "--redis", "redis://127.0.0.1:1", "extra"}, R"(unexpected argument "extra")"},
       {{"status", "--redis"}, "--redis needs a value"},
       {{"worker", "--redis", "redis://127.0.0.1:1", "--temp-dir", "no-such-dir"},

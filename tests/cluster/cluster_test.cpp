@@ -3,6 +3,7 @@
 // jobs outside a worker's allowed roots.
 // Every run's output must equal the single-machine command's, byte for byte.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -43,13 +44,21 @@ class cluster_test : public ::testing::Test {
   }
 
   // NDJSON and arrays (pretty and compact), updates of the same keys across files, deletes;
-  // with `versions`, a "version" field too.
-  std::vector<std::string> write_inputs(bool versions = false) {
-    auto join = [](const std::vector<testing::generated_record>& records, bool array, bool pretty) {
+  // with `versions`, a "version" field too; with `bad`, a bad record every 97 (no key, a key
+  // that is an object, a boolean timestamp, invalid UTF-8, and in NDJSON, a line that is not
+  // JSON), so that most pieces have some.
+  std::vector<std::string> write_inputs(bool versions = false, bool bad = false) {
+    auto join = [bad](const std::vector<testing::generated_record>& records, bool array,
+                      bool pretty) {
+      static const char* bad_records[] = {R"({"x":1})", R"({"id":{}})",
+                                          R"({"id":7,"updated_at":true})", "{\"id\":\"\xff\"}",
+                                          "not json"};
       std::string out = array ? "[" : "";
       for (std::size_t i = 0; i < records.size(); ++i) {
+        std::string record = pretty ? testing::pretty(records[i].json) : records[i].json;
+        if (bad && i % 97 == 50) record = bad_records[(i / 97) % (array ? 4 : 5)];
         if (array && i > 0) out += pretty ? ",\n" : ",";
-        out += pretty ? testing::pretty(records[i].json) : records[i].json;
+        out += record;
         if (!array) out += "\n";
       }
       return out + (array ? "]\n" : "");
@@ -450,16 +459,68 @@ TEST_F(cluster_test, a_task_completed_twice_counts_once) {
   auto complete = [&] {
     return db_
         ->eval(cluster::scripts::complete_task,
-               {keys.spec, keys.tasks, keys.done, cluster::running_jobs, keys.dead,
-                keys.failures},
-               {cluster::group, id, "map:0", "map", "9", "twice", "0", "0"})
+               {keys.spec, keys.tasks, keys.done, cluster::running_jobs, keys.dead, keys.failures},
+               {cluster::group, id, "map:0", "map", "9", "twice", "0", "0", "1", "2"})
         .integer;
   };
   EXPECT_EQ(complete(), 1);
   EXPECT_EQ(complete(), 0);
   EXPECT_EQ(field("twice", "map_done"), "1");
   EXPECT_EQ(field("twice", "bytes_done"), "9");
+  EXPECT_EQ(field("twice", "records_done"), "1");
+  EXPECT_EQ(field("twice", "bad_records"), "2");
   EXPECT_EQ(db_->command({"XLEN", keys.tasks}).integer, 1 + 3);  // the map and 3 reduce tasks
+}
+
+// Bad records skipped across workers, one of them killed while it holds a task: the output and
+// the rejects file are one machine's bytes for the same inputs, and status counts the records.
+TEST_F(cluster_test, skip_and_rejects_give_the_single_machine_bytes_with_a_worker_killed) {
+  std::vector<std::string> inputs = write_inputs(false, true);
+  // Rejects name inputs as the job does: by their full paths, links resolved.
+  for (std::string& input : inputs) input = std::filesystem::canonical(input).string();
+  const std::string rejects = dir_.file("rejects.jsonl");
+  process& doomed = worker("doomed", {"MERGEPIPE_TEST_TASK_DELAY_MS=60000"}, "skip");
+  ASSERT_EQ(run_mergepipe(submit_args("skip", dir_.file("out.ndjson"), inputs,
+                                      {"--on-error", "skip", "--rejects", rejects}))
+                .exit_code,
+            0);
+  wait_until([&] { return pending("skip") == 1; }, 20s, "the doomed worker holds a task");
+  doomed.signal(SIGKILL);
+  worker("w1");
+  worker("w2");
+  wait_for_state("skip", "done");
+
+  const std::string one_machine_rejects = dir_.file("one-machine.jsonl");
+  EXPECT_EQ(read_file(dir_.file("out.ndjson")),
+            single_machine(inputs, {"--on-error", "skip", "--rejects", one_machine_rejects}));
+  std::string expected_rejects = read_file(one_machine_rejects);
+  auto bad_records = std::count(expected_rejects.begin(), expected_rejects.end(), '\n');
+  EXPECT_EQ(bad_records, 6 + 3 + 4 + 3);  // a.ndjson, b.json, c.ndjson, d.json
+  EXPECT_EQ(read_file(rejects), expected_rejects);
+  EXPECT_NE(expected_rejects.find("raw_base64"), std::string::npos);
+  EXPECT_EQ(number("skip", "bad_records"), bad_records);
+  EXPECT_EQ(number("skip", "records_done"), 600 + 300 + 400 + 300 - bad_records);
+  cli_testing::cli_result status =
+      run_mergepipe({"status", "--redis", redis_->url(), "--job", "skip"});
+  EXPECT_NE(status.out.find(fmt::format("records    {} good, {} bad (rejects to {})",
+                                        1600 - bad_records, bad_records, rejects)),
+            std::string::npos)
+      << status.out;
+  EXPECT_EQ(files_in(dir_.file("storage/skip")), 0u);  // piece rejects removed with the partials
+
+  // Without --rejects, bad records are only counted; with --wait, the count is reported.
+  cli_testing::cli_result r = run_mergepipe(submit_args("counted", dir_.file("counted.ndjson"),
+                                                        inputs, {"--on-error", "skip", "--wait"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find(fmt::format("job counted skipped {} bad record(s)\n", bad_records)),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(read_file(dir_.file("counted.ndjson")), read_file(dir_.file("out.ndjson")));
+
+  // By default a bad record fails the job, as on one machine.
+  r = run_mergepipe(submit_args("strict", dir_.file("strict.ndjson"), inputs, {"--wait"}));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("strict.ndjson")));
 }
 
 // Task checks, without Redis: what a worker refuses to run.
@@ -520,6 +581,25 @@ TEST_F(task_check, rejects_inputs_paths_and_ranges_outside_the_job) {
   EXPECT_NE(rejection({{"kind", "map"}}).find("no field 'task'"), std::string::npos);
 }
 
+TEST_F(task_check, removing_partials_takes_the_jobs_files_and_killed_writers_temporaries) {
+  spec_.storage = dir_.file("storage");
+  std::filesystem::create_directories(spec_.storage);
+  for (const char* name : {"map0.bucket1", "map12.rejects", "reduce3", ".map0.bucket0.tmp-Ab12Cd",
+                           ".map4.rejects.tmp-x9Y8z7", ".reduce0.tmp-000000"}) {
+    dir_.write(std::string("storage/") + name, "x");
+  }
+  cluster::remove_partials(spec_);
+  EXPECT_FALSE(std::filesystem::exists(spec_.storage));
+
+  // A file of someone else's stays, and so does the folder.
+  std::filesystem::create_directories(spec_.storage);
+  dir_.write("storage/map0.bucket1", "x");
+  dir_.write("storage/notes.txt", "x");
+  cluster::remove_partials(spec_);
+  EXPECT_EQ(files_in(spec_.storage), 1u);
+  EXPECT_TRUE(std::filesystem::exists(dir_.file("storage/notes.txt")));
+}
+
 TEST_F(cluster_test, a_worker_with_roots_refuses_a_job_outside_them_and_the_job_fails) {
   std::vector<std::string> inputs = write_inputs();  // in the test's folder, not in the root
   std::filesystem::create_directories(dir_.file("allowed"));
@@ -563,8 +643,11 @@ TEST_F(cluster_test, an_ended_jobs_keys_expire_after_its_retain_time) {
     long long ttl = db_->command({"TTL", key}).integer;
     EXPECT_TRUE(ttl >= 1 && ttl <= 2) << key << " expires in " << ttl;
   }
-  wait_until([&] { return db_->command({"EXISTS", keys.spec, keys.tasks, keys.done}).integer == 0; },
-             10s, "the job's keys expire");
+  wait_until(
+      [&] {
+        return db_->command({"EXISTS", keys.spec, keys.tasks, keys.done}).integer == 0;
+      },
+      10s, "the job's keys expire");
   cli_testing::cli_result s = run_mergepipe({"status", "--redis", redis_->url(), "--job", "brief"});
   EXPECT_EQ(s.exit_code, 2);
   EXPECT_NE(s.err.find("no job brief in Redis (an ended job is kept only for its submit --retain "
@@ -578,8 +661,8 @@ TEST_F(cluster_test, an_ended_jobs_keys_expire_after_its_retain_time) {
       start(submit_args("failing", dir_.file("failing.ndjson"), inputs, {"--wait"}), "s.log");
   wait_until([&] { return field("failing", "state") == "running"; }, 20s, "the job exists");
   cluster::job_keys failing("failing");
-  db_->command({"XADD", failing.tasks, "*", "kind", "map", "task", "map:0", "piece", "0",
-                "input", "99", "path", "/etc/passwd", "begin", "0", "end", "10"});
+  db_->command({"XADD", failing.tasks, "*", "kind", "map", "task", "map:0", "piece", "0", "input",
+                "99", "path", "/etc/passwd", "begin", "0", "end", "10"});
   worker("w2", {}, "failing");
   EXPECT_EQ(submitter.wait(30s), 1) << submitter.log();
   for (const std::string& key : {failing.spec, failing.dead, failing.failures}) {
@@ -590,9 +673,9 @@ TEST_F(cluster_test, an_ended_jobs_keys_expire_after_its_retain_time) {
 
 TEST_F(cluster_test, a_retain_time_must_be_a_duration) {
   for (const char* wrong : {"5x", "0s", "s", "-3d", "1.5h"}) {
-    cli_testing::cli_result r = run_mergepipe(
-        submit_args("wrong", dir_.file("o.ndjson"), {dir_.write("in.ndjson", "{\"id\":1}\n")},
-                    {"--retain", wrong}));
+    cli_testing::cli_result r =
+        run_mergepipe(submit_args("wrong", dir_.file("o.ndjson"),
+                                  {dir_.write("in.ndjson", "{\"id\":1}\n")}, {"--retain", wrong}));
     EXPECT_EQ(r.exit_code, 2) << wrong;
     EXPECT_NE(r.err.find(std::string("--retain ") + wrong +
                          ": not a duration (a whole number with s, m, h or d, such as 30s, 12h "
@@ -622,7 +705,8 @@ TEST_F(cluster_test, jobs_lists_running_jobs_and_ended_ones_still_retained) {
   cli_testing::cli_result text = run_mergepipe({"jobs", "--redis", redis_->url()});
   ASSERT_EQ(text.exit_code, 0) << text.err;
   std::vector<std::string> lines;
-  for (std::size_t at = 0, end; (end = text.out.find('\n', at)) != std::string::npos; at = end + 1) {
+  for (std::size_t at = 0, end; (end = text.out.find('\n', at)) != std::string::npos;
+       at = end + 1) {
     std::string line = text.out.substr(at, end - at);
     // Columns as words: runs of spaces are one separator.
     std::string words;
@@ -643,7 +727,8 @@ TEST_F(cluster_test, jobs_lists_running_jobs_and_ended_ones_still_retained) {
   cli_testing::cli_result json = run_mergepipe({"jobs", "--redis", redis_->url(), "--json"});
   ASSERT_EQ(json.exit_code, 0) << json.err;
   EXPECT_NE(json.out.find("{\"job\":\"first\",\"state\":\"done\",\"phase\":\"done\",\"tasks\":"
-                          "{\"map\":{\"done\":" + maps + ",\"total\":" + maps +
+                          "{\"map\":{\"done\":" +
+                          maps + ",\"total\":" + maps +
                           "},\"reduce\":{\"done\":3,\"total\":3}},\"age_seconds\":"),
             std::string::npos)
       << json.out;
@@ -655,7 +740,8 @@ TEST_F(cluster_test, jobs_lists_running_jobs_and_ended_ones_still_retained) {
   EXPECT_TRUE(json.out.ends_with("\"expires_in_seconds\":null}]\n")) << json.out;
 }
 
-TEST_F(cluster_test, cancel_in_the_map_phase_drops_the_tasks_removes_the_partials_and_frees_the_name) {
+TEST_F(cluster_test,
+       cancel_in_the_map_phase_drops_the_tasks_removes_the_partials_and_frees_the_name) {
   std::vector<std::string> inputs = write_inputs();
   process& slow = worker("slow", {"MERGEPIPE_TEST_TASK_DELAY_MS=1500"}, "stop");
   process& submitter =
@@ -744,6 +830,10 @@ TEST_F(roots_check, every_path_of_the_job_must_lie_under_a_root) {
   EXPECT_EQ(refused({dir_.file("data"), dir_.file("srv")}), "allowed");
   EXPECT_EQ(refused({dir_.file("data")}), spec_.output);
   EXPECT_EQ(refused({dir_.file("srv"), dir_.file("data/day1")}), spec_.storage);
+  spec_.rejects = dir_.file("rejects.jsonl");
+  EXPECT_EQ(refused({dir_.file("data"), dir_.file("srv")}), spec_.rejects);
+  spec_.rejects = dir_.file("srv/rejects.jsonl");
+  EXPECT_EQ(refused({dir_.file("data"), dir_.file("srv")}), "allowed");
   // A root is a directory, not a prefix of names.
   spec_.storage = dir_.file("database");
   EXPECT_EQ(refused({dir_.file("data"), dir_.file("srv")}), spec_.storage);
@@ -766,7 +856,8 @@ TEST_F(roots_check, a_root_must_be_a_directory) {
     FAIL() << "a file was taken as a root";
   } catch (const error& e) {
     EXPECT_EQ(e.code(), errc::usage);
-    EXPECT_EQ(std::string(e.what()), "--allow-root " + dir_.file("data/day1/in.ndjson") + ": not a directory");
+    EXPECT_EQ(std::string(e.what()),
+              "--allow-root " + dir_.file("data/day1/in.ndjson") + ": not a directory");
   }
 }
 

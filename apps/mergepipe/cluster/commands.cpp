@@ -9,8 +9,8 @@
 
 #include "cancel.h"
 #include "command_line.h"
-#include "job_list.h"
 #include "exit_codes.h"
+#include "job_list.h"
 #include "job_status.h"
 #include "job_wait.h"
 #include "keys.h"
@@ -51,6 +51,7 @@ void add_submit_options(CLI::App& app, submit_args& args) {
                  "cancelled): 30s, 12h, 7d (default 7d)")
       ->type_name("DURATION");
   cli::add_result_options(app, args.rules);
+  cli::add_bad_record_options(app, args.on_error, args.rejects);
 }
 
 void add_worker_options(CLI::App& app, worker_args& args) {
@@ -63,8 +64,8 @@ void add_worker_options(CLI::App& app, worker_args& args) {
                            "Seconds without a heartbeat before other workers reclaim a task "
                            "(default 60, the same on every worker)");
   app.add_option("--allow-root", args.allowed_roots,
-                 "Run only jobs whose inputs, output and storage lie under DIR (after resolving "
-                 "links); repeat for more directories. Recommended for every deployment")
+                 "Run only jobs whose inputs, output, rejects and storage lie under DIR (after "
+                 "resolving links); repeat for more directories. Recommended for every deployment")
       ->type_name("DIR");
   cli::add_memory_options(app, args.run);
 }
@@ -153,6 +154,7 @@ int run_command(int argc, char** argv) {
   try {
     app.parse(argc, argv);
     submit.rules.validate();  // rules that each parse but do not go together
+    cli::check_bad_record_options(submit.on_error, submit.rejects);
   } catch (const CLI::CallForHelp&) {
     fmt::print("{}", app.help());
     return 0;

@@ -48,7 +48,9 @@ std::vector<std::string> job_spec::to_fields() const {
                                 "max_attempts", std::to_string(max_attempts),
                                 "map_total",    std::to_string(map_total),
                                 "bytes_total",  std::to_string(bytes_total),
-                                "retain_s",     std::to_string(retain_seconds)};
+                                "retain_s",     std::to_string(retain_seconds),
+                                "on_error",     on_error == error_policy::skip ? "skip" : "fail",
+                                "rejects",      rejects};
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     f.insert(f.end(), {fmt::format("input:{}", i), inputs[i]});
   }
@@ -84,6 +86,15 @@ job_spec job_spec::from_fields(const std::map<std::string, std::string>& fields)
   spec.bytes_total = read.number("bytes_total");
   // Jobs submitted before --retain existed are kept for the default time.
   if (fields.count("retain_s") != 0) spec.retain_seconds = read.number("retain_s");
+  // Jobs submitted before --on-error existed fail at a bad record.
+  if (fields.count("on_error") != 0) {
+    const std::string& policy = read.text("on_error");
+    if (policy != "fail" && policy != "skip") {
+      throw error(errc::io, fmt::format("job spec in Redis has a bad on_error '{}'", policy));
+    }
+    spec.on_error = policy == "skip" ? error_policy::skip : error_policy::fail;
+    spec.rejects = read.text("rejects");
+  }
   if (spec.buckets == 0 || spec.inputs.empty()) {
     throw error(errc::io, "job spec in Redis has no inputs or no buckets");
   }
@@ -92,6 +103,10 @@ job_spec job_spec::from_fields(const std::map<std::string, std::string>& fields)
 
 std::string job_spec::map_output(std::uint64_t piece, std::uint32_t bucket) const {
   return fmt::format("{}/map{}.bucket{}", storage, piece, bucket);
+}
+
+std::string job_spec::map_rejects(std::uint64_t piece) const {
+  return fmt::format("{}/map{}.rejects", storage, piece);
 }
 
 std::string job_spec::reduce_output(std::uint32_t bucket) const {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "mergepipe/options.h"
 #include "mergepipe/result_rules.h"
 
 namespace mergepipe::cluster {
@@ -17,7 +18,10 @@ struct job_spec {
   std::vector<std::string> inputs;  ///< Absolute paths, in input order.
   result_rules rules;               ///< What the result is; stored in their text form.
   std::string output;               ///< Absolute path of the final output.
-  std::string storage;              ///< Absolute path of the job's directory for partial results.
+  error_policy on_error = error_policy::fail;
+  /// Absolute path of the job's rejects file (`--on-error skip --rejects`); empty for none.
+  std::string rejects;
+  std::string storage;  ///< Absolute path of the job's directory for partial results.
   std::uint32_t buckets = 4;
   std::uint32_t max_attempts = 3;
   std::uint64_t map_total = 0;
@@ -34,6 +38,8 @@ struct job_spec {
 
   /// Partial result of map task `piece` for `bucket`.
   [[nodiscard]] std::string map_output(std::uint64_t piece, std::uint32_t bucket) const;
+  /// Bad records of map task `piece`, as the rejects file has them (when the job keeps them).
+  [[nodiscard]] std::string map_rejects(std::uint64_t piece) const;
   /// Partial result of reduce task `bucket`.
   [[nodiscard]] std::string reduce_output(std::uint32_t bucket) const;
 };

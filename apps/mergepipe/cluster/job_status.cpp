@@ -47,6 +47,9 @@ std::optional<job_status> read_status(connection& redis, const std::string& job)
   s.bytes_done = number("bytes_done");
   s.bytes_total = number("bytes_total");
   s.output_records = number("output_records");
+  s.records = number("records_done");
+  s.bad_records = number("bad_records");
+  s.rejects = text("rejects");
   s.stream = keys.tasks;
   s.group = group;
   s.dead_stream = keys.dead;
@@ -89,6 +92,8 @@ std::string to_text(const job_status& s) {
   out += fmt::format("  map        {}/{} tasks, {:.1f}/{:.1f} MB\n", s.map_done, s.map_total,
                      static_cast<double>(s.bytes_done) / 1e6,
                      static_cast<double>(s.bytes_total) / 1e6);
+  out += fmt::format("  records    {} good, {} bad{}\n", s.records, s.bad_records,
+                     s.rejects.empty() ? "" : " (rejects to " + s.rejects + ")");
   out += fmt::format("  reduce     {}/{} tasks\n", s.reduce_done, s.reduce_total);
   out += fmt::format("  collect    {}/1 task\n", s.collect_done);
   out += fmt::format("  queue      stream {}, group {}: lag {}, pending {}\n", s.stream, s.group,
@@ -123,12 +128,14 @@ std::string to_json(const job_status& s) {
   return fmt::format(
       "{{\"job\":{},\"state\":{},\"phase\":{},\"exit_code\":{},\"reason\":{},"
       "\"failed_task\":{},\"output\":{},\"output_records\":{},"
+      "\"records\":{{\"good\":{},\"bad\":{}}},\"rejects\":{},"
       "\"tasks\":{{\"map\":{{\"done\":{},\"total\":{}}},\"reduce\":{{\"done\":{},\"total\":{}}},"
       "\"collect\":{{\"done\":{},\"total\":1}}}},\"bytes\":{{\"done\":{},\"total\":{}}},"
       "\"stream\":{},\"group\":{},\"lag\":{},\"pending\":{},\"dead_letter_stream\":{},"
       "\"dead_letters\":{},\"workers\":[{}]}}\n",
       json_string(s.job), json_string(s.state), json_string(s.phase), s.exit_code,
       json_string(s.reason), json_string(s.failed_task), json_string(s.output), s.output_records,
+      s.records, s.bad_records, s.rejects.empty() ? std::string("null") : json_string(s.rejects),
       s.map_done, s.map_total, s.reduce_done, s.reduce_total, s.collect_done, s.bytes_done,
       s.bytes_total, json_string(s.stream), json_string(s.group),
       s.lag < 0 ? std::string("null") : std::to_string(s.lag), s.pending,

@@ -23,6 +23,9 @@ struct job_status {
   std::uint64_t reduce_done = 0, reduce_total = 0;
   std::uint64_t collect_done = 0;
   std::uint64_t bytes_done = 0, bytes_total = 0;
+  std::uint64_t records = 0;      ///< Good records read by the map tasks done.
+  std::uint64_t bad_records = 0;  ///< Bad records they skipped (`--on-error skip`).
+  std::string rejects;            ///< Where the bad records go; empty for nowhere.
   std::uint64_t output_records = 0;
   std::string stream, group, dead_stream;
   long long lag = -1;     ///< Entries not yet delivered to any worker; -1 when Redis cannot tell.

@@ -17,6 +17,10 @@ int report_outcome(connection& redis, const std::string& job) {
   if (s->state == "done") {
     fmt::print(stderr, "mergepipe: job {} done: {} records written to {}\n", job, s->output_records,
                s->output);
+    if (s->bad_records > 0) {
+      fmt::print(stderr, "mergepipe: job {} skipped {} bad record(s){}\n", job, s->bad_records,
+                 s->rejects.empty() ? "" : " (written to " + s->rejects + ")");
+    }
     return 0;
   }
   if (s->state == "cancelled") {

@@ -37,6 +37,7 @@ std::optional<std::string> path_roots::outside(const job_spec& spec) const {
   std::vector<std::string> paths = spec.inputs;
   paths.push_back(spec.output);
   paths.push_back(spec.storage);
+  if (!spec.rejects.empty()) paths.push_back(spec.rejects);
   for (const std::string& path : paths) {
     if (std::string refused = refusal(path); !refused.empty()) return refused;
   }

@@ -18,9 +18,9 @@ class path_roots {
   /// directory.
   explicit path_roots(const std::vector<std::string>& dirs);
 
-  /// The first of the job's inputs, output and storage directory that lies outside every
-  /// root, as the job names it and, where links lead elsewhere, where it resolves to; or
-  /// nothing. Looks only at the paths' names and links, never opens a file.
+  /// The first of the job's inputs, output, rejects file and storage directory that lies
+  /// outside every root, as the job names it and, where links lead elsewhere, where it
+  /// resolves to; or nothing. Looks only at the paths' names and links, never opens a file.
   [[nodiscard]] std::optional<std::string> outside(const job_spec& spec) const;
 
   /// The roots, resolved, for messages: "/data, /srv/exports".

@@ -31,7 +31,8 @@ while i < fields_end do
   i = i + 2
 end
 redis.call('HSET', spec, 'state', 'running', 'phase', 'map', 'map_done', '0', 'reduce_done', '0',
-           'collect_done', '0', 'bytes_done', '0', 'submitted_ms', ARGV[3])
+           'collect_done', '0', 'bytes_done', '0', 'records_done', '0', 'bad_records', '0',
+           'submitted_ms', ARGV[3])
 redis.call('XGROUP', 'CREATE', tasks, 'mergepipe-workers', '0', 'MKSTREAM')
 local piece = 0
 while i + 3 <= #ARGV do
@@ -54,6 +55,8 @@ local n = redis.call('HINCRBY', spec, kind .. '_done', 1)
 local buckets = tonumber(redis.call('HGET', spec, 'buckets'))
 if kind == 'map' then
   redis.call('HINCRBY', spec, 'bytes_done', ARGV[5])
+  redis.call('HINCRBY', spec, 'records_done', ARGV[9])
+  redis.call('HINCRBY', spec, 'bad_records', ARGV[10])
   if n == tonumber(redis.call('HGET', spec, 'map_total')) then
     for b = 0, buckets - 1 do
       redis.call('XADD', tasks, '*', 'kind', 'reduce', 'task', 'reduce:' .. b,

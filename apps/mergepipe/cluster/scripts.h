@@ -16,7 +16,8 @@ extern const lua_script create_job;
 /// enqueues the next one (R reduce tasks, then one collect task), so that happens once. The
 /// collect task ends the job: its keys then expire after its retain time.
 /// KEYS: spec, tasks, done, running jobs, dead, failures. ARGV: group, entry id, task id, kind,
-/// bytes, job, now (ms), output records. Returns 1 when the result was new, 0 for a repeat.
+/// bytes, job, now (ms), output records, good records, bad records. Returns 1 when the result
+/// was new, 0 for a repeat.
 extern const lua_script complete_task;
 
 /// Records a failed attempt: the task is queued again, or, when it is fatal or has failed

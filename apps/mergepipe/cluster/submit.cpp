@@ -36,6 +36,20 @@ bool same_file(const std::string& a, const std::string& b) {
          sa.st_ino == sb.st_ino;
 }
 
+// A file the job writes, as an absolute path: not an input, in a directory that exists.
+std::string absolute_output(const std::string& path, const std::vector<std::string>& inputs) {
+  std::string absolute = fs::absolute(path).lexically_normal().string();
+  for (const std::string& input : inputs) {
+    if (same_file(input, absolute)) {
+      throw error(errc::usage, fmt::format("output file {} is also an input", path));
+    }
+  }
+  if (!fs::is_directory(fs::path(absolute).parent_path())) {
+    throw error(errc::io, fmt::format("{}: its directory does not exist", path));
+  }
+  return absolute;
+}
+
 std::string random_id() {
   std::random_device device;
   return fmt::format("{:016x}{:08x}", (std::uint64_t{device()} << 32) | device(), device());
@@ -58,14 +72,13 @@ int submit_job(const submit_args& args) {
   spec.submit_id = random_id();
   for (const std::string& input : args.inputs) spec.inputs.push_back(absolute_input(input));
   spec.rules = args.rules;
-  spec.output = fs::absolute(args.output).lexically_normal().string();
-  for (const std::string& input : spec.inputs) {
-    if (same_file(input, spec.output)) {
-      throw error(errc::usage, fmt::format("output file {} is also an input", args.output));
+  spec.output = absolute_output(args.output, spec.inputs);
+  spec.on_error = args.on_error;
+  if (!args.rejects.empty()) {
+    spec.rejects = absolute_output(args.rejects, spec.inputs);
+    if (spec.rejects == spec.output) {
+      throw error(errc::usage, "--rejects names the output file");
     }
-  }
-  if (!fs::is_directory(fs::path(spec.output).parent_path())) {
-    throw error(errc::io, fmt::format("{}: the output's directory does not exist", args.output));
   }
   spec.storage = (fs::absolute(args.storage).lexically_normal() / args.job).string();
   std::error_code ec;
@@ -81,8 +94,8 @@ int submit_job(const submit_args& args) {
   for (const piece& p : pieces) spec.bytes_total += p.end - p.begin;
 
   std::vector<std::string> fields = spec.to_fields();
-  std::vector<std::string> argv = {
-      args.job, spec.submit_id, std::to_string(unix_time_ms()), std::to_string(fields.size() / 2)};
+  std::vector<std::string> argv = {args.job, spec.submit_id, std::to_string(unix_time_ms()),
+                                   std::to_string(fields.size() / 2)};
   argv.insert(argv.end(), fields.begin(), fields.end());
   for (const piece& p : pieces) {
     argv.insert(argv.end(), {std::to_string(p.input), spec.inputs[p.input], std::to_string(p.begin),

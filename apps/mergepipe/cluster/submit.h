@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "mergepipe/options.h"
 #include "mergepipe/result_rules.h"
 
 namespace mergepipe::cluster {
@@ -13,7 +14,9 @@ struct submit_args {
   std::string storage;
   std::string output;
   std::vector<std::string> inputs;
-  result_rules rules;     ///< The options that change the result.
+  result_rules rules;  ///< The options that change the result.
+  error_policy on_error = error_policy::fail;
+  std::string rejects;    ///< With `error_policy::skip`: where the job writes its bad records.
   double pieces_mb = 64;  ///< Piece size in MiB; fractions allowed.
   std::uint32_t buckets = 4;
   std::uint32_t max_attempts = 3;

@@ -7,6 +7,9 @@
 #include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <optional>
+#include <regex>
 
 #include "mergepipe/mergepipe.h"
 
@@ -49,6 +52,20 @@ std::uint64_t file_size(const std::string& path) {
   return static_cast<std::uint64_t>(st.st_size);
 }
 
+// The map tasks' rejects, one after another: pieces are numbered in input order, so this is
+// the order one machine writes them in. Written whole or not at all, as any output.
+void collect_rejects(const job_spec& spec) {
+  json_file_sink out(spec.rejects, output_format::ndjson);
+  for (std::uint64_t piece = 0; piece < spec.map_total; ++piece) {
+    const std::string path = spec.map_rejects(piece);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw error(errc::io, fmt::format("{}: {}", path, std::strerror(errno)));
+    for (std::string line; std::getline(in, line);) out.write(line);
+    if (in.bad()) throw error(errc::io, fmt::format("{}: read failed", path));
+  }
+  out.finish();
+}
+
 }  // namespace
 
 task parse_task(const std::map<std::string, std::string>& fields, const job_spec& spec) {
@@ -89,9 +106,15 @@ task_result run_task(const task& t, const job_spec& spec, const run_settings& ru
                      const std::function<void()>& keep_going) {
   options opts;
   opts.rules = spec.rules;
+  opts.on_error = spec.on_error;
   opts.run = run;
   opts.run.on_progress = [&](const progress&) { keep_going(); };
-  merger m(opts);
+  // A map task keeps its piece's bad records for the collect step.
+  std::optional<rejects_file_sink> piece_rejects;
+  if (t.kind == task::type::map && !spec.rejects.empty()) {
+    piece_rejects.emplace(spec.map_rejects(t.piece));
+  }
+  merger m(opts, piece_rejects ? &*piece_rejects : nullptr);
   task_result result;
   switch (t.kind) {
     case task::type::map: {
@@ -101,7 +124,11 @@ task_result run_task(const task& t, const job_spec& spec, const run_settings& ru
       for (std::uint32_t b = 0; b < spec.buckets; ++b)
         buckets.push_back(spec.map_output(t.piece, b));
       m.save_partial(buckets);
+      if (piece_rejects) piece_rejects->finish();
+      report counts = m.progress_report();
       result.bytes = t.end - t.begin;
+      result.records = counts.records;
+      result.bad_records = counts.bad_records;
       break;
     }
     case task::type::reduce:
@@ -116,6 +143,8 @@ task_result run_task(const task& t, const job_spec& spec, const run_settings& ru
         m.add_partial(spec.reduce_output(b));
         keep_going();
       }
+      // Rejects first, as on one machine: if they cannot be written, no output appears.
+      if (!spec.rejects.empty()) collect_rejects(spec);
       json_file_sink out(spec.output, spec.rules.format);
       result.output_records = m.finish(out).output_records;
       break;
@@ -125,14 +154,19 @@ task_result run_task(const task& t, const job_spec& spec, const run_settings& ru
 }
 
 void remove_partials(const job_spec& spec) {
-  std::error_code ignored;
-  for (std::uint32_t b = 0; b < spec.buckets; ++b) {
-    for (std::uint64_t piece = 0; piece < spec.map_total; ++piece) {
-      std::filesystem::remove(spec.map_output(piece, b), ignored);
-    }
-    std::filesystem::remove(spec.reduce_output(b), ignored);
+  namespace fs = std::filesystem;
+  // The job's files, and the temporary files of writers killed before they renamed theirs
+  // (".map3.bucket0.tmp-Ab12Cd").
+  static const std::regex partial_name(
+      R"(\.?(map\d+\.(bucket\d+|rejects)|reduce\d+)(\.tmp-\w{6})?)");
+  std::error_code failed;
+  std::vector<fs::path> found;
+  for (fs::directory_iterator it(spec.storage, failed); !failed && it != fs::directory_iterator();
+       it.increment(failed)) {
+    if (std::regex_match(it->path().filename().string(), partial_name)) found.push_back(it->path());
   }
-  std::filesystem::remove(spec.storage, ignored);  // only when empty
+  for (const fs::path& path : found) fs::remove(path, failed);
+  fs::remove(spec.storage, failed);  // only when empty
 }
 
 }  // namespace mergepipe::cluster

@@ -33,15 +33,19 @@ task parse_task(const std::map<std::string, std::string>& fields, const job_spec
 /// What a task did, for the job's counters.
 struct task_result {
   std::uint64_t bytes = 0;           ///< Input bytes merged (map tasks).
+  std::uint64_t records = 0;         ///< Good records read (map tasks).
+  std::uint64_t bad_records = 0;     ///< Bad records skipped (map tasks, `--on-error skip`).
   std::uint64_t output_records = 0;  ///< Records written (the collect task).
 };
 
 /// Runs `t` with the library on every core: a map task merges its piece and saves it in
-/// `spec.buckets` partial files, a reduce task merges one bucket of every map task, the
-/// collect task merges the reduce results into the job's output. Running a task again
-/// writes the same files. `run` is the worker's: where records of compressed inputs spill.
-/// `keep_going` is called while the merge runs and before anything is written; what it
-/// throws abandons the task and passes through. Throws `mergepipe::error`.
+/// `spec.buckets` partial files (and its bad records, when the job keeps them, in a file of
+/// its own), a reduce task merges one bucket of every map task, the collect task writes the
+/// map tasks' bad records in input order to the job's rejects file, then merges the reduce
+/// results into the job's output. Running a task again writes the same files. `run` is the
+/// worker's: where records of compressed inputs spill. `keep_going` is called while the merge runs
+/// and before anything is written; what it throws abandons the task and passes through. Throws
+/// `mergepipe::error`.
 task_result run_task(const task& t, const job_spec& spec, const run_settings& run,
                      const std::function<void()>& keep_going);
 

@@ -77,8 +77,8 @@ entry read_entry(const std::string& job, const reply& r) {
 
 class worker {
  public:
-  worker(const worker_args& args, path_roots roots, const redis_endpoint& where,
-         std::string name, std::shared_ptr<spdlog::logger> log)
+  worker(const worker_args& args, path_roots roots, const redis_endpoint& where, std::string name,
+         std::shared_ptr<spdlog::logger> log)
       : args_(args),
         roots_(std::move(roots)),
         name_(std::move(name)),
@@ -234,7 +234,8 @@ class worker {
               .eval(scripts::complete_task,
                     {keys.spec, keys.tasks, keys.done, running_jobs, keys.dead, keys.failures},
                     {group, e.id, t.id, e.fields["kind"], std::to_string(result.bytes), e.job,
-                     std::to_string(unix_time_ms()), std::to_string(result.output_records)})
+                     std::to_string(unix_time_ms()), std::to_string(result.output_records),
+                     std::to_string(result.records), std::to_string(result.bad_records)})
               .as_integer() == 1;
       double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -32,6 +32,12 @@ std::optional<std::uint64_t> positive_size(const std::string& text) {
   return *size;
 }
 
+std::optional<error_policy> error_policy_named(const std::string& text) {
+  if (text == "fail") return error_policy::fail;
+  if (text == "skip") return error_policy::skip;
+  return std::nullopt;
+}
+
 std::optional<std::string> existing_directory(const std::string& text) {
   std::error_code failed;
   if (!std::filesystem::is_directory(text, failed)) return std::nullopt;
@@ -104,6 +110,20 @@ void add_memory_options(CLI::App& app, run_settings& run) {
              "Where spilled records go, in a file nothing can leave behind (default: $TMPDIR, "
              "else /tmp)")
       ->type_name("DIR");
+}
+
+void add_bad_record_options(CLI::App& app, error_policy& on_error, std::string& rejects) {
+  add_parsed(app, "--on-error", on_error, error_policy_named, "fail or skip",
+             "Bad records: fail (stop, exit 1; the default) or skip")
+      ->type_name("fail|skip");
+  app.add_option("--rejects", rejects, "With --on-error skip: write bad records here as JSON lines")
+      ->type_name("FILE");
+}
+
+void check_bad_record_options(error_policy on_error, const std::string& rejects) {
+  if (!rejects.empty() && on_error != error_policy::skip) {
+    throw error(errc::usage, "--rejects needs --on-error skip");
+  }
 }
 
 void add_result_options(CLI::App& app, result_rules& rules) {

@@ -44,6 +44,12 @@ std::optional<std::size_t> size_in_bytes(const std::string& text);
 /// Adds --memory-limit and --temp-dir: where records of inputs read once spill.
 void add_memory_options(CLI::App& app, run_settings& run);
 
+/// Adds --on-error and --rejects: what a bad record does, and the file bad records go to.
+void add_bad_record_options(CLI::App& app, error_policy& on_error, std::string& rejects);
+
+/// Throws `mergepipe::error` (usage) for --rejects without --on-error skip.
+void check_bad_record_options(error_policy on_error, const std::string& rejects);
+
 /// Adds an option that takes a positive number, fractions allowed, shown as `type_name`.
 CLI::Option* add_positive_number(CLI::App& app, const std::string& name, double& value,
                                  const std::string& type_name, const std::string& help);
