@@ -15,6 +15,7 @@
 #include "engine_inputs.h"
 #include "mergepipe/mergepipe.h"
 #include "partial_updates.h"
+#include "record_checksum.h"
 #include "record_generator.h"
 #include "reference_merge.h"
 #include "test_files.h"
@@ -393,15 +394,18 @@ TEST(cdc_modes, a_damaged_merged_object_in_a_partial_file_is_bad_input) {
   saved.add(mergepipe::source::buffer("{\"id\":1,\"a\":2}\n"), {0, 0});
   const std::string path = dir.path() + "/partial";
   saved.save_partial({path});
-  // One entry after a 60-byte header: flags, stamp (24 bytes), key size, state size, key,
-  // state. The state's bytes are overwritten, its sizes and all.
+  // One entry after a 64-byte header (with an empty table of files): flags, stamp (24 bytes),
+  // key size, state size, key, state. The state's bytes are overwritten, its sizes and all,
+  // and the file's checksum made again, as a crafted file would.
   std::string bytes = mergepipe::testing::read_file(path);
-  std::uint64_t key_size = 0;
-  std::uint64_t state_size = 0;
-  std::memcpy(&key_size, bytes.data() + 60 + 25, 8);
-  std::memcpy(&state_size, bytes.data() + 60 + 33, 8);
+  std::uint32_t key_size = 0;
+  std::uint32_t state_size = 0;
+  std::memcpy(&key_size, bytes.data() + 64 + 25, 4);
+  std::memcpy(&state_size, bytes.data() + 64 + 29, 4);
   ASSERT_GT(state_size, 8u);
-  std::fill_n(bytes.begin() + static_cast<std::ptrdiff_t>(60 + 41 + key_size), state_size, '\xff');
+  std::fill_n(bytes.begin() + static_cast<std::ptrdiff_t>(64 + 33 + key_size), state_size, '\xff');
+  std::uint32_t crc = mergepipe::detail::crc32c(bytes.data(), bytes.size() - 4);
+  std::memcpy(bytes.data() + bytes.size() - 4, &crc, 4);
   dir.write("damaged", bytes);
   mergepipe::merger reader(opts);
   try {

@@ -121,13 +121,13 @@ class merger::impl {
     other.clear();
   }
 
-  void save_partial(const std::vector<std::string>& paths) {
+  void save_partial(const std::vector<std::string>& paths, const partial_format& format) {
     if (tables_.empty()) tables_.push_back(new_table());
     fold();
     detail::partial_counts counts{totals_.records, totals_.bad_records, totals_.bytes,
                                   totals_.files};
     inputs_.read_unchanged(
-        [&] { detail::save_partial(*tables_[0], paths, fingerprint_, counts, inputs_); });
+        [&] { detail::save_partial(*tables_[0], paths, fingerprint_, counts, inputs_, format); });
   }
 
   void add_partial(const std::string& path) {
@@ -135,7 +135,7 @@ class merger::impl {
     if (!file->complete())
       throw error(errc::usage, "a partial merge must be a file", location{path});
     auto table = new_table();
-    detail::partial_counts counts = detail::load_partial(*file, fingerprint_, *table);
+    detail::partial_counts counts = detail::load_partial(*file, fingerprint_, *table, inputs_);
     tables_.push_back(std::move(table));
     inputs_.keep(std::move(file));
     totals_.records += counts.records;
@@ -274,8 +274,8 @@ void merger::absorb(merger&& other) {
   if (&other != this) live().absorb(other.live());
 }
 
-void merger::save_partial(const std::vector<std::string>& bucket_paths) {
-  live().save_partial(bucket_paths);
+void merger::save_partial(const std::vector<std::string>& bucket_paths, partial_format format) {
+  live().save_partial(bucket_paths, format);
 }
 
 void merger::add_partial(const std::string& path) { live().add_partial(path); }

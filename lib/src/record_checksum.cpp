@@ -24,17 +24,20 @@ const bool cpu_has_avx = [] {
 
 }  // namespace
 
-std::uint32_t record_checksum(const char* data, std::size_t size) noexcept {
+std::uint32_t crc32c(const char* data, std::size_t size, std::uint32_t crc) noexcept {
   constexpr std::size_t part = std::size_t{1} << 30;
   // ISA-L's prototype lacks const; it only reads.
   auto* bytes = reinterpret_cast<unsigned char*>(const_cast<char*>(data));
-  unsigned crc = 0;
   for (; size > part; bytes += part, size -= part) crc = crc32_iscsi(bytes, int{1} << 30, crc);
   crc = crc32_iscsi(bytes, static_cast<int>(size), crc);
 #if defined(__x86_64__)
   if (cpu_has_avx) clear_upper_vector_halves();
 #endif
-  return crc & ((std::uint32_t{1} << record_checksum_bits) - 1);
+  return crc;
+}
+
+std::uint32_t record_checksum(const char* data, std::size_t size) noexcept {
+  return crc32c(data, size) & ((std::uint32_t{1} << record_checksum_bits) - 1);
 }
 
 }  // namespace mergepipe::detail

@@ -14,4 +14,8 @@ inline constexpr unsigned record_checksum_bits = 30;
 /// `record_checksum_bits`. ISA-L takes an `int` length: longer records are summed in parts.
 std::uint32_t record_checksum(const char* data, std::size_t size) noexcept;
 
+/// CRC-32C of `data`, all 32 bits, continuing from `crc` (the CRC of the bytes before them):
+/// what a partial file's trailer holds.
+std::uint32_t crc32c(const char* data, std::size_t size, std::uint32_t crc = 0) noexcept;
+
 }  // namespace mergepipe::detail

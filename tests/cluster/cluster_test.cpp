@@ -447,6 +447,9 @@ TEST_F(cluster_test, a_heartbeat_never_takes_back_a_reclaimed_task_nor_keeps_a_c
   EXPECT_EQ(beat("b"), 1);
   db_->command({"HSET", spec, "state", "cancelled"});
   EXPECT_EQ(beat("b"), -1);  // the job ended: its holder abandons the task
+  db_->command({"HSET", spec, "state", "running"});
+  db_->command({"XACK", stream, cluster::group, id});
+  EXPECT_EQ(beat("b"), 2);  // done, as a beat sent just before the task ended finds it
 }
 
 TEST_F(cluster_test, a_task_completed_twice_counts_once) {

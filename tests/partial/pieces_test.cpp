@@ -1,10 +1,14 @@
 // Distributed building blocks: files cut into pieces, pieces merged anywhere, partial merges
 // saved by key bucket and merged back all give the bytes of one merge of the whole input.
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <random>
 
 #include "mergepipe/mergepipe.h"
@@ -103,35 +107,55 @@ TEST_F(pieces_test, pieces_merged_in_any_order_give_the_merge_result) {
 }
 
 // What distributed workers do: map each piece and save it by key bucket, reduce each
-// bucket over all pieces, then collect the buckets into the output.
-TEST_F(pieces_test, saved_partials_mapped_reduced_and_collected_give_the_merge_result) {
+// bucket over all pieces, then collect the buckets into the output. Returns the output and
+// the bytes of all partial files.
+std::pair<std::string, std::uint64_t> map_reduce_collect(const std::vector<std::string>& inputs,
+                                                         const temp_dir& dir,
+                                                         mergepipe::partial_format format) {
   constexpr std::uint32_t buckets = 3;
-  std::vector<mergepipe::piece> pieces = mergepipe::cut_into_pieces(inputs_, 3000);
+  std::vector<mergepipe::piece> pieces = mergepipe::cut_into_pieces(inputs, 3000);
   std::uint64_t records = 0;
+  std::uint64_t partial_bytes = 0;
+  auto saved = [&](const std::string& name) {
+    partial_bytes += std::filesystem::file_size(dir.file(name));
+    return dir.file(name);
+  };
   for (std::size_t t = 0; t < pieces.size(); ++t) {
     merger map(base_options());
     const mergepipe::piece& p = pieces[t];
-    map.add(source::file_range(inputs_[p.input], p.begin, p.end), {.input = p.input});
+    map.add(source::file_range(inputs[p.input], p.begin, p.end), {.input = p.input});
     records += map.progress_report().records;
     std::vector<std::string> paths;
     for (std::uint32_t b = 0; b < buckets; ++b) {
-      paths.push_back(dir_.file("map-" + std::to_string(t) + "-" + std::to_string(b)));
+      paths.push_back(dir.file("map-" + std::to_string(t) + "-" + std::to_string(b)));
     }
-    map.save_partial(paths);
+    map.save_partial(paths, format);
   }
   std::vector<std::string> reduced;
   for (std::uint32_t b = 0; b < buckets; ++b) {
     merger reduce(base_options());
     for (std::size_t t = pieces.size(); t-- > 0;) {
-      reduce.add_partial(dir_.file("map-" + std::to_string(t) + "-" + std::to_string(b)));
+      reduce.add_partial(saved("map-" + std::to_string(t) + "-" + std::to_string(b)));
     }
-    reduced.push_back(dir_.file("reduce-" + std::to_string(b)));
-    reduce.save_partial({reduced.back()});
+    reduced.push_back(dir.file("reduce-" + std::to_string(b)));
+    reduce.save_partial({reduced.back()}, format);
   }
   merger collect(base_options());
-  for (const std::string& path : reduced) collect.add_partial(path);
+  for (std::uint32_t b = 0; b < buckets; ++b)
+    collect.add_partial(saved("reduce-" + std::to_string(b)));
   EXPECT_EQ(collect.progress_report().records, records);
-  EXPECT_EQ(merged_text(collect), expected_);
+  return {merged_text(collect), partial_bytes};
+}
+
+TEST_F(pieces_test, saved_partials_mapped_reduced_and_collected_give_the_merge_result) {
+  auto [copied, copied_bytes] = map_reduce_collect(inputs_, dir_, {});
+  EXPECT_EQ(copied, expected_);
+  // Records referred to in the inputs instead of copied: the same result from a fraction of
+  // the bytes (keys and stamps remain).
+  auto [referred, referred_bytes] =
+      map_reduce_collect(inputs_, dir_, {.refer_to_inputs = true, .durable = false});
+  EXPECT_EQ(referred, expected_);
+  EXPECT_LT(referred_bytes * 2, copied_bytes);
 }
 
 TEST_F(pieces_test, a_partial_added_twice_changes_nothing) {
@@ -160,6 +184,105 @@ TEST_F(pieces_test, a_damaged_partial_is_bad_input) {
       EXPECT_EQ(e.code(), mergepipe::errc::bad_input) << e.what();
     }
   }
+}
+
+TEST_F(pieces_test, a_torn_partial_fails_its_checksum) {
+  merger m(base_options());
+  m.add(source::file(inputs_[0]), {});
+  m.save_partial({dir_.file("part")}, {.refer_to_inputs = true, .durable = false});
+  std::string bytes = mergepipe::testing::read_file(dir_.file("part"));
+  std::string flipped = bytes;
+  flipped[flipped.size() / 2] ^= 0x20;
+  std::string zeroed = bytes;  // a crash can leave a block of zeros where data was not written
+  std::fill(zeroed.begin() + static_cast<std::ptrdiff_t>(bytes.size() / 3),
+            zeroed.begin() + static_cast<std::ptrdiff_t>(bytes.size() / 2), '\0');
+  for (const std::string& torn : {bytes.substr(0, bytes.size() - 5), flipped, zeroed}) {
+    merger reader(base_options());
+    try {
+      reader.add_partial(dir_.write("torn", torn));
+      FAIL() << "a torn partial was read";
+    } catch (const mergepipe::error& e) {
+      EXPECT_EQ(e.code(), mergepipe::errc::bad_input);
+      EXPECT_NE(e.reason().find("its checksum does not match"), std::string::npos) << e.what();
+      EXPECT_EQ(e.where().file, dir_.file("torn"));
+    }
+  }
+}
+
+TEST_F(pieces_test, a_partial_of_another_format_is_refused_by_its_number) {
+  merger reader(base_options());
+  try {
+    reader.add_partial(
+        dir_.write("old", std::string("mergepipe partial 1\n") + std::string(80, '\0')));
+    FAIL() << "a partial of format 1 was read";
+  } catch (const mergepipe::error& e) {
+    EXPECT_EQ(e.code(), mergepipe::errc::bad_input);
+    EXPECT_NE(e.reason().find("it is of format 1, and this mergepipe reads format 2"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+// A partial that refers to an input is only as good as the input: one that changed after the
+// save is named, and one rewritten in place is caught by its records' checksums.
+TEST_F(pieces_test, a_referred_input_that_changed_is_an_io_error_naming_it) {
+  const std::string input = dir_.write("in.ndjson", mergepipe::testing::read_file(inputs_[0]));
+  auto save = [&] {
+    merger m(base_options());
+    m.add(source::file(input), {});
+    m.save_partial({dir_.file("part")}, {.refer_to_inputs = true});
+  };
+  auto io_error = [&](const std::function<void()>& read) {
+    try {
+      read();
+    } catch (const mergepipe::error& e) {
+      EXPECT_EQ(e.code(), mergepipe::errc::io) << e.what();
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  save();
+  std::ofstream(input, std::ios::app) << "{\"id\":\"late\"}\n";
+  EXPECT_NE(io_error([&] {
+              merger(base_options()).add_partial(dir_.file("part"));
+            }).find(std::filesystem::canonical(input).string() + ": changed since a partial"),
+            std::string::npos);
+
+  save();
+  std::filesystem::remove(input);
+  EXPECT_NE(
+      io_error([&] { merger(base_options()).add_partial(dir_.file("part")); }).find("cannot open"),
+      std::string::npos);
+
+  // Rewritten with the same size and modification time: the records' checksums tell.
+  dir_.write("in.ndjson", mergepipe::testing::read_file(inputs_[0]));
+  save();
+  struct stat before {};
+  ASSERT_EQ(::stat(input.c_str(), &before), 0);
+  std::string text = mergepipe::testing::read_file(input);
+  std::replace(text.begin(), text.end(), 'k', 'q');  // keys "k…" become "q…", same sizes
+  dir_.write("in.ndjson", text);
+  timespec times[2] = {before.st_atim, before.st_mtim};
+  ASSERT_EQ(::utimensat(AT_FDCWD, input.c_str(), times, 0), 0);
+  merger reader(base_options());
+  reader.add_partial(dir_.file("part"));
+  EXPECT_NE(io_error([&] { merged_text(reader); }).find("changed while being read"),
+            std::string::npos);
+}
+
+// Records of buffers, streams and inputs at a position of another offset are copied: the
+// partial stands on its own once they are gone.
+TEST_F(pieces_test, records_that_cannot_be_referred_to_are_copied) {
+  const std::string moved = dir_.write("moved.ndjson", mergepipe::testing::read_file(inputs_[0]));
+  merger m(base_options());
+  m.add(source::buffer(mergepipe::testing::read_file(inputs_[1]), "b"), {.input = 1});
+  m.add(source::file(moved), {.input = 0, .offset = 1});
+  m.save_partial({dir_.file("part")}, {.refer_to_inputs = true});
+  std::string direct = merged_text(m);
+  std::filesystem::remove(moved);
+  merger reader(base_options());
+  reader.add_partial(dir_.file("part"));
+  EXPECT_EQ(merged_text(reader), direct);
 }
 
 TEST_F(pieces_test, a_partial_of_other_options_is_refused) {

@@ -132,7 +132,8 @@ return 'cancelled'
 const lua_script heartbeat{R"lua(
 if redis.call('HGET', KEYS[2], 'state') ~= 'running' then return -1 end
 local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)
-if p[1] and p[1][2] == ARGV[2] then
+if not p[1] then return 2 end
+if p[1][2] == ARGV[2] then
   redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3], 'JUSTID')
   return 1
 end

@@ -38,7 +38,8 @@ extern const lua_script cancel_job;
 /// Keeps a task claimed by this worker: resets its idle time only while XPENDING still names
 /// this consumer as its owner, so a task that another worker reclaimed is never stolen back.
 /// KEYS: tasks, spec. ARGV: group, consumer, entry id. Returns 1 when still owned, 0 when
-/// another worker reclaimed it, -1 when its job is no longer running (cancelled): abandon it.
+/// another worker reclaimed it, 2 when it is acknowledged (its task ended while the beat was
+/// on its way), -1 when its job is no longer running (cancelled): abandon it.
 extern const lua_script heartbeat;
 
 }  // namespace mergepipe::cluster::scripts

@@ -66,6 +66,16 @@ void collect_rejects(const job_spec& spec) {
   out.finish();
 }
 
+std::uint64_t total_size(const std::vector<std::string>& paths) {
+  std::uint64_t total = 0;
+  for (const std::string& path : paths) total += file_size(path);
+  return total;
+}
+
+// Partial files refer to the records in the job's inputs, which stay in place until the job
+// ends, and are not synced: a torn one fails its checksum, and the job can be run again.
+constexpr partial_format partials{.refer_to_inputs = true, .durable = false};
+
 }  // namespace
 
 task parse_task(const std::map<std::string, std::string>& fields, const job_spec& spec) {
@@ -123,8 +133,12 @@ task_result run_task(const task& t, const job_spec& spec, const run_settings& ru
       std::vector<std::string> buckets;
       for (std::uint32_t b = 0; b < spec.buckets; ++b)
         buckets.push_back(spec.map_output(t.piece, b));
-      m.save_partial(buckets);
-      if (piece_rejects) piece_rejects->finish();
+      m.save_partial(buckets, partials);
+      if (piece_rejects) {
+        piece_rejects->finish();
+        buckets.push_back(spec.map_rejects(t.piece));
+      }
+      result.written_bytes = total_size(buckets);
       report counts = m.progress_report();
       result.bytes = t.end - t.begin;
       result.records = counts.records;
@@ -136,7 +150,8 @@ task_result run_task(const task& t, const job_spec& spec, const run_settings& ru
         m.add_partial(spec.map_output(piece, t.bucket));
         keep_going();
       }
-      m.save_partial({spec.reduce_output(t.bucket)});
+      m.save_partial({spec.reduce_output(t.bucket)}, partials);
+      result.written_bytes = total_size({spec.reduce_output(t.bucket)});
       break;
     case task::type::collect: {
       for (std::uint32_t b = 0; b < spec.buckets; ++b) {
@@ -147,6 +162,8 @@ task_result run_task(const task& t, const job_spec& spec, const run_settings& ru
       if (!spec.rejects.empty()) collect_rejects(spec);
       json_file_sink out(spec.output, spec.rules.format);
       result.output_records = m.finish(out).output_records;
+      result.written_bytes = total_size({spec.output});
+      if (!spec.rejects.empty()) result.written_bytes += total_size({spec.rejects});
       break;
     }
   }

@@ -36,6 +36,7 @@ struct task_result {
   std::uint64_t records = 0;         ///< Good records read (map tasks).
   std::uint64_t bad_records = 0;     ///< Bad records skipped (map tasks, `--on-error skip`).
   std::uint64_t output_records = 0;  ///< Records written (the collect task).
+  std::uint64_t written_bytes = 0;   ///< Bytes of the files it wrote, output included.
 };
 
 /// Runs `t` with the library on every core: a map task merges its piece and saves it in

@@ -239,8 +239,8 @@ class worker {
               .as_integer() == 1;
       double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      log_->info("{} {}: done in {:.2f} s{}", e.job, label, seconds,
-                 first ? "" : " (already done elsewhere: nothing changed)");
+      log_->info("{} {}: done in {:.2f} s, wrote {} bytes{}", e.job, label, seconds,
+                 result.written_bytes, first ? "" : " (already done elsewhere: nothing changed)");
       if (first && t.kind == task::type::collect) {
         log_->info("job {} done: {} records written to {}", e.job, result.output_records,
                    spec.output);

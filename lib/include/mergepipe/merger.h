@@ -12,6 +12,22 @@
 
 namespace mergepipe {
 
+/// How `merger::save_partial` writes its files.
+struct partial_format {
+  /// Save the records that lie in input files as where they lie (the file, found again by
+  /// the record's stamp, and a checksum) instead of as copies, so that a partial file holds
+  /// little more than keys and stamps. That takes inputs added by path (`source::file`,
+  /// `source::file_range`), uncompressed, at positions of offset 0, as `cut_into_pieces`
+  /// pieces are; other records are copied. The files must stay at their paths, unchanged,
+  /// until the merge that adds the partial back has written its output: one whose size or
+  /// modification time changed is an I/O error naming it, and so is a record whose bytes did.
+  bool refer_to_inputs = false;
+  /// Sync each file to the disk before renaming it into place. Without it, a crash of the
+  /// machine may leave a file torn, which `add_partial` refuses by its checksum: for files
+  /// that can be made again.
+  bool durable = true;
+};
+
 /// An incremental merge: feed it sources as they arrive, in any order, each with its
 /// position; ask for the winners at any time; combine partial merges of other partitions.
 /// The result depends only on the records added, their positions and the options that
@@ -69,14 +85,16 @@ class MERGEPIPE_API merger {
   /// Saves the merge so far for another process to continue: every key's latest record,
   /// delete markers included, with its order stamp, split by key into `bucket_paths.size()`
   /// files (the same key always lands in the same bucket, on every machine). Each file
-  /// appears complete or not at all. The merger keeps its state. Throws `mergepipe::error`
-  /// (`io`) when a file cannot be written.
-  void save_partial(const std::vector<std::string>& bucket_paths);
+  /// appears complete or not at all, and carries a checksum of itself. `format` says whether
+  /// records are copied or referred to, and whether files are synced. The merger keeps its
+  /// state. Throws `mergepipe::error` (`io`) when a file cannot be written.
+  void save_partial(const std::vector<std::string>& bucket_paths, partial_format format = {});
 
   /// Merges a file written by `save_partial`, by the same rule: saving and adding back
   /// changes no result. Throws `mergepipe::error`: `usage` when it was saved with other key,
   /// timestamp, delete or keep options, `bad_input` when it is not such a file (truncated,
-  /// corrupted), `io` when it cannot be read.
+  /// torn, corrupted, of another format version), `io` when it cannot be read, or when an
+  /// input file it refers to cannot be read or has changed since it was saved.
   void add_partial(const std::string& path);
 
   /// Writes the current winners to `out` in output order, then calls `out.finish()`.

@@ -1,5 +1,6 @@
 #include "partial/partial_file.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -9,20 +10,25 @@
 #include "stable_hash.h"
 #include "write/output_file.h"
 
-// A partial file: a magic line, a header of fixed-width fields, the entries, and a trailer
-// that repeats the entry count, so that a truncated file is told from a complete one. An
-// entry's stamp tail (further timestamp fields) follows its key; its size comes from the
-// rules, which the fingerprint pins.
+// A partial file (format 2): a magic line with the format's number, a header of fixed-width
+// fields, the table of input files that entries refer to, the entries, and a trailer with the
+// entry count and the CRC-32C of every byte before it, so that a torn, truncated or damaged
+// file is told from a complete one without syncing it. An entry's stamp tail (further
+// timestamp fields) follows its key; its size comes from the rules, which the fingerprint
+// pins. Then either the record's bytes, or, for a record referred to, its checksum: its
+// bytes lie in the table's file of its stamp's input, at its stamp's offset.
 // Integers are little-endian, as on every machine this runs on.
 static_assert(std::endian::native == std::endian::little, "partial files are little-endian");
 
 namespace mergepipe::detail {
 namespace {
 
-constexpr std::string_view magic = "mergepipe partial 1\n";
+constexpr std::string_view magic_prefix = "mergepipe partial ";
+constexpr std::string_view magic = "mergepipe partial 2\n";
 constexpr std::string_view trailer_magic = "end\n";
 constexpr std::uint8_t has_timestamp_flag = 1;
 constexpr std::uint8_t delete_flag = 2;
+constexpr std::uint8_t referred_flag = 4;
 
 template <typename T>
 void put(std::string& out, T value) {
@@ -34,7 +40,7 @@ void put(std::string& out, T value) {
 // Reads fixed-width fields and byte runs from a file, failing on any overrun.
 class reader {
  public:
-  reader(const input_source& file) : file_(file) {}
+  explicit reader(const input_source& file) : file_(file) {}
 
   template <typename T>
   T get() {
@@ -51,6 +57,7 @@ class reader {
   }
 
   [[nodiscard]] std::uint64_t position() const noexcept { return pos_; }
+  [[nodiscard]] std::uint64_t left() const noexcept { return file_.size() - pos_; }
 
   [[noreturn]] void corrupt(const std::string& why) const {
     throw error(errc::bad_input, "not a complete mergepipe partial file: " + why,
@@ -62,6 +69,53 @@ class reader {
   std::uint64_t pos_ = 0;
 };
 
+// The file that holds `c`'s bytes at its stamp's offset, if it is one of `files` (sorted by
+// input index, as `referable_files` gives them).
+const referable_file* referred_file(const std::vector<referable_file>& files, const candidate& c) {
+  if (c.stored) return nullptr;
+  auto file = std::lower_bound(
+      files.begin(), files.end(), c.stamp.file,
+      [](const referable_file& f, std::uint32_t input) { return f.input < input; });
+  if (file == files.end() || file->input != c.stamp.file || c.stamp.offset + c.size > file->size) {
+    return nullptr;
+  }
+  auto start = reinterpret_cast<std::uintptr_t>(c.data) - c.stamp.offset;
+  for (const char* mapping : file->mappings) {
+    if (reinterpret_cast<std::uintptr_t>(mapping) == start) return &*file;
+  }
+  return nullptr;
+}
+
+void put_files(std::string& out, const std::vector<referable_file>& files) {
+  put(out, static_cast<std::uint32_t>(files.size()));
+  for (const referable_file& f : files) {
+    put(out, f.input);
+    put(out, f.size);
+    put(out, static_cast<std::int64_t>(f.modified.tv_sec));
+    put(out, static_cast<std::int64_t>(f.modified.tv_nsec));
+    put(out, static_cast<std::uint32_t>(f.path.size()));
+    out.append(f.path);
+  }
+}
+
+// Reads the table of files and opens each in `inputs`, sorted by input index as written.
+std::vector<referable_file> get_files(reader& in, input_set& inputs) {
+  std::vector<referable_file> files;
+  for (auto n = in.get<std::uint32_t>(); n > 0; --n) {
+    referable_file f;
+    f.input = in.get<std::uint32_t>();
+    f.size = in.get<std::uint64_t>();
+    f.modified.tv_sec = static_cast<time_t>(in.get<std::int64_t>());
+    f.modified.tv_nsec = static_cast<long>(in.get<std::int64_t>());
+    auto path_size = in.get<std::uint32_t>();
+    f.path.assign(in.take(path_size), path_size);
+    if (!files.empty() && files.back().input >= f.input) in.corrupt("its files are out of order");
+    f.mappings = {inputs.open_referenced(f)};
+    files.push_back(std::move(f));
+  }
+  return files;
+}
+
 }  // namespace
 
 std::uint32_t bucket_of(std::string_view key, std::uint32_t buckets) noexcept {
@@ -69,33 +123,40 @@ std::uint32_t bucket_of(std::string_view key, std::uint32_t buckets) noexcept {
 }
 
 void save_partial(const sharded_merge_table& table, const std::vector<std::string>& paths,
-                  std::uint64_t fingerprint, const partial_counts& counts,
-                  const input_set& inputs) {
+                  std::uint64_t fingerprint, const partial_counts& counts, const input_set& inputs,
+                  const partial_format& format) {
   if (paths.empty()) throw error(errc::usage, "a partial merge needs at least one bucket file");
   auto buckets = static_cast<std::uint32_t>(paths.size());
+  const std::vector<referable_file> files =
+      format.refer_to_inputs ? inputs.referable_files() : std::vector<referable_file>{};
   std::vector<std::string> bodies(buckets);
   std::vector<std::uint64_t> entries(buckets, 0);
   for (std::size_t s = 0; s < sharded_merge_table::shard_count; ++s) {
     table.shard(s).for_each([&](std::string_view key, const candidate& c, const char* tail) {
-      if (!c.stored && record_checksum(c.data, c.size) != c.checksum) [[unlikely]] {
+      const bool referred = referred_file(files, c) != nullptr;
+      if (!referred && !c.stored && record_checksum(c.data, c.size) != c.checksum) [[unlikely]] {
         throw error(errc::io,
                     "changed while being read: a record's bytes differ from those validated",
                     inputs.locate_bytes(c.data));
       }
       std::uint32_t b = bucket_of(key, buckets);
       std::string& out = bodies[b];
-      std::uint8_t flags =
-          (c.stamp.has_timestamp ? has_timestamp_flag : 0) | (c.is_delete ? delete_flag : 0);
+      std::uint8_t flags = (c.stamp.has_timestamp ? has_timestamp_flag : 0) |
+                           (c.is_delete ? delete_flag : 0) | (referred ? referred_flag : 0);
       put(out, flags);
       put(out, c.stamp.ts.seconds);
       put(out, c.stamp.ts.nanos);
       put(out, c.stamp.file);
       put(out, c.stamp.offset);
-      put(out, static_cast<std::uint64_t>(key.size()));
-      put(out, std::uint64_t{c.size});
+      put(out, static_cast<std::uint32_t>(key.size()));
+      put(out, c.size);
       out.append(key);
       out.append(tail, table.shard(s).rule().tail_size);
-      out.append(c.data, c.size);
+      if (referred) {
+        put(out, std::uint32_t{c.checksum});
+      } else {
+        out.append(c.data, c.size);
+      }
       ++entries[b];
     });
   }
@@ -107,9 +168,14 @@ void save_partial(const sharded_merge_table& table, const std::vector<std::strin
     put(head, carried.bad_records);
     put(head, carried.bytes);
     put(head, carried.files);
+    put_files(head, files);
     std::string tail(trailer_magic);
     put(tail, entries[b]);
-    output_file file(paths[b]);
+    std::uint32_t crc = crc32c(head.data(), head.size());
+    crc = crc32c(bodies[b].data(), bodies[b].size(), crc);
+    crc = crc32c(tail.data(), tail.size(), crc);
+    put(tail, crc);
+    output_file file(paths[b], format.durable);
     file.write(head);
     file.write(bodies[b]);
     file.write(tail);
@@ -118,9 +184,25 @@ void save_partial(const sharded_merge_table& table, const std::vector<std::strin
 }
 
 partial_counts load_partial(const input_source& file, std::uint64_t fingerprint,
-                            sharded_merge_table& table) {
+                            sharded_merge_table& table, input_set& inputs) {
   reader in(file);
-  if (std::string_view(in.take(magic.size()), magic.size()) != magic) in.corrupt("no header");
+  std::string_view start(file.data(), std::min(file.size(), magic.size()));
+  if (start != magic) {
+    if (start.starts_with(magic_prefix)) {
+      std::string_view version = start.substr(magic_prefix.size());
+      version = version.substr(0, version.find('\n'));
+      in.corrupt("it is of format " + std::string(version) +
+                 ", and this mergepipe reads format 2: save it again");
+    }
+    in.corrupt("no header");
+  }
+  const std::uint64_t checked_size = file.size() - std::min<std::uint64_t>(file.size(), 4);
+  std::uint32_t crc = 0;
+  std::memcpy(&crc, file.data() + checked_size, std::min<std::size_t>(file.size(), 4));
+  if (file.size() < magic.size() + 4 || crc32c(file.data(), checked_size) != crc) {
+    in.corrupt("its checksum does not match (torn or damaged)");
+  }
+  in.take(magic.size());
   if (in.get<std::uint64_t>() != fingerprint) {
     throw error(errc::usage, "saved by a merge with other key, timestamp, delete or keep options",
                 location{file.name()});
@@ -130,11 +212,12 @@ partial_counts load_partial(const input_source& file, std::uint64_t fingerprint,
   counts.bad_records = in.get<std::uint64_t>();
   counts.bytes = in.get<std::uint64_t>();
   counts.files = in.get<std::uint64_t>();
+  const std::vector<referable_file> files = get_files(in, inputs);
   std::uint64_t entries = 0;
   const std::uint32_t tail_size = table.shard(0).rule().tail_size;
   const bool merged_objects = table.shard(0).rule().merge_fields;
-  const std::uint64_t trailer_size = trailer_magic.size() + sizeof(std::uint64_t);
-  while (file.size() - in.position() > trailer_size) {
+  const std::uint64_t trailer_size = trailer_magic.size() + sizeof(std::uint64_t) + 4;
+  while (in.left() > trailer_size) {
     auto flags = in.get<std::uint8_t>();
     candidate c;
     c.stamp.has_timestamp = (flags & has_timestamp_flag) != 0;
@@ -143,14 +226,26 @@ partial_counts load_partial(const input_source& file, std::uint64_t fingerprint,
     c.stamp.ts.nanos = in.get<std::uint32_t>();
     c.stamp.file = in.get<std::uint32_t>();
     c.stamp.offset = in.get<std::uint64_t>();
-    auto key_size = in.get<std::uint64_t>();
-    auto size = in.get<std::uint64_t>();
-    if (size > UINT32_MAX) in.corrupt("a record is longer than 4 GiB");
-    c.size = static_cast<std::uint32_t>(size);
+    auto key_size = in.get<std::uint32_t>();
+    c.size = in.get<std::uint32_t>();
     std::string_view key(in.take(key_size), key_size);
     const char* tail = in.take(tail_size);
-    c.data = in.take(c.size);
-    c.checksum = record_checksum(c.data, c.size);  // the partial file is mapped: it may change
+    if ((flags & referred_flag) != 0) {
+      auto found = std::lower_bound(
+          files.begin(), files.end(), c.stamp.file,
+          [](const referable_file& f, std::uint32_t input) { return f.input < input; });
+      if (found == files.end() || found->input != c.stamp.file) {
+        in.corrupt("an entry refers to an input not in its table of files");
+      }
+      if (c.stamp.offset > found->size || c.size > found->size - c.stamp.offset) {
+        in.corrupt("an entry refers to bytes past the end of " + found->path);
+      }
+      c.data = found->mappings[0] + c.stamp.offset;
+      c.checksum = in.get<std::uint32_t>();
+    } else {
+      c.data = in.take(c.size);
+      c.checksum = record_checksum(c.data, c.size);  // the partial file is mapped: it may change
+    }
     if (merged_objects && !is_state({c.data, c.size}, stamp_bytes_size(tail_size))) {
       in.corrupt("a merged object is damaged");
     }

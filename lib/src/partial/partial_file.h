@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "merge/merge_table.h"
+#include "mergepipe/merger.h"
 #include "mergepipe/result_rules.h"
 #include "read/input_set.h"
 #include "read/input_source.h"
@@ -23,16 +24,20 @@ struct partial_counts {
 std::uint32_t bucket_of(std::string_view key, std::uint32_t buckets) noexcept;
 
 /// Writes every entry of `table` (delete markers included, with their stamps) into
-/// `paths.size()` files by `bucket_of`, each atomically; `counts` go with the first. A record
-/// read from `inputs` whose bytes no longer match its checksum is an I/O error naming the
-/// input, and no file is written.
+/// `paths.size()` files by `bucket_of`, each atomically; `counts` go with the first. With
+/// `format.refer_to_inputs`, records that lie in `inputs.referable_files()` are saved as their
+/// checksums, found again by their stamps. A record copied from `inputs` whose bytes no longer
+/// match its checksum is an I/O error naming the input, and no file is written.
 void save_partial(const sharded_merge_table& table, const std::vector<std::string>& paths,
-                  std::uint64_t fingerprint, const partial_counts& counts, const input_set& inputs);
+                  std::uint64_t fingerprint, const partial_counts& counts, const input_set& inputs,
+                  const partial_format& format);
 
 /// Reads a file written by `save_partial` into `table`. Candidates point into `file`, which
-/// must outlive the table. Throws mergepipe::error: bad_input for a file that is not a
-/// complete partial, usage when its fingerprint differs from `fingerprint`.
+/// must outlive the table, or into the input files it refers to, which are opened in `inputs`.
+/// Throws mergepipe::error: bad_input for a file that is not a complete partial of this
+/// format (torn, damaged, foreign, of another version), usage when its fingerprint differs
+/// from `fingerprint`, io when a file it refers to cannot be read or has changed.
 partial_counts load_partial(const input_source& file, std::uint64_t fingerprint,
-                            sharded_merge_table& table);
+                            sharded_merge_table& table, input_set& inputs);
 
 }  // namespace mergepipe::detail

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 
 namespace mergepipe::detail {
 namespace {
@@ -45,11 +46,62 @@ void input_set::open(const source& from, position at) {
     }
     end = UINT64_MAX;
   }
-  inputs_.push_back(std::make_unique<opened_input>(std::move(in), at, begin, end));
+  bool by_path = from.type() == source::kind::file;
+  inputs_.push_back(std::make_unique<opened_input>(std::move(in), at, begin, end, by_path));
 }
 
 void input_set::keep(std::unique_ptr<input_source> file) {
   inputs_.push_back(std::make_unique<opened_input>(std::move(file), position{}, 0, UINT64_MAX));
+}
+
+std::vector<referable_file> input_set::referable_files() const {
+  std::vector<referable_file> files;
+  for (const auto& input : inputs_) {
+    if (!input->referable()) continue;
+    const input_source& in = input->source();
+    referable_file file{input->at().input,
+                        std::filesystem::absolute(in.path()).lexically_normal().string(),
+                        in.size(),
+                        in.modified(),
+                        {in.data()}};
+    auto same_index = std::find_if(files.begin(), files.end(),
+                                   [&](const referable_file& f) { return f.input == file.input; });
+    if (same_index == files.end()) {
+      files.push_back(std::move(file));
+    } else if (same_index->path == file.path && same_index->size == file.size) {
+      same_index->mappings.push_back(in.data());  // another piece of the file
+    } else {                                      // two files at one index: neither is referred to
+      same_index->path.clear();
+      same_index->mappings.clear();
+    }
+  }
+  std::erase_if(files, [](const referable_file& f) { return f.mappings.empty(); });
+  std::sort(files.begin(), files.end(),
+            [](const referable_file& a, const referable_file& b) { return a.input < b.input; });
+  return files;
+}
+
+const char* input_set::open_referenced(const referable_file& file) {
+  for (const auto& input : inputs_) {
+    if (input->referable() && input->at().input == file.input &&
+        std::filesystem::absolute(input->source().path()).lexically_normal() == file.path &&
+        input->source().size() == file.size) {
+      return input->data();
+    }
+  }
+  auto in = std::make_unique<input_source>(file.path, file.path);
+  timespec modified = in->modified();
+  if (in->size() != file.size || modified.tv_sec != file.modified.tv_sec ||
+      modified.tv_nsec != file.modified.tv_nsec) {
+    throw error(errc::io,
+                "changed since a partial merge that refers to its records was saved (its size or "
+                "modification time differ)",
+                location{file.path});
+  }
+  const char* data = in->data();
+  inputs_.push_back(
+      std::make_unique<opened_input>(std::move(in), position{file.input, 0}, 0, UINT64_MAX, true));
+  return data;
 }
 
 void input_set::take(input_set&& other) {

@@ -16,12 +16,15 @@ namespace mergepipe::detail {
 /// records stand in the order of all inputs, and how much of its memory was given back.
 class opened_input {
  public:
+  /// `by_path`: the input was opened by path as a whole or a piece, so that a record's
+  /// place in it can be saved instead of its bytes (see `referable_file`).
   opened_input(std::unique_ptr<input_source> source, position at, std::uint64_t begin,
-               std::uint64_t end)
+               std::uint64_t end, bool by_path = false)
       : source_(std::move(source)),
         at_(at),
         begin_(begin),
         end_(end),
+        by_path_(by_path),
         locator_(source_->data()),
         released_(begin) {}
 
@@ -41,6 +44,11 @@ class opened_input {
   [[nodiscard]] std::uint64_t begin() const noexcept { return begin_; }
   /// The end of the piece; UINT64_MAX for the whole input.
   [[nodiscard]] std::uint64_t end() const noexcept { return end_; }
+  /// A file opened by path, mapped, at a position of offset 0: its records' stamps hold
+  /// their offsets in the file, so they can be found again by the path and the stamp.
+  [[nodiscard]] bool referable() const noexcept {
+    return by_path_ && at_.offset == 0 && source_->mapped() && !source_->path().empty();
+  }
 
   /// The bytes that may be cut: up to the end of the piece, or all read so far, reading
   /// until at least `want` are there or the input ends.
@@ -75,8 +83,21 @@ class opened_input {
   position at_;
   std::uint64_t begin_;
   std::uint64_t end_;
+  bool by_path_;
   line_locator locator_;
   std::uint64_t released_;  // memory given back up to here
+};
+
+/// An input file whose records a partial file saves as references (where they lie) instead
+/// of copies: what the partial file's table of files holds about it.
+struct referable_file {
+  std::uint32_t input = 0;  ///< The input index of its records' stamps.
+  std::string path;         ///< Absolute.
+  std::uint64_t size = 0;
+  timespec modified{};
+  /// Where its bytes start in this process: once per time it was opened (pieces of it
+  /// added apart are mapped apart).
+  std::vector<const char*> mappings;
 };
 
 /// The one owner of a merge's inputs: opens them, checks pieces, and vouches that none
@@ -90,6 +111,13 @@ class input_set {
   void open(const source& from, position at);
   /// Keeps a file that is not read through the pipeline (a partial merge) alive.
   void keep(std::unique_ptr<input_source> file);
+  /// The files whose records can be saved as references, one per input index, in its order;
+  /// an index that two different files (or one file of two sizes) share is left out.
+  [[nodiscard]] std::vector<referable_file> referable_files() const;
+  /// The bytes of `file`, which a partial file refers to: opened now, unless the set maps it
+  /// already. Throws mergepipe::error (io) naming it when it cannot be opened, or when its
+  /// size or modification time differ from `file`'s (it changed since the partial was saved).
+  const char* open_referenced(const referable_file& file);
   /// Moves the inputs of `other` here.
   void take(input_set&& other);
 

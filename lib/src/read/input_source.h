@@ -72,6 +72,12 @@ class input_source {
   }
   /// Name for messages ("<stdin>" for standard input).
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  /// The path of a file opened by name; empty for standard input and bytes from memory.
+  [[nodiscard]] const std::string& path() const noexcept { return path_; }
+  /// True for a regular file mapped in place: its bytes can be found again by path and offset.
+  [[nodiscard]] bool mapped() const noexcept { return mapped_; }
+  /// The modification time of a mapped file when it was opened.
+  [[nodiscard]] timespec modified() const noexcept { return modified_; }
   /// Device and inode of the opened file, to refuse an output that is an input.
   [[nodiscard]] std::uint64_t device() const noexcept { return device_; }
   [[nodiscard]] std::uint64_t inode() const noexcept { return inode_; }

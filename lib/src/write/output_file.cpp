@@ -36,7 +36,8 @@ mode_t current_umask() {
 
 }  // namespace
 
-output_file::output_file(std::string path) : path_(std::move(path)) {
+output_file::output_file(std::string path, bool durable)
+    : path_(std::move(path)), durable_(durable) {
   buffer_.reserve(buffer_capacity);
 }
 
@@ -106,7 +107,7 @@ void output_file::flush() {
     done += static_cast<std::size_t>(n);
   }
   buffer_.clear();
-  if (temp_path_.empty()) return;
+  if (temp_path_.empty() || !durable_) return;
   written_ += done;
   if (written_ - written_back_ >= write_back_step) {
     // Only a hint to start the disk writes early: commit's fsync reports any failure.
@@ -149,7 +150,7 @@ void output_file::commit() {
     committed_ = true;
     return;
   }
-  if (::fsync(fd_) != 0) fail("cannot sync output file", errno);
+  if (durable_ && ::fsync(fd_) != 0) fail("cannot sync output file", errno);
   if (::close(fd_) != 0) {
     fd_ = -1;
     fail("cannot close output file", errno);

@@ -14,7 +14,10 @@ namespace mergepipe::detail {
 /// commit is a usage error.
 class output_file {
  public:
-  explicit output_file(std::string path);
+  /// With `durable`, the file is synced to the disk before it is renamed into place, so that
+  /// it survives a crash of the machine whole; without, a crash may leave it torn (for files
+  /// that carry their own checksum and can be made again).
+  explicit output_file(std::string path, bool durable = true);
   ~output_file();
   output_file(const output_file&) = delete;
   output_file& operator=(const output_file&) = delete;
@@ -36,6 +39,7 @@ class output_file {
   bool committed_ = false;  // renamed into place: the temporary file is gone
   bool finished_ = false;   // commit was called: nothing more may be written
   bool direct_ = false;     // not a regular file: no temporary file, no rename
+  bool durable_;
   std::string buffer_;
   std::uint64_t written_ = 0;       // bytes handed to the temporary file
   std::uint64_t written_back_ = 0;  // bytes whose write-back to the disk has been started

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The distributed mode's scaling on one machine, each worker pinned to its own cores to stand
+# in for a host (all of them share one disk and one Redis on loopback). For each worker count:
+# the median wall time of `submit --wait` over RUNS runs, the wall time of each phase (first
+# task started to last task done, from the workers' logs), the CPU seconds of all workers
+# together, and the bytes the job wrote to its storage; against one `mergepipe` run pinned
+# to as many cores as one worker. Each job's output is compared with that run's.
+#
+#   bench/cluster/scaling.sh MERGEPIPE FILE [CORES_PER_WORKER] [WORKER_COUNTS] [RUNS] [-- SUBMIT OPTIONS]
+#   e.g. bench/cluster/scaling.sh build/apps/mergepipe/mergepipe users-1G.ndjson 1 "1 2" 3 \
+#          -- --pieces-mb 64 --buckets 4
+#
+# Prints one CSV line per worker count after a header: workers, wall, map, reduce, collect,
+# cpu seconds, storage MB written.
+set -euo pipefail
+mergepipe=$(realpath "$1") file=$(realpath "$2")
+cores_per_worker=${3:-1}
+counts=${4:-"1 2"}
+runs=${5:-3}
+shift $(($# < 5 ? $# : 5))
+[[ ${1:-} == -- ]] && shift
+ncores=$(nproc)
+work=$(mktemp -d "${MERGEPIPE_BENCH_DIR:-${TMPDIR:-/tmp}}/scaling.XXXXXX")
+redis_pid=
+cleanup() {
+  [[ -n $redis_pid ]] && kill "$redis_pid" 2>/dev/null && wait "$redis_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
+  --daemonize no >"$work/redis.log" 2>&1 &
+redis_pid=$!
+url=redis://127.0.0.1:$port
+until redis-cli -p "$port" ping >/dev/null 2>&1; do sleep 0.05; done
+
+median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+cpus_of() { # the cores of worker $1 (from 0), wrapping around the machine
+  local first=$(($1 * cores_per_worker % ncores))
+  echo "$first-$((first + cores_per_worker - 1))"
+}
+cat "$file" >/dev/null  # warm the page cache
+
+single=()
+for ((r = 0; r < runs; r++)); do
+  single+=("$(/usr/bin/time -f %e taskset -c "$(cpus_of 0)" "$mergepipe" "$file" -o "$work/single" 2>&1 >/dev/null | tail -1)")
+done
+echo "one process on $cores_per_worker core(s): $(printf '%s\n' "${single[@]}" | median) s (${single[*]})"
+echo "workers,wall_s,map_s,reduce_s,collect_s,cpu_s,storage_mb"
+
+# Phase wall times from the workers' logs: first "started" to last "done" of each task kind.
+phases() {
+  cat "$work"/w*.log | awk '
+    function secs(t,  p) { split(t, p, ":"); return p[1] * 3600 + p[2] * 60 + p[3] }
+    / (map|reduce|collect)[:0-9]*: (started|done)/ {
+      kind = $0; sub(/.* /, "", kind)
+      match($0, / (map|reduce|collect)[:0-9]*: /); k = substr($0, RSTART + 1, RLENGTH - 3)
+      sub(/:.*/, "", k); t = secs($1)
+      if ($0 ~ /started/) { if (!(k in s) || t < s[k]) s[k] = t }
+      else if (!(k in e) || t > e[k]) e[k] = t
+    }
+    END { printf "%.2f,%.2f,%.2f", e["map"] - s["map"], e["reduce"] - s["reduce"], e["collect"] - s["collect"] }'
+}
+
+for workers in $counts; do
+  rows=()
+  for ((r = 0; r < runs; r++)); do
+    job=w$workers-r$r
+    rm -f "$work"/w*.log "$work"/w*.time
+    pids=()
+    for ((w = 0; w < workers; ++w)); do
+      /usr/bin/time -f '%U %S' -o "$work/w$w.time" taskset -c "$(cpus_of "$w")" \
+        "$mergepipe" worker --redis "$url" --job "$job" --name "w$w" 2>"$work/w$w.log" &
+      pids+=($!)
+    done
+    # Bytes written to the storage, from the kernel's count for the whole cgroup-free machine:
+    # the storage folder's files are gone at the end, so count what the workers' processes wrote.
+    start=$(date +%s.%N)
+    "$mergepipe" submit --redis "$url" --job "$job" --storage "$work/storage" -o "$work/$job" \
+      "$@" "$file" --wait 2>"$work/submit.log"
+    wall=$(awk "BEGIN { print $(date +%s.%N) - $start }")
+    wait "${pids[@]}"
+    cmp "$work/single" "$work/$job"
+    out_mb=$(stat -c %s "$work/$job")
+    rm "$work/$job"
+    cpu=$(cat "$work"/w*.time | awk '{ s += $1 + $2 } END { print s }')
+    written=$(grep -ho 'wrote [0-9]* bytes' "$work"/w*.log | awk '{ s += $2 } END { print s + 0 }')
+    rows+=("$wall,$(phases),$cpu,$(awk "BEGIN { printf \"%.0f\", ($written - $out_mb) / 1e6 }")")
+  done
+  # The run with the median wall time.
+  printf '%s\n' "${rows[@]}" | sort -t, -g -k1,1 | sed -n "$(((runs + 1) / 2))p" | sed "s/^/$workers,/"
+done
