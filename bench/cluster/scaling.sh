@@ -47,20 +47,20 @@ for ((r = 0; r < runs; r++)); do
   single+=("$(/usr/bin/time -f %e taskset -c "$(cpus_of 0)" "$mergepipe" "$file" -o "$work/single" 2>&1 >/dev/null | tail -1)")
 done
 echo "one process on $cores_per_worker core(s): $(printf '%s\n' "${single[@]}" | median) s (${single[*]})"
-echo "workers,wall_s,map_s,reduce_s,collect_s,cpu_s,storage_mb"
+echo "workers,wall_s,map_s,reduce_s,write_s,collect_s,cpu_s,storage_mb"
 
 # Phase wall times from the workers' logs: first "started" to last "done" of each task kind.
 phases() {
   cat "$work"/w*.log | awk '
     function secs(t,  p) { split(t, p, ":"); return p[1] * 3600 + p[2] * 60 + p[3] }
-    / (map|reduce|collect)[:0-9]*: (started|done)/ {
+    / (map|reduce|write|collect)[:0-9]*: (started|done)/ {
       kind = $0; sub(/.* /, "", kind)
-      match($0, / (map|reduce|collect)[:0-9]*: /); k = substr($0, RSTART + 1, RLENGTH - 3)
+      match($0, / (map|reduce|write|collect)[:0-9]*: /); k = substr($0, RSTART + 1, RLENGTH - 3)
       sub(/:.*/, "", k); t = secs($1)
       if ($0 ~ /started/) { if (!(k in s) || t < s[k]) s[k] = t }
       else if (!(k in e) || t > e[k]) e[k] = t
     }
-    END { printf "%.2f,%.2f,%.2f", e["map"] - s["map"], e["reduce"] - s["reduce"], e["collect"] - s["collect"] }'
+    END { printf "%.2f,%.2f,%.2f,%.2f", e["map"] - s["map"], e["reduce"] - s["reduce"], e["write"] - s["write"], e["collect"] - s["collect"] }'
 }
 
 for workers in $counts; do

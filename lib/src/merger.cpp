@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <tuple>
 
 #include "appender_feed.h"
 #include "merge/table_combiner.h"
@@ -121,13 +122,15 @@ class merger::impl {
     other.clear();
   }
 
-  void save_partial(const std::vector<std::string>& paths, const partial_format& format) {
+  void save_partial(const std::vector<std::string>& paths, const partial_format& format,
+                    const std::vector<position>* starts) {
     if (tables_.empty()) tables_.push_back(new_table());
     fold();
     detail::partial_counts counts{totals_.records, totals_.bad_records, totals_.bytes,
                                   totals_.files};
-    inputs_.read_unchanged(
-        [&] { detail::save_partial(*tables_[0], paths, fingerprint_, counts, inputs_, format); });
+    inputs_.read_unchanged([&] {
+      detail::save_partial(*tables_[0], paths, fingerprint_, counts, inputs_, format, starts);
+    });
   }
 
   void add_partial(const std::string& path) {
@@ -275,7 +278,18 @@ void merger::absorb(merger&& other) {
 }
 
 void merger::save_partial(const std::vector<std::string>& bucket_paths, partial_format format) {
-  live().save_partial(bucket_paths, format);
+  live().save_partial(bucket_paths, format, nullptr);
+}
+
+void merger::save_partial_by_position(const std::vector<std::string>& paths,
+                                      const std::vector<position>& starts, partial_format format) {
+  if (starts.size() != paths.size() ||
+      !std::is_sorted(starts.begin(), starts.end(), [](const position& a, const position& b) {
+        return std::tie(a.input, a.offset) < std::tie(b.input, b.offset);
+      })) {
+    throw error(errc::usage, "save_partial_by_position needs one start per file, ascending");
+  }
+  live().save_partial(paths, format, &starts);
 }
 
 void merger::add_partial(const std::string& path) { live().add_partial(path); }

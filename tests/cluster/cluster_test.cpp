@@ -181,7 +181,29 @@ TEST_F(cluster_test, three_workers_match_the_single_machine_output) {
   for (auto& p : processes_) EXPECT_EQ(p->wait(10s), 0) << p->log();  // they leave with the job
   EXPECT_FALSE(std::filesystem::exists(dir_.file("storage/plain")));  // partials removed
 
-  // Key order and array output go through the partial files too.
+  // In input order, write tasks write the output's parts side by side; arrays are framed when
+  // the parts are joined, an empty output too.
+  processes_.clear();
+  for (int w = 1; w <= 2; ++w) worker("a" + std::to_string(w));
+  r = run_mergepipe(
+      submit_args("framed", dir_.file("framed.json"), inputs, {"--wait", "--format", "array"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_file(dir_.file("framed.json")), single_machine(inputs, {"--format", "array"}));
+  EXPECT_EQ(number("framed", "parts"), number("framed", "map_total"));
+  EXPECT_EQ(number("framed", "write_done"), number("framed", "parts"));
+  cli_testing::cli_result status =
+      run_mergepipe({"status", "--redis", redis_->url(), "--job", "framed"});
+  EXPECT_NE(status.out.find(fmt::format("  write      {}/{} tasks\n", number("framed", "parts"),
+                                        number("framed", "parts"))),
+            std::string::npos)
+      << status.out;
+  const std::string gone = dir_.write("gone.ndjson", "{\"id\":1,\"op\":\"d\"}\n");
+  r = run_mergepipe(
+      submit_args("empty", dir_.file("empty.json"), {gone}, {"--wait", "--format", "array"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_file(dir_.file("empty.json")), "[]\n");
+
+  // Key order goes through the partial files of whole buckets, collected by one task.
   std::vector<std::string> keyed = {"--order", "key", "--format", "array"};
   processes_.clear();
   for (int w = 1; w <= 3; ++w) worker("k" + std::to_string(w), {}, "keyed");

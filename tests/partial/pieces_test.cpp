@@ -158,6 +158,49 @@ TEST_F(pieces_test, saved_partials_mapped_reduced_and_collected_give_the_merge_r
   EXPECT_LT(referred_bytes * 2, copied_bytes);
 }
 
+// Reduced buckets saved by ranges of positions, each range written apart from the files of
+// every bucket: the ranges' outputs, joined, are the output (how workers write it side by side).
+TEST_F(pieces_test, ranges_of_reduced_buckets_written_apart_join_into_the_merge_result) {
+  constexpr std::uint32_t buckets = 3;
+  std::vector<mergepipe::piece> pieces = mergepipe::cut_into_pieces(inputs_, 3000);
+  ASSERT_GT(pieces.size(), 5u);
+  std::vector<mergepipe::position> starts;
+  for (std::size_t p = 0; p < pieces.size(); p += 2) {
+    starts.push_back({pieces[p].input, pieces[p].begin});
+  }
+  auto name = [](const std::string& what, std::size_t a, std::size_t b) {
+    return what + std::to_string(a) + "-" + std::to_string(b);
+  };
+  for (std::size_t t = 0; t < pieces.size(); ++t) {
+    merger map(base_options());
+    map.add(source::file_range(inputs_[pieces[t].input], pieces[t].begin, pieces[t].end),
+            {.input = pieces[t].input});
+    std::vector<std::string> paths;
+    for (std::uint32_t b = 0; b < buckets; ++b) paths.push_back(dir_.file(name("map", t, b)));
+    map.save_partial(paths, {.refer_to_inputs = true});
+  }
+  for (std::uint32_t b = 0; b < buckets; ++b) {
+    merger reduce(base_options());
+    for (std::size_t t = 0; t < pieces.size(); ++t)
+      reduce.add_partial(dir_.file(name("map", t, b)));
+    std::vector<std::string> ranges;
+    for (std::size_t r = 0; r < starts.size(); ++r)
+      ranges.push_back(dir_.file(name("range", b, r)));
+    reduce.save_partial_by_position(ranges, starts, {.refer_to_inputs = true});
+  }
+  std::string joined;
+  for (std::size_t r = 0; r < starts.size(); ++r) {
+    merger write(base_options());
+    for (std::uint32_t b = 0; b < buckets; ++b) write.add_partial(dir_.file(name("range", b, r)));
+    joined += merged_text(write);
+  }
+  EXPECT_EQ(joined, expected_);
+
+  merger m(base_options());
+  EXPECT_THROW(m.save_partial_by_position({"a", "b"}, {{1, 0}, {0, 5}}), mergepipe::error);
+  EXPECT_THROW(m.save_partial_by_position({"a", "b"}, {{0, 0}}), mergepipe::error);
+}
+
 TEST_F(pieces_test, a_partial_added_twice_changes_nothing) {
   merger m(base_options());
   m.add({source::file(inputs_[0]), source::file(inputs_[1]), source::file(inputs_[2])});

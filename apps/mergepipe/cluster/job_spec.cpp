@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <tuple>
 
 #include "mergepipe/error.h"
 
@@ -35,6 +36,30 @@ class field_reader {
   const std::map<std::string, std::string>& fields_;
 };
 
+// "input:offset,input:offset,...", ascending.
+std::vector<position> read_starts(const field_reader& read, std::uint64_t count) {
+  std::vector<position> starts;
+  const std::string& text = read.text("part_starts");
+  const char* at = text.data();
+  const char* end = text.data() + text.size();
+  auto bad = [] { return error(errc::io, "job spec in Redis has bad part starts"); };
+  while (at < end) {
+    position start;
+    auto [colon, ec1] = std::from_chars(at, end, start.input);
+    if (ec1 != std::errc() || colon == end || *colon != ':') throw bad();
+    auto [next, ec2] = std::from_chars(colon + 1, end, start.offset);
+    if (ec2 != std::errc() || (next != end && *next != ',')) throw bad();
+    if (!starts.empty() && std::tie(start.input, start.offset) <=
+                               std::tie(starts.back().input, starts.back().offset)) {
+      throw bad();
+    }
+    starts.push_back(start);
+    at = next == end ? end : next + 1;
+  }
+  if (starts.size() != count) throw bad();
+  return starts;
+}
+
 }  // namespace
 
 std::vector<std::string> job_spec::to_fields() const {
@@ -54,6 +79,11 @@ std::vector<std::string> job_spec::to_fields() const {
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     f.insert(f.end(), {fmt::format("input:{}", i), inputs[i]});
   }
+  std::string starts;
+  for (const position& start : part_starts) {
+    starts += fmt::format("{}{}:{}", starts.empty() ? "" : ",", start.input, start.offset);
+  }
+  f.insert(f.end(), {"parts", std::to_string(part_starts.size()), "part_starts", starts});
   for (std::size_t i = 0; i < rule_list.size(); ++i) {
     f.insert(f.end(), {fmt::format("rule:{}", i), rule_list[i].name,
                        fmt::format("rule_value:{}", i), rule_list[i].value});
@@ -86,6 +116,8 @@ job_spec job_spec::from_fields(const std::map<std::string, std::string>& fields)
   spec.bytes_total = read.number("bytes_total");
   // Jobs submitted before --retain existed are kept for the default time.
   if (fields.count("retain_s") != 0) spec.retain_seconds = read.number("retain_s");
+  // Jobs submitted before parts existed write their output in the collect task.
+  if (fields.count("parts") != 0) spec.part_starts = read_starts(read, read.number("parts"));
   // Jobs submitted before --on-error existed fail at a bad record.
   if (fields.count("on_error") != 0) {
     const std::string& policy = read.text("on_error");
@@ -111,6 +143,14 @@ std::string job_spec::map_rejects(std::uint64_t piece) const {
 
 std::string job_spec::reduce_output(std::uint32_t bucket) const {
   return fmt::format("{}/reduce{}", storage, bucket);
+}
+
+std::string job_spec::reduce_output(std::uint32_t bucket, std::uint64_t part) const {
+  return fmt::format("{}/reduce{}.part{}", storage, bucket, part);
+}
+
+std::string job_spec::part_output(std::uint64_t part) const {
+  return fmt::format("{}/part{}", storage, part);
 }
 
 }  // namespace mergepipe::cluster

@@ -7,6 +7,7 @@
 
 #include "mergepipe/options.h"
 #include "mergepipe/result_rules.h"
+#include "mergepipe/source.h"
 
 namespace mergepipe::cluster {
 
@@ -25,6 +26,9 @@ struct job_spec {
   std::uint32_t buckets = 4;
   std::uint32_t max_attempts = 3;
   std::uint64_t map_total = 0;
+  /// Where each part of the output starts, in input order: write task p writes the records
+  /// from `part_starts[p]` on. Empty for key order, whose output the collect task writes whole.
+  std::vector<position> part_starts;
   std::uint64_t bytes_total = 0;
   /// Seconds the job's keys stay in Redis once it has ended (`submit --retain`).
   std::uint64_t retain_seconds = default_retain_seconds;
@@ -40,8 +44,12 @@ struct job_spec {
   [[nodiscard]] std::string map_output(std::uint64_t piece, std::uint32_t bucket) const;
   /// Bad records of map task `piece`, as the rejects file has them (when the job keeps them).
   [[nodiscard]] std::string map_rejects(std::uint64_t piece) const;
-  /// Partial result of reduce task `bucket`.
+  /// Partial result of reduce task `bucket` (key order).
   [[nodiscard]] std::string reduce_output(std::uint32_t bucket) const;
+  /// Partial result of reduce task `bucket` for part `part` of the output (input order).
+  [[nodiscard]] std::string reduce_output(std::uint32_t bucket, std::uint64_t part) const;
+  /// Part `part` of the output, as NDJSON, written by write task `part`.
+  [[nodiscard]] std::string part_output(std::uint64_t part) const;
 };
 
 }  // namespace mergepipe::cluster

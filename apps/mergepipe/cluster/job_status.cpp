@@ -43,6 +43,8 @@ std::optional<job_status> read_status(connection& redis, const std::string& job)
   s.map_total = number("map_total");
   s.reduce_done = number("reduce_done");
   s.reduce_total = number("buckets");
+  s.write_done = number("write_done");
+  s.write_total = number("parts");
   s.collect_done = number("collect_done");
   s.bytes_done = number("bytes_done");
   s.bytes_total = number("bytes_total");
@@ -95,6 +97,9 @@ std::string to_text(const job_status& s) {
   out += fmt::format("  records    {} good, {} bad{}\n", s.records, s.bad_records,
                      s.rejects.empty() ? "" : " (rejects to " + s.rejects + ")");
   out += fmt::format("  reduce     {}/{} tasks\n", s.reduce_done, s.reduce_total);
+  if (s.write_total > 0) {
+    out += fmt::format("  write      {}/{} tasks\n", s.write_done, s.write_total);
+  }
   out += fmt::format("  collect    {}/1 task\n", s.collect_done);
   out += fmt::format("  queue      stream {}, group {}: lag {}, pending {}\n", s.stream, s.group,
                      s.lag < 0 ? std::string("unknown") : std::to_string(s.lag), s.pending);
@@ -130,14 +135,15 @@ std::string to_json(const job_status& s) {
       "\"failed_task\":{},\"output\":{},\"output_records\":{},"
       "\"records\":{{\"good\":{},\"bad\":{}}},\"rejects\":{},"
       "\"tasks\":{{\"map\":{{\"done\":{},\"total\":{}}},\"reduce\":{{\"done\":{},\"total\":{}}},"
+      "\"write\":{{\"done\":{},\"total\":{}}},"
       "\"collect\":{{\"done\":{},\"total\":1}}}},\"bytes\":{{\"done\":{},\"total\":{}}},"
       "\"stream\":{},\"group\":{},\"lag\":{},\"pending\":{},\"dead_letter_stream\":{},"
       "\"dead_letters\":{},\"workers\":[{}]}}\n",
       json_string(s.job), json_string(s.state), json_string(s.phase), s.exit_code,
       json_string(s.reason), json_string(s.failed_task), json_string(s.output), s.output_records,
       s.records, s.bad_records, s.rejects.empty() ? std::string("null") : json_string(s.rejects),
-      s.map_done, s.map_total, s.reduce_done, s.reduce_total, s.collect_done, s.bytes_done,
-      s.bytes_total, json_string(s.stream), json_string(s.group),
+      s.map_done, s.map_total, s.reduce_done, s.reduce_total, s.write_done, s.write_total,
+      s.collect_done, s.bytes_done, s.bytes_total, json_string(s.stream), json_string(s.group),
       s.lag < 0 ? std::string("null") : std::to_string(s.lag), s.pending,
       json_string(s.dead_stream), s.dead_letters, workers);
 }

@@ -21,6 +21,7 @@ struct job_status {
   std::string output;
   std::uint64_t map_done = 0, map_total = 0;
   std::uint64_t reduce_done = 0, reduce_total = 0;
+  std::uint64_t write_done = 0, write_total = 0;  ///< Parts of the output (0 in key order).
   std::uint64_t collect_done = 0;
   std::uint64_t bytes_done = 0, bytes_total = 0;
   std::uint64_t records = 0;      ///< Good records read by the map tasks done.

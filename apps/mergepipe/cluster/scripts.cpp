@@ -31,7 +31,8 @@ while i < fields_end do
   i = i + 2
 end
 redis.call('HSET', spec, 'state', 'running', 'phase', 'map', 'map_done', '0', 'reduce_done', '0',
-           'collect_done', '0', 'bytes_done', '0', 'records_done', '0', 'bad_records', '0',
+           'write_done', '0', 'collect_done', '0', 'bytes_done', '0', 'records_done', '0',
+           'bad_records', '0',
            'submitted_ms', ARGV[3])
 redis.call('XGROUP', 'CREATE', tasks, 'mergepipe-workers', '0', 'MKSTREAM')
 local piece = 0
@@ -66,6 +67,19 @@ if kind == 'map' then
   end
 elseif kind == 'reduce' then
   if n == buckets then
+    local parts = tonumber(redis.call('HGET', spec, 'parts') or '0')
+    if parts > 0 then
+      for p = 0, parts - 1 do
+        redis.call('XADD', tasks, '*', 'kind', 'write', 'task', 'write:' .. p, 'part', tostring(p))
+      end
+      redis.call('HSET', spec, 'phase', 'write')
+    else
+      redis.call('XADD', tasks, '*', 'kind', 'collect', 'task', 'collect')
+      redis.call('HSET', spec, 'phase', 'collect')
+    end
+  end
+elseif kind == 'write' then
+  if n == tonumber(redis.call('HGET', spec, 'parts')) then
     redis.call('XADD', tasks, '*', 'kind', 'collect', 'task', 'collect')
     redis.call('HSET', spec, 'phase', 'collect')
   end

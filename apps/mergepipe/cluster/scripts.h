@@ -13,7 +13,8 @@ namespace mergepipe::cluster::scripts {
 extern const lua_script create_job;
 
 /// Acknowledges a task and records its result at once; the task that completes a phase
-/// enqueues the next one (R reduce tasks, then one collect task), so that happens once. The
+/// enqueues the next one (R reduce tasks, then a write task per part of the output when the
+/// job has parts, then one collect task), so that happens once. The
 /// collect task ends the job: its keys then expire after its retain time.
 /// KEYS: spec, tasks, done, running jobs, dead, failures. ARGV: group, entry id, task id, kind,
 /// bytes, job, now (ms), output records, good records, bad records. Returns 1 when the result

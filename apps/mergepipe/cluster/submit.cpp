@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <random>
+#include <tuple>
 
 #include "duration.h"
 #include "job_spec.h"
@@ -92,6 +93,19 @@ int submit_job(const submit_args& args) {
   std::vector<piece> pieces = cut_into_pieces(spec.inputs, std::max<std::uint64_t>(piece_size, 1));
   spec.map_total = pieces.size();
   for (const piece& p : pieces) spec.bytes_total += p.end - p.begin;
+  // In input order the output is written in parts side by side, a part per few pieces.
+  if (spec.rules.order == output_order::input) {
+    constexpr std::size_t max_parts = 256;
+    const std::size_t step = (pieces.size() + max_parts - 1) / max_parts;
+    for (std::size_t i = 0; i < pieces.size(); i += step) {
+      position start{pieces[i].input, pieces[i].begin};
+      if (spec.part_starts.empty() ||
+          std::tie(spec.part_starts.back().input, spec.part_starts.back().offset) <
+              std::tie(start.input, start.offset)) {
+        spec.part_starts.push_back(start);
+      }
+    }
+  }
 
   std::vector<std::string> fields = spec.to_fields();
   std::vector<std::string> argv = {args.job, spec.submit_id, std::to_string(unix_time_ms()),

@@ -52,16 +52,22 @@ std::uint64_t file_size(const std::string& path) {
   return static_cast<std::uint64_t>(st.st_size);
 }
 
+// Writes each line of `path` to `out` as a record; returns how many.
+std::uint64_t copy_lines(const std::string& path, record_sink& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw error(errc::io, fmt::format("{}: {}", path, std::strerror(errno)));
+  std::uint64_t lines = 0;
+  for (std::string line; std::getline(in, line); ++lines) out.write(line);
+  if (in.bad()) throw error(errc::io, fmt::format("{}: read failed", path));
+  return lines;
+}
+
 // The map tasks' rejects, one after another: pieces are numbered in input order, so this is
 // the order one machine writes them in. Written whole or not at all, as any output.
 void collect_rejects(const job_spec& spec) {
   json_file_sink out(spec.rejects, output_format::ndjson);
   for (std::uint64_t piece = 0; piece < spec.map_total; ++piece) {
-    const std::string path = spec.map_rejects(piece);
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw error(errc::io, fmt::format("{}: {}", path, std::strerror(errno)));
-    for (std::string line; std::getline(in, line);) out.write(line);
-    if (in.bad()) throw error(errc::io, fmt::format("{}: read failed", path));
+    copy_lines(spec.map_rejects(piece), out);
   }
   out.finish();
 }
@@ -70,6 +76,18 @@ std::uint64_t total_size(const std::vector<std::string>& paths) {
   std::uint64_t total = 0;
   for (const std::string& path : paths) total += file_size(path);
   return total;
+}
+
+// The output from its parts, in order, framed as the job's format asks. Returns the records.
+std::uint64_t join_parts(const job_spec& spec, const std::function<void()>& keep_going) {
+  json_file_sink out(spec.output, spec.rules.format);
+  std::uint64_t records = 0;
+  for (std::uint64_t p = 0; p < spec.part_starts.size(); ++p) {
+    records += copy_lines(spec.part_output(p), out);
+    keep_going();
+  }
+  out.finish();
+  return records;
 }
 
 // Partial files refer to the records in the job's inputs, which stay in place until the job
@@ -103,6 +121,10 @@ task parse_task(const std::map<std::string, std::string>& fields, const job_spec
     t.kind = task::type::reduce;
     t.bucket = static_cast<std::uint32_t>(number(fields, "bucket", spec.buckets));
     expect_id(t, fmt::format("reduce:{}", t.bucket));
+  } else if (kind == "write") {
+    t.kind = task::type::write;
+    t.part = number(fields, "part", spec.part_starts.size());
+    expect_id(t, fmt::format("write:{}", t.part));
   } else if (kind == "collect") {
     t.kind = task::type::collect;
     expect_id(t, "collect");
@@ -145,23 +167,47 @@ task_result run_task(const task& t, const job_spec& spec, const run_settings& ru
       result.bad_records = counts.bad_records;
       break;
     }
-    case task::type::reduce:
+    case task::type::reduce: {
       for (std::uint64_t piece = 0; piece < spec.map_total; ++piece) {
         m.add_partial(spec.map_output(piece, t.bucket));
         keep_going();
       }
-      m.save_partial({spec.reduce_output(t.bucket)}, partials);
-      result.written_bytes = total_size({spec.reduce_output(t.bucket)});
+      std::vector<std::string> paths;
+      if (spec.part_starts.empty()) {
+        paths.push_back(spec.reduce_output(t.bucket));
+        m.save_partial(paths, partials);
+      } else {
+        for (std::uint64_t p = 0; p < spec.part_starts.size(); ++p) {
+          paths.push_back(spec.reduce_output(t.bucket, p));
+        }
+        m.save_partial_by_position(paths, spec.part_starts, partials);
+      }
+      result.written_bytes = total_size(paths);
       break;
-    case task::type::collect: {
+    }
+    case task::type::write: {
       for (std::uint32_t b = 0; b < spec.buckets; ++b) {
-        m.add_partial(spec.reduce_output(b));
+        m.add_partial(spec.reduce_output(b, t.part));
         keep_going();
       }
+      json_file_sink out(spec.part_output(t.part), output_format::ndjson);
+      result.output_records = m.finish(out).output_records;
+      result.written_bytes = total_size({spec.part_output(t.part)});
+      break;
+    }
+    case task::type::collect: {
       // Rejects first, as on one machine: if they cannot be written, no output appears.
       if (!spec.rejects.empty()) collect_rejects(spec);
-      json_file_sink out(spec.output, spec.rules.format);
-      result.output_records = m.finish(out).output_records;
+      if (spec.part_starts.empty()) {
+        for (std::uint32_t b = 0; b < spec.buckets; ++b) {
+          m.add_partial(spec.reduce_output(b));
+          keep_going();
+        }
+        json_file_sink out(spec.output, spec.rules.format);
+        result.output_records = m.finish(out).output_records;
+      } else {
+        result.output_records = join_parts(spec, keep_going);
+      }
       result.written_bytes = total_size({spec.output});
       if (!spec.rejects.empty()) result.written_bytes += total_size({spec.rejects});
       break;
@@ -175,7 +221,7 @@ void remove_partials(const job_spec& spec) {
   // The job's files, and the temporary files of writers killed before they renamed theirs
   // (".map3.bucket0.tmp-Ab12Cd").
   static const std::regex partial_name(
-      R"(\.?(map\d+\.(bucket\d+|rejects)|reduce\d+)(\.tmp-\w{6})?)");
+      R"(\.?(map\d+\.(bucket\d+|rejects)|reduce\d+(\.part\d+)?|part\d+)(\.tmp-\w{6})?)");
   std::error_code failed;
   std::vector<fs::path> found;
   for (fs::directory_iterator it(spec.storage, failed); !failed && it != fs::directory_iterator();

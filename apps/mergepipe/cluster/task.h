@@ -12,15 +12,17 @@ namespace mergepipe::cluster {
 
 /// One unit of work from a job's task stream.
 struct task {
-  enum class type { map, reduce, collect };
+  enum class type { map, reduce, write, collect };
   type kind = type::map;
-  std::string id;  ///< "map:3", "reduce:1", "collect": the name its result is recorded under.
+  /// "map:3", "reduce:1", "write:2", "collect": the name its result is recorded under.
+  std::string id;
   std::uint64_t piece = 0;
   std::uint32_t input = 0;
   std::string path;
   std::uint64_t begin = 0;
   std::uint64_t end = 0;
   std::uint32_t bucket = 0;
+  std::uint64_t part = 0;
 };
 
 /// Reads a task from its stream entry's fields and checks it against the job: the input index
@@ -41,9 +43,12 @@ struct task_result {
 
 /// Runs `t` with the library on every core: a map task merges its piece and saves it in
 /// `spec.buckets` partial files (and its bad records, when the job keeps them, in a file of
-/// its own), a reduce task merges one bucket of every map task, the collect task writes the
-/// map tasks' bad records in input order to the job's rejects file, then merges the reduce
-/// results into the job's output. Running a task again writes the same files. `run` is the
+/// its own); a reduce task merges one bucket of every map task and saves the result split by
+/// the parts of the output; a write task merges its part from every reduce task and writes
+/// it; the collect task writes the map tasks' bad records in input order to the job's rejects
+/// file, then joins the parts into the job's output. In key order there are no parts: a
+/// reduce task saves its bucket whole and the collect task merges the buckets into the
+/// output. Running a task again writes the same files. `run` is the
 /// worker's: where records of compressed inputs spill. `keep_going` is called while the merge runs
 /// and before anything is written; what it throws abandons the task and passes through. Throws
 /// `mergepipe::error`.

@@ -90,6 +90,17 @@ class MERGEPIPE_API merger {
   /// state. Throws `mergepipe::error` (`io`) when a file cannot be written.
   void save_partial(const std::vector<std::string>& bucket_paths, partial_format format = {});
 
+  /// Saves as `save_partial` does, split by where each key's record lies instead of by key:
+  /// file i gets the records at positions from `starts[i]` up to, not including,
+  /// `starts[i + 1]` (`starts` ascending, as many as `paths`; records before `starts[0]` go to
+  /// the first file). For a merger that has seen every record of its keys, such as one that
+  /// merged one bucket of every piece: each file then holds final winners, and merging the
+  /// files of one range from every bucket writes that range of the output, so ranges can be
+  /// written apart and joined. Throws `mergepipe::error` (`usage` for `starts` that do not
+  /// fit, `io` as `save_partial` does).
+  void save_partial_by_position(const std::vector<std::string>& paths,
+                                const std::vector<position>& starts, partial_format format = {});
+
   /// Merges a file written by `save_partial`, by the same rule: saving and adding back
   /// changes no result. Throws `mergepipe::error`: `usage` when it was saved with other key,
   /// timestamp, delete or keep options, `bad_input` when it is not such a file (truncated,

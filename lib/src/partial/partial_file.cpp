@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <tuple>
 
 #include "merge/merged_object.h"
 #include "mergepipe/error.h"
@@ -124,8 +125,16 @@ std::uint32_t bucket_of(std::string_view key, std::uint32_t buckets) noexcept {
 
 void save_partial(const sharded_merge_table& table, const std::vector<std::string>& paths,
                   std::uint64_t fingerprint, const partial_counts& counts, const input_set& inputs,
-                  const partial_format& format) {
+                  const partial_format& format, const std::vector<position>* starts) {
   if (paths.empty()) throw error(errc::usage, "a partial merge needs at least one bucket file");
+  auto file_of = [&](std::string_view key, const candidate& c) -> std::uint32_t {
+    if (starts == nullptr) return bucket_of(key, static_cast<std::uint32_t>(paths.size()));
+    auto after = std::upper_bound(
+        starts->begin(), starts->end(), c.stamp, [](const order_stamp& at, const position& start) {
+          return std::tie(at.file, at.offset) < std::tie(start.input, start.offset);
+        });
+    return static_cast<std::uint32_t>(std::max<std::ptrdiff_t>(after - starts->begin() - 1, 0));
+  };
   auto buckets = static_cast<std::uint32_t>(paths.size());
   const std::vector<referable_file> files =
       format.refer_to_inputs ? inputs.referable_files() : std::vector<referable_file>{};
@@ -139,7 +148,7 @@ void save_partial(const sharded_merge_table& table, const std::vector<std::strin
                     "changed while being read: a record's bytes differ from those validated",
                     inputs.locate_bytes(c.data));
       }
-      std::uint32_t b = bucket_of(key, buckets);
+      std::uint32_t b = file_of(key, c);
       std::string& out = bodies[b];
       std::uint8_t flags = (c.stamp.has_timestamp ? has_timestamp_flag : 0) |
                            (c.is_delete ? delete_flag : 0) | (referred ? referred_flag : 0);

@@ -24,13 +24,15 @@ struct partial_counts {
 std::uint32_t bucket_of(std::string_view key, std::uint32_t buckets) noexcept;
 
 /// Writes every entry of `table` (delete markers included, with their stamps) into
-/// `paths.size()` files by `bucket_of`, each atomically; `counts` go with the first. With
+/// `paths.size()` files, each atomically: by `bucket_of`, or with `starts`, by the range of
+/// positions its stamp falls in (see `merger::save_partial_by_position`); `counts` go with
+/// the first. With
 /// `format.refer_to_inputs`, records that lie in `inputs.referable_files()` are saved as their
 /// checksums, found again by their stamps. A record copied from `inputs` whose bytes no longer
 /// match its checksum is an I/O error naming the input, and no file is written.
 void save_partial(const sharded_merge_table& table, const std::vector<std::string>& paths,
                   std::uint64_t fingerprint, const partial_counts& counts, const input_set& inputs,
-                  const partial_format& format);
+                  const partial_format& format, const std::vector<position>* starts = nullptr);
 
 /// Reads a file written by `save_partial` into `table`. Candidates point into `file`, which
 /// must outlive the table, or into the input files it refers to, which are opened in `inputs`.
