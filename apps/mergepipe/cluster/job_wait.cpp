@@ -47,7 +47,7 @@ int wait_for_job(connection& redis, const std::string& job) {
       fmt::print(stderr, "mergepipe: job {}: {} phase\n", job, phase);
       last_phase = phase;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 }
 

@@ -12,6 +12,7 @@
 #include <regex>
 
 #include "mergepipe/mergepipe.h"
+#include "output_part.h"
 
 namespace mergepipe::cluster {
 namespace {
@@ -83,7 +84,7 @@ std::uint64_t join_parts(const job_spec& spec, const std::function<void()>& keep
   json_file_sink out(spec.output, spec.rules.format);
   std::uint64_t records = 0;
   for (std::uint64_t p = 0; p < spec.part_starts.size(); ++p) {
-    records += copy_lines(spec.part_output(p), out);
+    records += append_output_part(spec.part_output(p), out, spec.rules.format);
     keep_going();
   }
   out.finish();
@@ -190,7 +191,7 @@ task_result run_task(const task& t, const job_spec& spec, const run_settings& ru
         m.add_partial(spec.reduce_output(b, t.part));
         keep_going();
       }
-      json_file_sink out(spec.part_output(t.part), output_format::ndjson);
+      output_part_sink out(spec.part_output(t.part));
       result.output_records = m.finish(out).output_records;
       result.written_bytes = total_size({spec.part_output(t.part)});
       break;

@@ -108,7 +108,8 @@ class worker {
         }
       }
       if (jobs.empty()) {
-        pause(milliseconds(200));
+        // Short: a job's first tasks should not wait for idle workers to look again.
+        pause(milliseconds(50));
         continue;
       }
       std::optional<entry> next = claim_stale(jobs);

@@ -71,8 +71,10 @@ class MERGEPIPE_API callback_sink final : public record_sink {
 /// or `finish()` after `finish()` throws `mergepipe::error` with `errc::usage`.
 class MERGEPIPE_API json_file_sink final : public record_sink {
  public:
-  /// Nothing is opened until the first write or `finish()`.
-  json_file_sink(std::string path, output_format format);
+  /// Nothing is opened until the first write or `finish()`. With `durable` (the default) the
+  /// file is synced to the disk before it is renamed into place; without, a crash of the
+  /// machine may leave it torn: for intermediate files that can be made again.
+  json_file_sink(std::string path, output_format format, bool durable = true);
   ~json_file_sink() override;
   json_file_sink(const json_file_sink&) = delete;
   json_file_sink& operator=(const json_file_sink&) = delete;

@@ -9,12 +9,12 @@ namespace mergepipe {
 
 class json_file_sink::impl {
  public:
-  explicit impl(std::string path) : file(std::move(path)) {}
+  impl(std::string path, bool durable) : file(std::move(path), durable) {}
   detail::output_file file;
 };
 
-json_file_sink::json_file_sink(std::string path, output_format format)
-    : impl_(std::make_unique<impl>(std::move(path))), format_(format) {}
+json_file_sink::json_file_sink(std::string path, output_format format, bool durable)
+    : impl_(std::make_unique<impl>(std::move(path), durable)), format_(format) {}
 
 json_file_sink::~json_file_sink() = default;
 
