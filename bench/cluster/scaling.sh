@@ -42,8 +42,11 @@ cpus_of() { # the cores of worker $1 (from 0), wrapping around the machine
 }
 cat "$file" >/dev/null  # warm the page cache
 
+# Every run starts with no dirty pages of the runs before: each ends with an fsync of its
+# output, whose time would otherwise depend on what the previous run left to write back.
 single=()
 for ((r = 0; r < runs; r++)); do
+  sync
   single+=("$(/usr/bin/time -f %e taskset -c "$(cpus_of 0)" "$mergepipe" "$file" -o "$work/single" 2>&1 >/dev/null | tail -1)")
 done
 echo "one process on $cores_per_worker core(s): $(printf '%s\n' "${single[@]}" | median) s (${single[*]})"
@@ -74,8 +77,7 @@ for workers in $counts; do
         "$mergepipe" worker --redis "$url" --job "$job" --name "w$w" 2>"$work/w$w.log" &
       pids+=($!)
     done
-    # Bytes written to the storage, from the kernel's count for the whole cgroup-free machine:
-    # the storage folder's files are gone at the end, so count what the workers' processes wrote.
+    sync
     start=$(date +%s.%N)
     "$mergepipe" submit --redis "$url" --job "$job" --storage "$work/storage" -o "$work/$job" \
       "$@" "$file" --wait 2>"$work/submit.log"

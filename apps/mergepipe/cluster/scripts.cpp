@@ -69,7 +69,9 @@ elseif kind == 'reduce' then
   if n == buckets then
     local parts = tonumber(redis.call('HGET', spec, 'parts') or '0')
     if parts > 0 then
-      for p = 0, parts - 1 do
+      -- Last part first: later parts hold more winners (later records win), so the longest
+      -- tasks start first and the phase ends evenly.
+      for p = parts - 1, 0, -1 do
         redis.call('XADD', tasks, '*', 'kind', 'write', 'task', 'write:' .. p, 'part', tostring(p))
       end
       redis.call('HSET', spec, 'phase', 'write')

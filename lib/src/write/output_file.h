@@ -28,6 +28,7 @@ class output_file {
  private:
   void open();
   void flush();
+  void write_through(std::string_view bytes);
   void refuse_if_finished() const;
   [[noreturn]] void fail(const char* what, int err) const;
 
