@@ -10,8 +10,9 @@
 #   e.g. bench/cluster/scaling.sh build/apps/mergepipe/mergepipe users-1G.ndjson 1 "1 2" 3 \
 #          -- --pieces-mb 64 --buckets 4
 #
-# Prints one CSV line per worker count after a header: workers, wall, map, reduce, collect,
-# cpu seconds, storage MB written.
+# Prints one CSV line per worker count after a header: workers, wall, map, reduce, write,
+# collect, cpu seconds, storage MB written (partial files and parts, not the output). With
+# SVG=FILE, also plots each worker count's phases stacked, against the one process.
 set -euo pipefail
 mergepipe=$(realpath "$1") file=$(realpath "$2")
 cores_per_worker=${3:-1}
@@ -49,8 +50,9 @@ for ((r = 0; r < runs; r++)); do
   sync
   single+=("$(/usr/bin/time -f %e taskset -c "$(cpus_of 0)" "$mergepipe" "$file" -o "$work/single" 2>&1 >/dev/null | tail -1)")
 done
-echo "one process on $cores_per_worker core(s): $(printf '%s\n' "${single[@]}" | median) s (${single[*]})"
-echo "workers,wall_s,map_s,reduce_s,write_s,collect_s,cpu_s,storage_mb"
+single_s=$(printf '%s\n' "${single[@]}" | median)
+echo "one process on $cores_per_worker core(s): $single_s s (${single[*]})"
+echo "workers,wall_s,map_s,reduce_s,write_s,collect_s,cpu_s,storage_mb" | tee "$work/rows.csv"
 
 # Phase wall times from the workers' logs: first "started" to last "done" of each task kind.
 phases() {
@@ -91,5 +93,29 @@ for workers in $counts; do
     rows+=("$wall,$(phases),$cpu,$(awk "BEGIN { printf \"%.0f\", ($written - $out_mb) / 1e6 }")")
   done
   # The run with the median wall time.
-  printf '%s\n' "${rows[@]}" | sort -t, -g -k1,1 | sed -n "$(((runs + 1) / 2))p" | sed "s/^/$workers,/"
+  printf '%s\n' "${rows[@]}" | sort -t, -g -k1,1 | sed -n "$(((runs + 1) / 2))p" |
+    sed "s/^/$workers,/" | tee -a "$work/rows.csv"
 done
+
+if [[ -n ${SVG:-} ]]; then
+  # Stacked phases per worker count; "other" is the wall time outside them (queueing, the
+  # workers noticing the job, submit seeing it end).
+  tail -n +2 "$work/rows.csv" | awk -F, '{ o = $2 - $3 - $4 - $5 - $6; if (o < 0) o = 0
+    printf "\"%s worker%s\" %s %s %s %s %s\n", $1, ($1 == 1 ? "" : "s"), $3, $4, $5, $6, o }' \
+    >"$work/phases.dat"
+  gnuplot <<PLOT
+set terminal svg size 640,400 font "sans,11"
+set output "$SVG"
+set title "mergepipe submit, workers of $cores_per_worker core(s): $(basename "$file")"
+set ylabel "wall seconds"
+set style data histograms
+set style histogram rowstacked
+set style fill solid 0.8 border -1
+set boxwidth 0.6
+set yrange [0:*]
+set key outside right
+plot "$work/phases.dat" using 2:xtic(1) title "map", "" using 3 title "reduce", \
+     "" using 4 title "write", "" using 5 title "collect", "" using 6 title "other", \
+     $single_s with lines lw 2 dt 2 lc rgb "black" title "one process"
+PLOT
+fi
