@@ -13,6 +13,7 @@
 
 #include "cli/cli_runner.h"
 #include "cluster/keys.h"
+#include "cluster/output_part.h"
 #include "cluster/path_roots.h"
 #include "cluster/redis_url.h"
 #include "cluster/scripts.h"
@@ -623,6 +624,51 @@ TEST_F(task_check, removing_partials_takes_the_jobs_files_and_killed_writers_tem
   cluster::remove_partials(spec_);
   EXPECT_EQ(files_in(spec_.storage), 1u);
   EXPECT_TRUE(std::filesystem::exists(dir_.file("storage/notes.txt")));
+}
+
+// Parts of the output are not synced: the join checks each one's trailer, and a torn part
+// (cut short, or zeros where a crash lost its end) is an I/O error naming it.
+TEST(output_part, parts_join_into_either_format_and_a_torn_part_is_refused) {
+  temp_dir dir;
+  auto write_part = [&](const std::string& name, const std::vector<std::string>& records) {
+    cluster::output_part_sink part(dir.file(name));
+    for (const std::string& r : records) part.write(r);
+    part.finish();
+    return dir.file(name);
+  };
+  const std::string one = write_part("p0", {R"({"id":1})", R"({"id":2})"});
+  const std::string none = write_part("p1", {});
+  const std::string two = write_part("p2", {R"({"id":3})"});
+  for (auto format : {output_format::ndjson, output_format::array}) {
+    const std::string joined = dir.file("joined");
+    json_file_sink out(joined, format);
+    std::uint64_t records = 0;
+    for (const std::string& part : {one, none, two}) {
+      records += cluster::append_output_part(part, out, format);
+    }
+    out.finish();
+    EXPECT_EQ(records, 3u);
+    EXPECT_EQ(read_file(joined), format == output_format::ndjson
+                                     ? "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n"
+                                     : "[\n{\"id\":1},\n{\"id\":2},\n{\"id\":3}\n]\n");
+  }
+  const std::string whole = read_file(one);
+  std::string zeroed = whole;
+  std::fill(zeroed.end() - 6, zeroed.end(), '\0');
+  for (const std::string& torn :
+       {whole.substr(0, whole.size() - 1), whole.substr(0, 9), zeroed, std::string()}) {
+    const std::string path = dir.write("torn", torn);
+    json_file_sink out(dir.file("never"), output_format::ndjson);
+    try {
+      cluster::append_output_part(path, out, output_format::ndjson);
+      FAIL() << "a torn part of " << torn.size() << " bytes was joined";
+    } catch (const error& e) {
+      EXPECT_EQ(e.code(), errc::io);
+      EXPECT_NE(std::string(e.what()).find(path + ": a part of the output is torn"),
+                std::string::npos)
+          << e.what();
+    }
+  }
 }
 
 TEST_F(cluster_test, a_worker_with_roots_refuses_a_job_outside_them_and_the_job_fails) {
