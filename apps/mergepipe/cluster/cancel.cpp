@@ -10,8 +10,8 @@
 #include "keys.h"
 #include "mergepipe/error.h"
 #include "redis_client.h"
+#include "run_task.h"
 #include "scripts.h"
-#include "task.h"
 
 namespace mergepipe::cluster {
 

@@ -1,12 +1,10 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <string>
 
 #include "job_spec.h"
-#include "mergepipe/options.h"
 
 namespace mergepipe::cluster {
 
@@ -31,31 +29,5 @@ struct task {
 /// `bad_input` with the reason for a task that must not run, `io` when the file cannot be
 /// examined.
 task parse_task(const std::map<std::string, std::string>& fields, const job_spec& spec);
-
-/// What a task did, for the job's counters.
-struct task_result {
-  std::uint64_t bytes = 0;           ///< Input bytes merged (map tasks).
-  std::uint64_t records = 0;         ///< Good records read (map tasks).
-  std::uint64_t bad_records = 0;     ///< Bad records skipped (map tasks, `--on-error skip`).
-  std::uint64_t output_records = 0;  ///< Records written (the collect task).
-  std::uint64_t written_bytes = 0;   ///< Bytes of the files it wrote, output included.
-};
-
-/// Runs `t` with the library on every core: a map task merges its piece and saves it in
-/// `spec.buckets` partial files (and its bad records, when the job keeps them, in a file of
-/// its own); a reduce task merges one bucket of every map task and saves the result split by
-/// the parts of the output; a write task merges its part from every reduce task and writes
-/// it; the collect task writes the map tasks' bad records in input order to the job's rejects
-/// file, then joins the parts into the job's output. In key order there are no parts: a
-/// reduce task saves its bucket whole and the collect task merges the buckets into the
-/// output. Running a task again writes the same files. `run` is the
-/// worker's: where records of compressed inputs spill. `keep_going` is called while the merge runs
-/// and before anything is written; what it throws abandons the task and passes through. Throws
-/// `mergepipe::error`.
-task_result run_task(const task& t, const job_spec& spec, const run_settings& run,
-                     const std::function<void()>& keep_going);
-
-/// Removes the job's partial files once its output is written.
-void remove_partials(const job_spec& spec);
 
 }  // namespace mergepipe::cluster

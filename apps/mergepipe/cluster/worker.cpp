@@ -19,8 +19,8 @@
 #include "mergepipe/error.h"
 #include "path_roots.h"
 #include "redis_client.h"
+#include "run_task.h"
 #include "scripts.h"
-#include "task.h"
 
 namespace mergepipe::cluster {
 namespace {

@@ -1,0 +1,173 @@
+#include "run_task.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <regex>
+
+#include "mergepipe/mergepipe.h"
+#include "output_part.h"
+
+namespace mergepipe::cluster {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Partial files refer to the records in the job's inputs, which stay in place until the job
+// ends, and are not synced: a torn one fails its checksum, and the job can be run again.
+constexpr partial_format partials{.refer_to_inputs = true, .durable = false};
+
+std::uint64_t total_size(const std::vector<std::string>& paths) {
+  std::uint64_t total = 0;
+  for (const std::string& path : paths) {
+    std::error_code failed;
+    std::uintmax_t size = fs::file_size(path, failed);
+    if (failed) throw error(errc::io, fmt::format("{}: {}", path, failed.message()));
+    total += size;
+  }
+  return total;
+}
+
+// Writes each line of `path` to `out` as a record; returns how many.
+std::uint64_t copy_lines(const std::string& path, record_sink& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw error(errc::io, fmt::format("{}: {}", path, std::strerror(errno)));
+  std::uint64_t lines = 0;
+  for (std::string line; std::getline(in, line); ++lines) out.write(line);
+  if (in.bad()) throw error(errc::io, fmt::format("{}: read failed", path));
+  return lines;
+}
+
+// The map tasks' rejects, one after another: pieces are numbered in input order, so this is
+// the order one machine writes them in. Written whole or not at all, as any output.
+void collect_rejects(const job_spec& spec) {
+  json_file_sink out(spec.rejects, output_format::ndjson);
+  for (std::uint64_t piece = 0; piece < spec.map_total; ++piece) {
+    copy_lines(spec.map_rejects(piece), out);
+  }
+  out.finish();
+}
+
+task_result run_map(const task& t, const job_spec& spec, const options& opts,
+                    const std::function<void()>& keep_going) {
+  // The piece's bad records are kept for the collect task.
+  std::optional<rejects_file_sink> piece_rejects;
+  if (!spec.rejects.empty()) piece_rejects.emplace(spec.map_rejects(t.piece));
+  merger m(opts, piece_rejects ? &*piece_rejects : nullptr);
+  m.add(source::file_range(t.path, t.begin, t.end), {.input = t.input});
+  keep_going();
+  std::vector<std::string> written;
+  for (std::uint32_t b = 0; b < spec.buckets; ++b) written.push_back(spec.map_output(t.piece, b));
+  m.save_partial(written, partials);
+  if (piece_rejects) {
+    piece_rejects->finish();
+    written.push_back(spec.map_rejects(t.piece));
+  }
+  report counts = m.progress_report();
+  return {.bytes = t.end - t.begin,
+          .records = counts.records,
+          .bad_records = counts.bad_records,
+          .written_bytes = total_size(written)};
+}
+
+task_result run_reduce(const task& t, const job_spec& spec, const options& opts,
+                       const std::function<void()>& keep_going) {
+  merger m(opts);
+  for (std::uint64_t piece = 0; piece < spec.map_total; ++piece) {
+    m.add_partial(spec.map_output(piece, t.bucket));
+    keep_going();
+  }
+  std::vector<std::string> written;
+  if (spec.part_starts.empty()) {
+    written.push_back(spec.reduce_output(t.bucket));
+    m.save_partial(written, partials);
+  } else {
+    for (std::uint64_t p = 0; p < spec.part_starts.size(); ++p) {
+      written.push_back(spec.reduce_output(t.bucket, p));
+    }
+    m.save_partial_by_position(written, spec.part_starts, partials);
+  }
+  return {.written_bytes = total_size(written)};
+}
+
+task_result run_write(const task& t, const job_spec& spec, const options& opts,
+                      const std::function<void()>& keep_going) {
+  merger m(opts);
+  for (std::uint32_t b = 0; b < spec.buckets; ++b) {
+    m.add_partial(spec.reduce_output(b, t.part));
+    keep_going();
+  }
+  output_part_sink out(spec.part_output(t.part));
+  return {.output_records = m.finish(out).output_records,
+          .written_bytes = total_size({spec.part_output(t.part)})};
+}
+
+task_result run_collect(const job_spec& spec, const options& opts,
+                        const std::function<void()>& keep_going) {
+  // Rejects first, as on one machine: if they cannot be written, no output appears.
+  std::vector<std::string> written = {spec.output};
+  if (!spec.rejects.empty()) {
+    collect_rejects(spec);
+    written.push_back(spec.rejects);
+  }
+  json_file_sink out(spec.output, spec.rules.format);
+  std::uint64_t records = 0;
+  if (spec.part_starts.empty()) {  // key order: the buckets merged into the output
+    merger m(opts);
+    for (std::uint32_t b = 0; b < spec.buckets; ++b) {
+      m.add_partial(spec.reduce_output(b));
+      keep_going();
+    }
+    records = m.finish(out).output_records;
+  } else {  // input order: the parts joined, in order
+    for (std::uint64_t p = 0; p < spec.part_starts.size(); ++p) {
+      records += append_output_part(spec.part_output(p), out, spec.rules.format);
+      keep_going();
+    }
+    out.finish();
+  }
+  return {.output_records = records, .written_bytes = total_size(written)};
+}
+
+}  // namespace
+
+task_result run_task(const task& t, const job_spec& spec, const run_settings& run,
+                     const std::function<void()>& keep_going) {
+  options opts;
+  opts.rules = spec.rules;
+  opts.on_error = spec.on_error;
+  opts.run = run;
+  opts.run.on_progress = [&](const progress&) { keep_going(); };
+  switch (t.kind) {
+    case task::type::map:
+      return run_map(t, spec, opts, keep_going);
+    case task::type::reduce:
+      return run_reduce(t, spec, opts, keep_going);
+    case task::type::write:
+      return run_write(t, spec, opts, keep_going);
+    case task::type::collect:
+      break;
+  }
+  return run_collect(spec, opts, keep_going);
+}
+
+void remove_partials(const job_spec& spec) {
+  // The job's files, and the temporary files of writers killed before they renamed theirs
+  // (".map3.bucket0.tmp-Ab12Cd").
+  static const std::regex partial_name(
+      R"(\.?(map\d+\.(bucket\d+|rejects)|reduce\d+(\.part\d+)?|part\d+)(\.tmp-\w{6})?)");
+  std::error_code failed;
+  std::vector<fs::path> found;
+  for (fs::directory_iterator it(spec.storage, failed); !failed && it != fs::directory_iterator();
+       it.increment(failed)) {
+    if (std::regex_match(it->path().filename().string(), partial_name)) found.push_back(it->path());
+  }
+  for (const fs::path& path : found) fs::remove(path, failed);
+  fs::remove(spec.storage, failed);  // only when empty
+}
+
+}  // namespace mergepipe::cluster
