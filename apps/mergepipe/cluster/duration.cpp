@@ -22,11 +22,20 @@ std::uint64_t parse_duration_seconds(const std::string& text, const char* option
   if (failed != std::errc() || end != unit || count == 0) throw refuse();
   std::uint64_t seconds_per = 0;
   switch (*unit) {
-    case 's': seconds_per = 1; break;
-    case 'm': seconds_per = 60; break;
-    case 'h': seconds_per = 3600; break;
-    case 'd': seconds_per = 86400; break;
-    default: throw refuse();
+    case 's':
+      seconds_per = 1;
+      break;
+    case 'm':
+      seconds_per = 60;
+      break;
+    case 'h':
+      seconds_per = 3600;
+      break;
+    case 'd':
+      seconds_per = 86400;
+      break;
+    default:
+      throw refuse();
   }
   // Redis takes expiry times as signed 64-bit seconds; ten thousand years is plenty.
   if (count > std::uint64_t{3'650'000} * 86400 / seconds_per) throw refuse();

@@ -17,8 +17,8 @@ namespace {
 
 constexpr std::string_view trailer_start = "#mergepipe part ";
 
-[[noreturn]] void fail(const std::string& path, const std::string& why) {
-  throw error(errc::io, fmt::format("{}: {}", path, why));
+[[noreturn]] void fail(const std::string& path, const std::string& why, errc code = errc::io) {
+  throw error(code, fmt::format("{}: {}", path, why));
 }
 
 // A part's bytes, mapped read-only for as long as it is joined; none for an empty file.
@@ -94,7 +94,7 @@ std::uint64_t append_output_part(const std::string& path, json_file_sink& out,
   std::uint64_t bytes = 0;
   std::uint64_t records = 0;
   if (!read_trailer(all.substr(trailer), bytes, records) || bytes != trailer) {
-    fail(path, "a part of the output is torn (no trailer that matches its size)");
+    fail(path, "a part of the output is torn (no trailer that matches its size)", errc::bad_input);
   }
   std::string_view body = all.substr(0, trailer);
   if (format == output_format::ndjson) {

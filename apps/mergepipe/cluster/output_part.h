@@ -28,7 +28,8 @@ class output_part_sink final : public record_sink {
 
 /// Appends the records of the part at `path` to `out`, which frames them as `format` asks:
 /// NDJSON in one block, an array record by record. Returns how many there were. Throws
-/// `mergepipe::error` (io) naming the part when it cannot be read or is torn.
+/// `mergepipe::error` naming the part: `io` when it cannot be read, `bad_input` when it is
+/// torn.
 std::uint64_t append_output_part(const std::string& path, json_file_sink& out,
                                  output_format format);
 

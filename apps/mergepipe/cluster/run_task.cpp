@@ -32,6 +32,17 @@ std::uint64_t total_size(const std::vector<std::string>& paths) {
   return total;
 }
 
+// Merges the partial file at `path`, which task `producer` wrote; one that is torn or damaged
+// (bad input, as the library calls it) asks for its producer to run again.
+void add_intermediate(merger& m, const std::string& path, const std::string& producer) {
+  try {
+    m.add_partial(path);
+  } catch (const error& e) {
+    if (e.code() != errc::bad_input) throw;
+    throw producer_needed{producer, e.what()};
+  }
+}
+
 // Writes each line of `path` to `out` as a record; returns how many.
 std::uint64_t copy_lines(const std::string& path, record_sink& out) {
   std::ifstream in(path, std::ios::binary);
@@ -78,7 +89,7 @@ task_result run_reduce(const task& t, const job_spec& spec, const options& opts,
                        const std::function<void()>& keep_going) {
   merger m(opts);
   for (std::uint64_t piece = 0; piece < spec.map_total; ++piece) {
-    m.add_partial(spec.map_output(piece, t.bucket));
+    add_intermediate(m, spec.map_output(piece, t.bucket), fmt::format("map:{}", piece));
     keep_going();
   }
   std::vector<std::string> written;
@@ -98,7 +109,7 @@ task_result run_write(const task& t, const job_spec& spec, const options& opts,
                       const std::function<void()>& keep_going) {
   merger m(opts);
   for (std::uint32_t b = 0; b < spec.buckets; ++b) {
-    m.add_partial(spec.reduce_output(b, t.part));
+    add_intermediate(m, spec.reduce_output(b, t.part), fmt::format("reduce:{}", b));
     keep_going();
   }
   output_part_sink out(spec.part_output(t.part));
@@ -119,13 +130,18 @@ task_result run_collect(const job_spec& spec, const options& opts,
   if (spec.part_starts.empty()) {  // key order: the buckets merged into the output
     merger m(opts);
     for (std::uint32_t b = 0; b < spec.buckets; ++b) {
-      m.add_partial(spec.reduce_output(b));
+      add_intermediate(m, spec.reduce_output(b), fmt::format("reduce:{}", b));
       keep_going();
     }
     records = m.finish(out).output_records;
   } else {  // input order: the parts joined, in order
     for (std::uint64_t p = 0; p < spec.part_starts.size(); ++p) {
-      records += append_output_part(spec.part_output(p), out, spec.rules.format);
+      try {
+        records += append_output_part(spec.part_output(p), out, spec.rules.format);
+      } catch (const error& e) {
+        if (e.code() != errc::bad_input) throw;
+        throw producer_needed{fmt::format("write:{}", p), e.what()};
+      }
       keep_going();
     }
     out.finish();

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 
 #include "job_spec.h"
 #include "mergepipe/options.h"
@@ -18,6 +19,14 @@ struct task_result {
   std::uint64_t written_bytes = 0;   ///< Bytes of the files it wrote, output included.
 };
 
+/// Thrown by `run_task` when a file that another task of the job wrote is torn or damaged
+/// (intermediate files are not synced, so a crash of the host that wrote one can tear it):
+/// that task must run again before this one can.
+struct producer_needed {
+  std::string producer;  ///< Its task id: "map:3", "reduce:1", "write:2".
+  std::string reason;    ///< What is wrong with its file, naming it.
+};
+
 /// Runs `t` with the library on every core: a map task merges its piece and saves it in
 /// `spec.buckets` partial files (and its bad records, when the job keeps them, in a file of
 /// its own); a reduce task merges one bucket of every map task and saves the result split by
@@ -28,7 +37,7 @@ struct task_result {
 /// output. Running a task again writes the same files. `run` is the worker's: where records of
 /// compressed inputs spill. `keep_going` is called while the merge runs and before anything
 /// is written; what it throws abandons the task and passes through. Throws
-/// `mergepipe::error`.
+/// `producer_needed` for a damaged file of another task, else `mergepipe::error`.
 task_result run_task(const task& t, const job_spec& spec, const run_settings& run,
                      const std::function<void()>& keep_going);
 

@@ -52,17 +52,24 @@ local group, id, task, kind = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 redis.call('XACK', tasks, group, id)
 if redis.call('HGET', spec, 'state') ~= 'running' then return 0 end
 if redis.call('HSETNX', done, task, id) == 0 then return 0 end
+-- A task of the next phase that is done already (the phase runs again after a damaged file
+-- was made again) is not queued again.
+local function add(next_task, ...)
+  if redis.call('HEXISTS', done, next_task) == 0 then
+    redis.call('XADD', tasks, '*', 'task', next_task, ...)
+  end
+end
 local n = redis.call('HINCRBY', spec, kind .. '_done', 1)
 local buckets = tonumber(redis.call('HGET', spec, 'buckets'))
 if kind == 'map' then
-  redis.call('HINCRBY', spec, 'bytes_done', ARGV[5])
-  redis.call('HINCRBY', spec, 'records_done', ARGV[9])
-  redis.call('HINCRBY', spec, 'bad_records', ARGV[10])
+  -- Counted once, also when a map task runs again to replace a damaged file.
+  if redis.call('HSETNX', done, 'counted:' .. task, '1') == 1 then
+    redis.call('HINCRBY', spec, 'bytes_done', ARGV[5])
+    redis.call('HINCRBY', spec, 'records_done', ARGV[9])
+    redis.call('HINCRBY', spec, 'bad_records', ARGV[10])
+  end
   if n == tonumber(redis.call('HGET', spec, 'map_total')) then
-    for b = 0, buckets - 1 do
-      redis.call('XADD', tasks, '*', 'kind', 'reduce', 'task', 'reduce:' .. b,
-                 'bucket', tostring(b))
-    end
+    for b = 0, buckets - 1 do add('reduce:' .. b, 'kind', 'reduce', 'bucket', tostring(b)) end
     redis.call('HSET', spec, 'phase', 'reduce')
   end
 elseif kind == 'reduce' then
@@ -71,18 +78,16 @@ elseif kind == 'reduce' then
     if parts > 0 then
       -- Last part first: later parts hold more winners (later records win), so the longest
       -- tasks start first and the phase ends evenly.
-      for p = parts - 1, 0, -1 do
-        redis.call('XADD', tasks, '*', 'kind', 'write', 'task', 'write:' .. p, 'part', tostring(p))
-      end
+      for p = parts - 1, 0, -1 do add('write:' .. p, 'kind', 'write', 'part', tostring(p)) end
       redis.call('HSET', spec, 'phase', 'write')
     else
-      redis.call('XADD', tasks, '*', 'kind', 'collect', 'task', 'collect')
+      add('collect', 'kind', 'collect')
       redis.call('HSET', spec, 'phase', 'collect')
     end
   end
 elseif kind == 'write' then
   if n == tonumber(redis.call('HGET', spec, 'parts')) then
-    redis.call('XADD', tasks, '*', 'kind', 'collect', 'task', 'collect')
+    add('collect', 'kind', 'collect')
     redis.call('HSET', spec, 'phase', 'collect')
   end
 else
@@ -92,6 +97,25 @@ else
   retire({spec, tasks, done, KEYS[5], KEYS[6]})
 end
 return 1
+)lua"};
+
+const lua_script redo_task{R"lua(
+local spec, tasks, done, failures = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local group, id, producer = ARGV[1], ARGV[2], ARGV[3]
+redis.call('XACK', tasks, group, id)
+if redis.call('HGET', spec, 'state') ~= 'running' then return 'ignored' end
+local entry = redis.call('HGET', done, producer)
+if not entry then return 'queued' end
+local runs = redis.call('HINCRBY', failures, producer .. ':made_again', 1)
+if runs > tonumber(redis.call('HGET', spec, 'max_attempts')) then return 'exhausted' end
+local found = redis.call('XRANGE', tasks, entry, entry)
+if not found[1] then return 'exhausted' end
+local kind = string.match(producer, '^(%a+)')
+redis.call('HDEL', done, producer)
+redis.call('HINCRBY', spec, kind .. '_done', -1)
+redis.call('HSET', spec, 'phase', kind)
+redis.call('XADD', tasks, '*', unpack(found[1][2]))
+return 'again'
 )lua"};
 
 const lua_script fail_task{retire_job + R"lua(

@@ -21,6 +21,15 @@ extern const lua_script create_job;
 /// was new, 0 for a repeat.
 extern const lua_script complete_task;
 
+/// Runs a completed task again because a later task found its file torn or damaged: the
+/// task is no longer done, its phase is current again, and its stream entry is queued anew;
+/// the later task (acknowledged here) is queued again when that phase completes.
+/// KEYS: spec, tasks, done, failures. ARGV: group, entry id of the later task, the task to run
+/// again. Returns "again", "queued" (another task asked first), "exhausted" (run again
+/// max_attempts times already, or its entry is gone: fail the job) or "ignored" (the job
+/// ended).
+extern const lua_script redo_task;
+
 /// Records a failed attempt: the task is queued again, or, when it is fatal or has failed
 /// max_attempts times, moved to the dead-letter stream and the job marked failed (its keys
 /// then expire after its retain time).

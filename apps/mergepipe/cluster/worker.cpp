@@ -250,6 +250,8 @@ class worker {
     } catch (const job_ended&) {
       redis_.command({"XACK", keys.tasks, group, e.id});
       abandoned = true;
+    } catch (const producer_needed& needed) {
+      make_again(e, label, spec, needed);
     } catch (const error& ex) {
       fail(e, label, ex.what(), ex.code(), ex.code() != errc::io);
     } catch (const std::exception& ex) {
@@ -263,6 +265,27 @@ class worker {
                  state.is_nil() ? "gone" : state.str());
     }
     if (!state.is_nil() && state.str() != "running") remove_partials(spec);
+  }
+
+  // A file of an earlier task is torn (a crash of its host, since intermediate files are not
+  // synced): that task runs again, then this one.
+  void make_again(const entry& e, const std::string& label, const job_spec& spec,
+                  const producer_needed& needed) {
+    job_keys keys(e.job);
+    std::string outcome =
+        redis_
+            .eval(scripts::redo_task, {keys.spec, keys.tasks, keys.done, keys.failures},
+                  {group, e.id, needed.producer})
+            .str();
+    if (outcome == "exhausted") {
+      fail(e, label,
+           fmt::format("{} (its task {} was run again {} times)", needed.reason, needed.producer,
+                       spec.max_attempts),
+           errc::io, true);
+    } else if (outcome != "ignored") {
+      log_->warn("{} {}: {}: {} runs again{}, then this task", e.job, label, needed.reason,
+                 needed.producer, outcome == "queued" ? " (already queued)" : "");
+    }
   }
 
   void fail(const entry& e, const std::string& label, const std::string& reason, errc code,
