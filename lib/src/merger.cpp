@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
-#include <tuple>
 
 #include "appender_feed.h"
 #include "merge/table_combiner.h"
@@ -283,10 +282,7 @@ void merger::save_partial(const std::vector<std::string>& bucket_paths, partial_
 
 void merger::save_partial_by_position(const std::vector<std::string>& paths,
                                       const std::vector<position>& starts, partial_format format) {
-  if (starts.size() != paths.size() ||
-      !std::is_sorted(starts.begin(), starts.end(), [](const position& a, const position& b) {
-        return std::tie(a.input, a.offset) < std::tie(b.input, b.offset);
-      })) {
+  if (starts.size() != paths.size() || !std::is_sorted(starts.begin(), starts.end())) {
     throw error(errc::usage, "save_partial_by_position needs one start per file, ascending");
   }
   live().save_partial(paths, format, &starts);

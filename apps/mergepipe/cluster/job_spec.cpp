@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <charconv>
-#include <tuple>
 
 #include "mergepipe/error.h"
 
@@ -49,10 +48,7 @@ std::vector<position> read_starts(const field_reader& read, std::uint64_t count)
     if (ec1 != std::errc() || colon == end || *colon != ':') throw bad();
     auto [next, ec2] = std::from_chars(colon + 1, end, start.offset);
     if (ec2 != std::errc() || (next != end && *next != ',')) throw bad();
-    if (!starts.empty() && std::tie(start.input, start.offset) <=
-                               std::tie(starts.back().input, starts.back().offset)) {
-      throw bad();
-    }
+    if (!starts.empty() && start <= starts.back()) throw bad();
     starts.push_back(start);
     at = next == end ? end : next + 1;
   }

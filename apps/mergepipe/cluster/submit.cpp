@@ -6,7 +6,6 @@
 #include <chrono>
 #include <filesystem>
 #include <random>
-#include <tuple>
 
 #include "duration.h"
 #include "job_spec.h"
@@ -99,9 +98,7 @@ int submit_job(const submit_args& args) {
     const std::size_t step = (pieces.size() + max_parts - 1) / max_parts;
     for (std::size_t i = 0; i < pieces.size(); i += step) {
       position start{pieces[i].input, pieces[i].begin};
-      if (spec.part_starts.empty() ||
-          std::tie(spec.part_starts.back().input, spec.part_starts.back().offset) <
-              std::tie(start.input, start.offset)) {
+      if (spec.part_starts.empty() || spec.part_starts.back() < start) {
         spec.part_starts.push_back(start);
       }
     }

@@ -245,7 +245,6 @@ class worker {
       if (first && t.kind == task::type::collect) {
         log_->info("job {} done: {} records written to {}", e.job, result.output_records,
                    spec.output);
-        remove_partials(spec);
       }
     } catch (const job_ended&) {
       redis_.command({"XACK", keys.tasks, group, e.id});
@@ -257,8 +256,9 @@ class worker {
     } catch (const std::exception& ex) {
       fail(e, label, ex.what(), errc::io, false);
     }
-    // A job that ended meanwhile (done, failed or cancelled) needs no partial file any more:
-    // this task may have been a late repeat, or writing when the job was cancelled.
+    // A job that ended (done, by this collect task or another, failed or cancelled) needs no
+    // intermediate file any more: this task may also have been a late repeat, or writing when
+    // the job was cancelled.
     reply state = redis_.command({"HGET", keys.spec, "state"});
     if (abandoned) {
       log_->info("{} {}: the job is {}: task abandoned, nothing written", e.job, label,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <iosfwd>
@@ -18,6 +19,9 @@ namespace mergepipe {
 struct position {
   std::uint32_t input = 0;   ///< Index of the input, as on a command line (from 0).
   std::uint64_t offset = 0;  ///< Byte offset of the source's first byte in that input.
+
+  /// Input order: by input, then offset.
+  friend auto operator<=>(const position&, const position&) = default;
 };
 
 /// One input of records: a file, bytes in memory, or a `std::istream`. A source only

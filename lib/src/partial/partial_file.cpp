@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
-#include <tuple>
 
 #include "merge/merged_object.h"
 #include "mergepipe/error.h"
@@ -70,19 +69,23 @@ class reader {
   std::uint64_t pos_ = 0;
 };
 
-// The file that holds `c`'s bytes at its stamp's offset, if it is one of `files` (sorted by
-// input index, as `referable_files` gives them).
+// The file of input `input` among `files` (sorted by input index, as `referable_files` gives
+// them and partial files hold them), if there is one.
+const referable_file* file_of_input(const std::vector<referable_file>& files, std::uint32_t input) {
+  auto file = std::lower_bound(
+      files.begin(), files.end(), input,
+      [](const referable_file& f, std::uint32_t wanted) { return f.input < wanted; });
+  return file != files.end() && file->input == input ? &*file : nullptr;
+}
+
+// The file that holds `c`'s bytes at its stamp's offset, if it is one of `files`.
 const referable_file* referred_file(const std::vector<referable_file>& files, const candidate& c) {
   if (c.stored) return nullptr;
-  auto file = std::lower_bound(
-      files.begin(), files.end(), c.stamp.file,
-      [](const referable_file& f, std::uint32_t input) { return f.input < input; });
-  if (file == files.end() || file->input != c.stamp.file || c.stamp.offset + c.size > file->size) {
-    return nullptr;
-  }
+  const referable_file* file = file_of_input(files, c.stamp.file);
+  if (file == nullptr || c.stamp.offset + c.size > file->size) return nullptr;
   auto start = reinterpret_cast<std::uintptr_t>(c.data) - c.stamp.offset;
   for (const char* mapping : file->mappings) {
-    if (reinterpret_cast<std::uintptr_t>(mapping) == start) return &*file;
+    if (reinterpret_cast<std::uintptr_t>(mapping) == start) return file;
   }
   return nullptr;
 }
@@ -129,10 +132,8 @@ void save_partial(const sharded_merge_table& table, const std::vector<std::strin
   if (paths.empty()) throw error(errc::usage, "a partial merge needs at least one bucket file");
   auto file_of = [&](std::string_view key, const candidate& c) -> std::uint32_t {
     if (starts == nullptr) return bucket_of(key, static_cast<std::uint32_t>(paths.size()));
-    auto after = std::upper_bound(
-        starts->begin(), starts->end(), c.stamp, [](const order_stamp& at, const position& start) {
-          return std::tie(at.file, at.offset) < std::tie(start.input, start.offset);
-        });
+    auto after =
+        std::upper_bound(starts->begin(), starts->end(), position{c.stamp.file, c.stamp.offset});
     return static_cast<std::uint32_t>(std::max<std::ptrdiff_t>(after - starts->begin() - 1, 0));
   };
   auto buckets = static_cast<std::uint32_t>(paths.size());
@@ -240,12 +241,8 @@ partial_counts load_partial(const input_source& file, std::uint64_t fingerprint,
     std::string_view key(in.take(key_size), key_size);
     const char* tail = in.take(tail_size);
     if ((flags & referred_flag) != 0) {
-      auto found = std::lower_bound(
-          files.begin(), files.end(), c.stamp.file,
-          [](const referable_file& f, std::uint32_t input) { return f.input < input; });
-      if (found == files.end() || found->input != c.stamp.file) {
-        in.corrupt("an entry refers to an input not in its table of files");
-      }
+      const referable_file* found = file_of_input(files, c.stamp.file);
+      if (found == nullptr) in.corrupt("an entry refers to an input not in its table of files");
       if (c.stamp.offset > found->size || c.size > found->size - c.stamp.offset) {
         in.corrupt("an entry refers to bytes past the end of " + found->path);
       }

@@ -23,6 +23,11 @@ std::unique_ptr<input_source> open_source(const source& from) {
   return std::make_unique<input_source>(*from.stream(), from.name());
 }
 
+// How a partial file names an input file: absolute, normalised.
+std::string absolute_path(const input_source& in) {
+  return std::filesystem::absolute(in.path()).lexically_normal().string();
+}
+
 }  // namespace
 
 void input_set::open(const source& from, position at) {
@@ -59,11 +64,8 @@ std::vector<referable_file> input_set::referable_files() const {
   for (const auto& input : inputs_) {
     if (!input->referable()) continue;
     const input_source& in = input->source();
-    referable_file file{input->at().input,
-                        std::filesystem::absolute(in.path()).lexically_normal().string(),
-                        in.size(),
-                        in.modified(),
-                        {in.data()}};
+    referable_file file{
+        input->at().input, absolute_path(in), in.size(), in.modified(), {in.data()}};
     auto same_index = std::find_if(files.begin(), files.end(),
                                    [&](const referable_file& f) { return f.input == file.input; });
     if (same_index == files.end()) {
@@ -84,8 +86,7 @@ std::vector<referable_file> input_set::referable_files() const {
 const char* input_set::open_referenced(const referable_file& file) {
   for (const auto& input : inputs_) {
     if (input->referable() && input->at().input == file.input &&
-        std::filesystem::absolute(input->source().path()).lexically_normal() == file.path &&
-        input->source().size() == file.size) {
+        absolute_path(input->source()) == file.path && input->source().size() == file.size) {
       return input->data();
     }
   }
