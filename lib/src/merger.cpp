@@ -121,30 +121,36 @@ class merger::impl {
     other.clear();
   }
 
-  void save_partial(const std::vector<std::string>& paths, const partial_format& format,
-                    const std::vector<position>* starts) {
+  std::vector<saved_range> save_partial(const std::vector<std::string>& paths,
+                                        const partial_format& format,
+                                        const std::vector<position>* starts) {
     if (tables_.empty()) tables_.push_back(new_table());
     fold();
     detail::partial_counts counts{totals_.records, totals_.bad_records, totals_.bytes,
                                   totals_.files};
+    std::vector<saved_range> saved;
     inputs_.read_unchanged([&] {
-      detail::save_partial(*tables_[0], paths, fingerprint_, counts, inputs_, format, starts);
+      saved =
+          detail::save_partial(*tables_[0], paths, fingerprint_, counts, inputs_, format, starts);
     });
+    return saved;
   }
 
   void add_partial(const std::string& path) {
     auto file = std::make_unique<detail::input_source>(path, path);
     if (!file->complete())
       throw error(errc::usage, "a partial merge must be a file", location{path});
-    auto table = new_table();
-    detail::partial_counts counts = detail::load_partial(*file, fingerprint_, *table, inputs_);
-    tables_.push_back(std::move(table));
+    // Checked whole first, so that a damaged file leaves the merge as it was; then its entries
+    // go straight into the first table, each merged once.
+    detail::partial_counts counts =
+        detail::load_partial(*file, fingerprint_, context_->keep(), nullptr, inputs_);
+    if (tables_.empty()) tables_.push_back(new_table());
+    detail::load_partial(*file, fingerprint_, context_->keep(), tables_[0].get(), inputs_);
     inputs_.keep(std::move(file));
     totals_.records += counts.records;
     totals_.bad_records += counts.bad_records;
     totals_.bytes += counts.bytes;
     totals_.files += counts.files;
-    if (tables_.size() > 4 * static_cast<std::size_t>(context_->threads())) fold();
   }
 
   report write(record_sink& out, bool last) {
@@ -280,12 +286,13 @@ void merger::save_partial(const std::vector<std::string>& bucket_paths, partial_
   live().save_partial(bucket_paths, format, nullptr);
 }
 
-void merger::save_partial_by_position(const std::vector<std::string>& paths,
-                                      const std::vector<position>& starts, partial_format format) {
+std::vector<saved_range> merger::save_partial_by_position(const std::vector<std::string>& paths,
+                                                          const std::vector<position>& starts,
+                                                          partial_format format) {
   if (starts.size() != paths.size() || !std::is_sorted(starts.begin(), starts.end())) {
     throw error(errc::usage, "save_partial_by_position needs one start per file, ascending");
   }
-  live().save_partial(paths, format, &starts);
+  return live().save_partial(paths, format, &starts);
 }
 
 void merger::add_partial(const std::string& path) { live().add_partial(path); }

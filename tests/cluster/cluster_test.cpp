@@ -181,6 +181,34 @@ TEST_F(cluster_test, three_workers_match_the_single_machine_output) {
   EXPECT_EQ(read_file(dir_.file("plain.ndjson")), single_machine(inputs));
   for (auto& p : processes_) EXPECT_EQ(p->wait(10s), 0) << p->log();  // they leave with the job
   EXPECT_FALSE(std::filesystem::exists(dir_.file("storage/plain")));  // partials removed
+  // A pretty array among the inputs: minifying shortened its records, so the parts written in
+  // place were joined into the output.
+  auto collect_log = [&] {
+    for (auto& p : processes_) {
+      const std::string log = p->log();
+      const std::size_t at = log.find(" collect: done in ");
+      if (at != std::string::npos) return log.substr(at, log.find('\n', at) - at);
+    }
+    return std::string("no collect task");
+  };
+  EXPECT_EQ(collect_log().find(", wrote 0 bytes"), std::string::npos) << collect_log();
+  EXPECT_FALSE(std::filesystem::exists(dir_.file(".plain.ndjson.mergepipe-plain")));
+
+  // Minified NDJSON only: the parts lie end to end, and the output in progress is renamed
+  // into place, in the mode of the output it replaces.
+  processes_.clear();
+  for (int w = 1; w <= 2; ++w) worker("n" + std::to_string(w), {}, "in-place");
+  const std::vector<std::string> compact = {inputs[0], inputs[2]};
+  dir_.write("in-place.ndjson", "old");
+  std::filesystem::permissions(dir_.file("in-place.ndjson"), std::filesystem::perms(0640));
+  r = run_mergepipe(submit_args("in-place", dir_.file("in-place.ndjson"), compact, {"--wait"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_file(dir_.file("in-place.ndjson")), single_machine(compact));
+  for (auto& p : processes_) EXPECT_EQ(p->wait(10s), 0) << p->log();
+  EXPECT_NE(collect_log().find(", wrote 0 bytes"), std::string::npos) << collect_log();
+  EXPECT_EQ(std::filesystem::status(dir_.file("in-place.ndjson")).permissions(),
+            std::filesystem::perms(0640));
+  EXPECT_FALSE(std::filesystem::exists(dir_.file(".in-place.ndjson.mergepipe-in-place")));
 
   // In input order, write tasks write the output's parts side by side; arrays are framed when
   // the parts are joined, an empty output too.
@@ -297,6 +325,7 @@ TEST_F(cluster_test, a_late_repeat_of_a_task_leaves_no_file_behind) {
               log.find("(ignored: the job has ended") != std::string::npos)
       << log;
   EXPECT_EQ(files_in(dir_.file("storage/late")), 0u);
+  EXPECT_FALSE(std::filesystem::exists(dir_.file(".out.ndjson.mergepipe-late")));
   EXPECT_EQ(read_file(dir_.file("out.ndjson")), single_machine(inputs));
 }
 
@@ -566,15 +595,18 @@ TEST_F(cluster_test, a_torn_intermediate_file_is_made_again_by_its_task) {
     }
   };
   tear_when("reduce", {"map0.bucket0", "map0.bucket1", "map0.bucket2"});  // read by every reduce
-  tear_when("write", {"reduce1.part0"});  // read by write:0, the last write task to run
-  tear_when("collect", {"part0"});
+  // reduce1.part0 is read by write:0, the last write task to run; reduce0.sizes by every one.
+  tear_when("write", {"reduce1.part0", "reduce0.sizes"});
+  tear_when("collect", {"part0.size"});
   wait_for_state("torn", "done");
   EXPECT_EQ(read_file(dir_.file("out.ndjson")), single_machine(inputs));
-  for (const char* task : {"map:0 runs again", "reduce:1 runs again", "write:0 runs again"}) {
+  for (const char* task :
+       {"map:0 runs again", "reduce:0 runs again", "reduce:1 runs again", "write:0 runs again"}) {
     EXPECT_NE(slow.log().find(task), std::string::npos) << task << "\n" << slow.log();
   }
   EXPECT_NE(slow.log().find("its checksum does not match"), std::string::npos);
-  EXPECT_NE(slow.log().find("a part of the output is torn"), std::string::npos);
+  EXPECT_NE(slow.log().find("part0.size: it is torn"), std::string::npos) << slow.log();
+  EXPECT_NE(slow.log().find("reduce0.sizes: it is torn"), std::string::npos) << slow.log();
   EXPECT_EQ(number("torn", "records_done"), 600 + 300);  // counted once
   wait_until([&] { return files_in(dir_.file("storage/torn")) == 0; }, 20s,
              "the collect step removes the intermediate files");
@@ -641,12 +673,18 @@ TEST_F(task_check, rejects_inputs_paths_and_ranges_outside_the_job) {
 TEST_F(task_check, removing_partials_takes_the_jobs_files_and_killed_writers_temporaries) {
   spec_.storage = dir_.file("storage");
   std::filesystem::create_directories(spec_.storage);
-  for (const char* name : {"map0.bucket1", "map12.rejects", "reduce3", ".map0.bucket0.tmp-Ab12Cd",
-                           ".map4.rejects.tmp-x9Y8z7", ".reduce0.tmp-000000"}) {
+  spec_.output = dir_.file("out.ndjson");
+  spec_.part_starts = {position{0, 0}};
+  for (const char* name :
+       {"map0.bucket1", "map12.rejects", "reduce3", "reduce2.part1", "reduce1.sizes", "part0.size",
+        ".map0.bucket0.tmp-Ab12Cd", ".map4.rejects.tmp-x9Y8z7", ".reduce0.tmp-000000",
+        ".part3.size.tmp-a1b2c3"}) {
     dir_.write(std::string("storage/") + name, "x");
   }
+  dir_.write(".out.ndjson.mergepipe-" + spec_.name, "x");  // the output in progress
   cluster::remove_partials(spec_);
   EXPECT_FALSE(std::filesystem::exists(spec_.storage));
+  EXPECT_FALSE(std::filesystem::exists(spec_.output_in_progress()));
 
   // A file of someone else's stays, and so does the folder.
   std::filesystem::create_directories(spec_.storage);
@@ -657,49 +695,100 @@ TEST_F(task_check, removing_partials_takes_the_jobs_files_and_killed_writers_tem
   EXPECT_TRUE(std::filesystem::exists(dir_.file("storage/notes.txt")));
 }
 
-// Parts of the output are not synced: the join checks each one's trailer, and a torn part
-// (cut short, or zeros where a crash lost its end) is bad input naming it.
-TEST(output_part, parts_join_into_either_format_and_a_torn_part_is_refused) {
+// The parts of an output in input order: measured by the reduce tasks, written in place by
+// the write tasks, joined where minifying left gaps. The small files that carry sizes are not
+// synced: a torn one is bad input naming it.
+TEST(output_part, parts_are_written_in_their_slots_and_joined_into_either_format) {
   temp_dir dir;
-  auto write_part = [&](const std::string& name, const std::vector<std::string>& records) {
-    cluster::output_part_sink part(dir.file(name));
-    for (const std::string& r : records) part.write(r);
+  const std::vector<std::vector<saved_range>> by_bucket = {
+      {{.records = 2, .deletes = 1, .record_bytes = 18, .delete_bytes = 9}, {}, {}},
+      {{}, {}, {.records = 1, .record_bytes = 9}}};
+  cluster::save_ranges(dir.file("r0.sizes"), by_bucket[0]);
+  EXPECT_EQ(cluster::load_ranges(dir.file("r0.sizes"), 3)[0].delete_bytes, 9u);
+  cluster::part_slots slots = cluster::lay_out_parts(by_bucket, /*keep_deletes=*/false);
+  EXPECT_EQ(slots.start, (std::vector<std::uint64_t>{0, 18, 18}));
+  EXPECT_EQ(slots.size, (std::vector<std::uint64_t>{18, 0, 9}));
+  EXPECT_EQ(cluster::lay_out_parts(by_bucket, true).size[0], 27u);
+
+  // Written last part first, as the job queues them.
+  const std::string output = dir.file("in-progress");
+  const std::vector<std::vector<std::string>> records = {
+      {R"({"id":1})", R"({"id":2})"}, {}, {R"({"id":3})"}};
+  std::vector<cluster::written_part> parts(3);
+  for (std::size_t p = 3; p-- > 0;) {
+    cluster::part_slot_sink part(output, slots.start[p], slots.size[p],
+                                 dir.file(fmt::format("part{}.size", p)));
+    for (const std::string& r : records[p]) part.write(r);
     part.finish();
-    return dir.file(name);
-  };
-  const std::string one = write_part("p0", {R"({"id":1})", R"({"id":2})"});
-  const std::string none = write_part("p1", {});
-  const std::string two = write_part("p2", {R"({"id":3})"});
-  for (auto format : {output_format::ndjson, output_format::array}) {
-    const std::string joined = dir.file("joined");
-    json_file_sink out(joined, format);
-    std::uint64_t records = 0;
-    for (const std::string& part : {one, none, two}) {
-      records += cluster::append_output_part(part, out, format);
-    }
-    out.finish();
-    EXPECT_EQ(records, 3u);
-    EXPECT_EQ(read_file(joined), format == output_format::ndjson
-                                     ? "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n"
-                                     : "[\n{\"id\":1},\n{\"id\":2},\n{\"id\":3}\n]\n");
+    parts[p] = cluster::load_written_part(dir.file(fmt::format("part{}.size", p)));
+    EXPECT_EQ(parts[p].bytes, part.written().bytes);
+    EXPECT_EQ(parts[p].records, records[p].size());
   }
-  const std::string whole = read_file(one);
-  std::string zeroed = whole;
-  std::fill(zeroed.end() - 6, zeroed.end(), '\0');
-  for (const std::string& torn :
-       {whole.substr(0, whole.size() - 1), whole.substr(0, 9), zeroed, std::string()}) {
-    const std::string path = dir.write("torn", torn);
-    json_file_sink out(dir.file("never"), output_format::ndjson);
+  EXPECT_EQ(read_file(output), "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n");
+
+  // A part that outgrows its slot stops before it writes into the next one.
+  {
+    cluster::part_slot_sink part(output, 0, 12, dir.file("never.size"));
+    part.write(R"({"id":1})");
     try {
-      cluster::append_output_part(path, out, output_format::ndjson);
-      FAIL() << "a torn part of " << torn.size() << " bytes was joined";
+      part.write(R"({"id":2})");
+      FAIL() << "a part outgrew its slot";
     } catch (const error& e) {
-      EXPECT_EQ(e.code(), errc::bad_input);
-      EXPECT_NE(std::string(e.what()).find(path + ": a part of the output is torn"),
+      EXPECT_NE(std::string(e.what()).find("larger than the 12 bytes measured for it"),
                 std::string::npos)
           << e.what();
     }
   }
+  EXPECT_FALSE(std::filesystem::exists(dir.file("never.size")));
+
+  // Parts with gaps between them (records minified shorter than measured) are joined.
+  slots = {.start = {0, 30, 30}, .size = {25, 0, 12}};
+  const std::string gappy = dir.file("gappy");
+  for (std::size_t p = 0; p < 3; ++p) {
+    cluster::part_slot_sink part(gappy, slots.start[p], slots.size[p], dir.file("p.size"));
+    for (const std::string& r : records[p]) part.write(r);
+    part.finish();
+  }
+  for (auto format : {output_format::ndjson, output_format::array}) {
+    const std::string joined = dir.file("joined");
+    json_file_sink out(joined, format);
+    EXPECT_EQ(cluster::join_parts(gappy, slots, parts, out, format), 3u);
+    out.finish();
+    EXPECT_EQ(read_file(joined), format == output_format::ndjson
+                                     ? "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n"
+                                     : "[\n{\"id\":1},\n{\"id\":2},\n{\"id\":3}\n]\n");
+  }
+
+  // A task stalled until the job ended writes nothing into the output it renamed.
+  {
+    cluster::part_slot_sink late(gappy, 0, 25, dir.file("late.size"));
+    late.write(R"({"id":9})");
+    std::filesystem::rename(gappy, dir.file("placed"));
+    try {
+      late.finish();
+      FAIL() << "a late part was written";
+    } catch (const error& e) {
+      EXPECT_NE(std::string(e.what()).find("renamed or removed"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(read_file(dir.file("placed")).substr(0, 8), R"({"id":1})");
+  }
+
+  // Torn size files: cut short (even by their last newline), zeroed, empty, or of another job.
+  const std::string whole = read_file(dir.file("r0.sizes"));
+  std::string zeroed = whole;
+  std::fill(zeroed.end() - 4, zeroed.end(), '\0');
+  for (const std::string& torn : {whole.substr(0, whole.size() - 1), whole.substr(0, 9), zeroed,
+                                  std::string(), std::string("1 2\nend 1\n")}) {
+    const std::string path = dir.write("torn", torn);
+    try {
+      (void)cluster::load_ranges(path, 3);
+      FAIL() << "a torn size file of " << torn.size() << " bytes was read";
+    } catch (const error& e) {
+      EXPECT_EQ(e.code(), errc::bad_input);
+      EXPECT_NE(std::string(e.what()).find(path + ": it"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_THROW((void)cluster::load_written_part(dir.write("torn", "12 1\nend 1")), error);
 }
 
 TEST_F(cluster_test, a_worker_with_roots_refuses_a_job_outside_them_and_the_job_fails) {

@@ -159,7 +159,8 @@ TEST_F(pieces_test, saved_partials_mapped_reduced_and_collected_give_the_merge_r
 }
 
 // Reduced buckets saved by ranges of positions, each range written apart from the files of
-// every bucket: the ranges' outputs, joined, are the output (how workers write it side by side).
+// every bucket: the ranges' outputs, joined, are the output (how workers write it side by side),
+// and each range's size is known before it is written.
 TEST_F(pieces_test, ranges_of_reduced_buckets_written_apart_join_into_the_merge_result) {
   constexpr std::uint32_t buckets = 3;
   std::vector<mergepipe::piece> pieces = mergepipe::cut_into_pieces(inputs_, 3000);
@@ -179,6 +180,7 @@ TEST_F(pieces_test, ranges_of_reduced_buckets_written_apart_join_into_the_merge_
     for (std::uint32_t b = 0; b < buckets; ++b) paths.push_back(dir_.file(name("map", t, b)));
     map.save_partial(paths, {.refer_to_inputs = true});
   }
+  std::vector<mergepipe::saved_range> measured(starts.size());
   for (std::uint32_t b = 0; b < buckets; ++b) {
     merger reduce(base_options());
     for (std::size_t t = 0; t < pieces.size(); ++t)
@@ -186,15 +188,32 @@ TEST_F(pieces_test, ranges_of_reduced_buckets_written_apart_join_into_the_merge_
     std::vector<std::string> ranges;
     for (std::size_t r = 0; r < starts.size(); ++r)
       ranges.push_back(dir_.file(name("range", b, r)));
-    reduce.save_partial_by_position(ranges, starts, {.refer_to_inputs = true});
+    std::vector<mergepipe::saved_range> saved =
+        reduce.save_partial_by_position(ranges, starts, {.refer_to_inputs = true});
+    ASSERT_EQ(saved.size(), starts.size());
+    for (std::size_t r = 0; r < starts.size(); ++r) {
+      measured[r].records += saved[r].records;
+      measured[r].deletes += saved[r].deletes;
+      measured[r].record_bytes += saved[r].record_bytes;
+      measured[r].delete_bytes += saved[r].delete_bytes;
+    }
   }
   std::string joined;
+  std::uint64_t deletes = 0;
   for (std::size_t r = 0; r < starts.size(); ++r) {
     merger write(base_options());
     for (std::uint32_t b = 0; b < buckets; ++b) write.add_partial(dir_.file(name("range", b, r)));
-    joined += merged_text(write);
+    const std::string text = merged_text(write);
+    joined += text;
+    // What the reduce measured is what the range writes: its records are already minified.
+    EXPECT_EQ(measured[r].records,
+              static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n')));
+    EXPECT_EQ(measured[r].record_bytes, text.size());
+    EXPECT_EQ(measured[r].deletes == 0, measured[r].delete_bytes == 0);
+    deletes += measured[r].deletes;
   }
   EXPECT_EQ(joined, expected_);
+  EXPECT_GT(deletes, 0u);
 
   merger m(base_options());
   EXPECT_THROW(m.save_partial_by_position({"a", "b"}, {{1, 0}, {0, 5}}), mergepipe::error);

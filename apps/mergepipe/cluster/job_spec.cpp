@@ -145,8 +145,18 @@ std::string job_spec::reduce_output(std::uint32_t bucket, std::uint64_t part) co
   return fmt::format("{}/reduce{}.part{}", storage, bucket, part);
 }
 
-std::string job_spec::part_output(std::uint64_t part) const {
-  return fmt::format("{}/part{}", storage, part);
+std::string job_spec::reduce_sizes(std::uint32_t bucket) const {
+  return fmt::format("{}/reduce{}.sizes", storage, bucket);
+}
+
+std::string job_spec::part_size(std::uint64_t part) const {
+  return fmt::format("{}/part{}.size", storage, part);
+}
+
+std::string job_spec::output_in_progress() const {
+  const std::size_t slash = output.rfind('/');
+  return fmt::format("{}.{}.mergepipe-{}", output.substr(0, slash + 1), output.substr(slash + 1),
+                     name);
 }
 
 }  // namespace mergepipe::cluster

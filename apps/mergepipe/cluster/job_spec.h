@@ -48,8 +48,13 @@ struct job_spec {
   [[nodiscard]] std::string reduce_output(std::uint32_t bucket) const;
   /// Partial result of reduce task `bucket` for part `part` of the output (input order).
   [[nodiscard]] std::string reduce_output(std::uint32_t bucket, std::uint64_t part) const;
-  /// Part `part` of the output, as NDJSON, written by write task `part`.
-  [[nodiscard]] std::string part_output(std::uint64_t part) const;
+  /// What reduce task `bucket` saved for each part of the output (input order).
+  [[nodiscard]] std::string reduce_sizes(std::uint32_t bucket) const;
+  /// The size of part `part` of the output, as write task `part` wrote it.
+  [[nodiscard]] std::string part_size(std::uint64_t part) const;
+  /// The output while the write tasks write its parts in place (input order): a hidden file
+  /// beside it, renamed into place by the collect task.
+  [[nodiscard]] std::string output_in_progress() const;
 };
 
 }  // namespace mergepipe::cluster

@@ -1,6 +1,9 @@
 #include "run_task.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -32,14 +35,45 @@ std::uint64_t total_size(const std::vector<std::string>& paths) {
   return total;
 }
 
-// Merges the partial file at `path`, which task `producer` wrote; one that is torn or damaged
-// (bad input, as the library calls it) asks for its producer to run again.
-void add_intermediate(merger& m, const std::string& path, const std::string& producer) {
+// Reads a file of task `producer` with `read`; one that is torn asks for its producer to run
+// again.
+template <typename Read>
+auto read_intermediate(Read read, const std::string& producer) {
   try {
-    m.add_partial(path);
+    return read();
   } catch (const error& e) {
     if (e.code() != errc::bad_input) throw;
     throw producer_needed{producer, e.what()};
+  }
+}
+
+// Merges the partial file at `path`, which task `producer` wrote; one that is torn or damaged
+// (bad input, as the library calls it) asks for its producer to run again.
+void add_intermediate(merger& m, const std::string& path, const std::string& producer) {
+  read_intermediate([&] { m.add_partial(path); }, producer);
+}
+
+// Replaces `output` (whose status is `status`) by the file at `in_progress`, cut to `size`
+// and synced, with the mode an existing output had.
+void place_output(const std::string& in_progress, const std::string& output, std::uint64_t size,
+                  const fs::file_status& status) {
+  const int fd = ::open(in_progress.c_str(), O_WRONLY | O_CLOEXEC);
+  auto fail = [&](const char* what) {
+    const int err = errno;
+    if (fd >= 0) ::close(fd);
+    throw error(errc::io, fmt::format("{}: {}: {}", output, what, std::strerror(err)));
+  };
+  if (fd < 0) fail("cannot open the output in progress");
+  if (::ftruncate(fd, static_cast<off_t>(size)) != 0) fail("cannot cut the output to its size");
+  if (status.type() == fs::file_type::regular &&
+      ::fchmod(fd, static_cast<mode_t>(status.permissions())) != 0) {
+    fail("cannot give the output its mode");
+  }
+  if (::fsync(fd) != 0) fail("cannot sync output file");
+  if (::close(fd) != 0) fail("cannot close output file");
+  if (::rename(in_progress.c_str(), output.c_str()) != 0) {
+    throw error(errc::io, fmt::format("{}: cannot rename output into place: {}", output,
+                                      std::strerror(errno)));
   }
 }
 
@@ -100,9 +134,22 @@ task_result run_reduce(const task& t, const job_spec& spec, const options& opts,
     for (std::uint64_t p = 0; p < spec.part_starts.size(); ++p) {
       written.push_back(spec.reduce_output(t.bucket, p));
     }
-    m.save_partial_by_position(written, spec.part_starts, partials);
+    save_ranges(spec.reduce_sizes(t.bucket),
+                m.save_partial_by_position(written, spec.part_starts, partials));
+    written.push_back(spec.reduce_sizes(t.bucket));
   }
   return {.written_bytes = total_size(written)};
+}
+
+// Where every part goes in the output in progress, from what the reduce tasks measured.
+part_slots slots_of(const job_spec& spec) {
+  std::vector<std::vector<saved_range>> by_bucket;
+  for (std::uint32_t b = 0; b < spec.buckets; ++b) {
+    by_bucket.push_back(read_intermediate(
+        [&] { return load_ranges(spec.reduce_sizes(b), spec.part_starts.size()); },
+        fmt::format("reduce:{}", b)));
+  }
+  return lay_out_parts(by_bucket, spec.rules.keep_deletes);
 }
 
 task_result run_write(const task& t, const job_spec& spec, const options& opts,
@@ -112,41 +159,70 @@ task_result run_write(const task& t, const job_spec& spec, const options& opts,
     add_intermediate(m, spec.reduce_output(b, t.part), fmt::format("reduce:{}", b));
     keep_going();
   }
-  output_part_sink out(spec.part_output(t.part));
-  return {.output_records = m.finish(out).output_records,
-          .written_bytes = total_size({spec.part_output(t.part)})};
+  const part_slots slots = slots_of(spec);
+  part_slot_sink out(spec.output_in_progress(), slots.start[t.part], slots.size[t.part],
+                     spec.part_size(t.part));
+  const std::uint64_t records = m.finish(out).output_records;
+  return {.output_records = records, .written_bytes = out.written().bytes};
+}
+
+// Renames the output in progress into place when its parts lie end to end (records that were
+// already minified, delete markers written or absent) and the output is a plain file; joins
+// them into the output otherwise. Returns the bytes written.
+std::uint64_t finish_output(const job_spec& spec, const part_slots& slots,
+                            const std::vector<written_part>& parts) {
+  const std::string& in_progress = spec.output_in_progress();
+  std::uint64_t total = 0;
+  bool end_to_end = spec.rules.format == output_format::ndjson;
+  for (std::size_t p = 0; p < parts.size(); ++p) {
+    end_to_end = end_to_end && parts[p].bytes == slots.size[p];
+    total += parts[p].bytes;
+  }
+  std::error_code failed;
+  const fs::file_status output = fs::symlink_status(spec.output, failed);
+  if (end_to_end &&
+      (output.type() == fs::file_type::not_found || output.type() == fs::file_type::regular)) {
+    place_output(in_progress, spec.output, total, output);
+    return 0;
+  }
+  json_file_sink out(spec.output, spec.rules.format);
+  join_parts(in_progress, slots, parts, out, spec.rules.format);
+  out.finish();
+  fs::remove(in_progress, failed);
+  return total;
 }
 
 task_result run_collect(const job_spec& spec, const options& opts,
                         const std::function<void()>& keep_going) {
   // Rejects first, as on one machine: if they cannot be written, no output appears.
-  std::vector<std::string> written = {spec.output};
+  std::vector<std::string> written;
   if (!spec.rejects.empty()) {
     collect_rejects(spec);
     written.push_back(spec.rejects);
   }
-  json_file_sink out(spec.output, spec.rules.format);
-  std::uint64_t records = 0;
   if (spec.part_starts.empty()) {  // key order: the buckets merged into the output
     merger m(opts);
     for (std::uint32_t b = 0; b < spec.buckets; ++b) {
       add_intermediate(m, spec.reduce_output(b), fmt::format("reduce:{}", b));
       keep_going();
     }
-    records = m.finish(out).output_records;
-  } else {  // input order: the parts joined, in order
-    for (std::uint64_t p = 0; p < spec.part_starts.size(); ++p) {
-      try {
-        records += append_output_part(spec.part_output(p), out, spec.rules.format);
-      } catch (const error& e) {
-        if (e.code() != errc::bad_input) throw;
-        throw producer_needed{fmt::format("write:{}", p), e.what()};
-      }
-      keep_going();
-    }
-    out.finish();
+    json_file_sink out(spec.output, spec.rules.format);
+    const std::uint64_t records = m.finish(out).output_records;
+    written.push_back(spec.output);
+    return {.output_records = records, .written_bytes = total_size(written)};
   }
-  return {.output_records = records, .written_bytes = total_size(written)};
+  // Input order: the parts the write tasks wrote in place.
+  const part_slots slots = slots_of(spec);
+  std::vector<written_part> parts;
+  std::uint64_t records = 0;
+  for (std::uint64_t p = 0; p < spec.part_starts.size(); ++p) {
+    parts.push_back(read_intermediate([&] { return load_written_part(spec.part_size(p)); },
+                                      fmt::format("write:{}", p)));
+    records += parts.back().records;
+  }
+  keep_going();
+  const std::uint64_t joined = finish_output(spec, slots, parts);
+  return {.output_records = records, .written_bytes = total_size(written) + joined};
 }
 
 }  // namespace
@@ -175,8 +251,10 @@ void remove_partials(const job_spec& spec) {
   // The job's files, and the temporary files of writers killed before they renamed theirs
   // (".map3.bucket0.tmp-Ab12Cd").
   static const std::regex partial_name(
-      R"(\.?(map\d+\.(bucket\d+|rejects)|reduce\d+(\.part\d+)?|part\d+)(\.tmp-\w{6})?)");
+      R"(\.?(map\d+\.(bucket\d+|rejects)|reduce\d+(\.part\d+|\.sizes)?|part\d+\.size)(\.tmp-\w{6})?)");
   std::error_code failed;
+  // An output in progress left by a job that did not end well (a done job renamed it).
+  if (!spec.part_starts.empty()) fs::remove(spec.output_in_progress(), failed);
   std::vector<fs::path> found;
   for (fs::directory_iterator it(spec.storage, failed); !failed && it != fs::directory_iterator();
        it.increment(failed)) {

@@ -28,6 +28,16 @@ struct partial_format {
   bool durable = true;
 };
 
+/// What `merger::save_partial_by_position` saved into one file, measured as the output would
+/// have it, so that ranges of the output can be given their place in one file before they are
+/// written. The byte counts are exact when the records are already minified.
+struct saved_range {
+  std::uint64_t records = 0;       ///< Keys whose latest record is not a delete marker.
+  std::uint64_t deletes = 0;       ///< Keys whose latest record is a delete marker.
+  std::uint64_t record_bytes = 0;  ///< At most this many bytes for the records as NDJSON lines.
+  std::uint64_t delete_bytes = 0;  ///< The same for the delete markers.
+};
+
 /// An incremental merge: feed it sources as they arrive, in any order, each with its
 /// position; ask for the winners at any time; combine partial merges of other partitions.
 /// The result depends only on the records added, their positions and the options that
@@ -96,10 +106,11 @@ class MERGEPIPE_API merger {
   /// the first file). For a merger that has seen every record of its keys, such as one that
   /// merged one bucket of every piece: each file then holds final winners, and merging the
   /// files of one range from every bucket writes that range of the output, so ranges can be
-  /// written apart and joined. Throws `mergepipe::error` (`usage` for `starts` that do not
-  /// fit, `io` as `save_partial` does).
-  void save_partial_by_position(const std::vector<std::string>& paths,
-                                const std::vector<position>& starts, partial_format format = {});
+  /// written apart and joined. Returns what each file holds. Throws `mergepipe::error`
+  /// (`usage` for `starts` that do not fit, `io` as `save_partial` does).
+  std::vector<saved_range> save_partial_by_position(const std::vector<std::string>& paths,
+                                                    const std::vector<position>& starts,
+                                                    partial_format format = {});
 
   /// Merges a file written by `save_partial`, by the same rule: saving and adding back
   /// changes no result. Throws `mergepipe::error`: `usage` when it was saved with other key,

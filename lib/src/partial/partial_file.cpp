@@ -126,9 +126,11 @@ std::uint32_t bucket_of(std::string_view key, std::uint32_t buckets) noexcept {
   return static_cast<std::uint32_t>(fnv1a(key) % buckets);
 }
 
-void save_partial(const sharded_merge_table& table, const std::vector<std::string>& paths,
-                  std::uint64_t fingerprint, const partial_counts& counts, const input_set& inputs,
-                  const partial_format& format, const std::vector<position>* starts) {
+std::vector<saved_range> save_partial(const sharded_merge_table& table,
+                                      const std::vector<std::string>& paths,
+                                      std::uint64_t fingerprint, const partial_counts& counts,
+                                      const input_set& inputs, const partial_format& format,
+                                      const std::vector<position>* starts) {
   if (paths.empty()) throw error(errc::usage, "a partial merge needs at least one bucket file");
   auto file_of = [&](std::string_view key, const candidate& c) -> std::uint32_t {
     if (starts == nullptr) return bucket_of(key, static_cast<std::uint32_t>(paths.size()));
@@ -141,7 +143,20 @@ void save_partial(const sharded_merge_table& table, const std::vector<std::strin
       format.refer_to_inputs ? inputs.referable_files() : std::vector<referable_file>{};
   std::vector<std::string> bodies(buckets);
   std::vector<std::uint64_t> entries(buckets, 0);
+  std::vector<saved_range> saved(buckets);
+  std::string rendered;
+  // A record's minified text is at most as long as the record; a merged object's state is
+  // measured by rendering it.
+  auto written_size = [&](const candidate& c, bool merged) -> std::uint64_t {
+    std::string_view text(c.data, c.size);
+    if (!merged) return text.size();
+    if (c.is_delete) return latest_delete_of(text).size();
+    rendered.clear();
+    render_state(text, rendered);
+    return rendered.size();
+  };
   for (std::size_t s = 0; s < sharded_merge_table::shard_count; ++s) {
+    const bool merged = table.shard(s).rule().merge_fields;
     table.shard(s).for_each([&](std::string_view key, const candidate& c, const char* tail) {
       const bool referred = referred_file(files, c) != nullptr;
       if (!referred && !c.stored && record_checksum(c.data, c.size) != c.checksum) [[unlikely]] {
@@ -168,6 +183,9 @@ void save_partial(const sharded_merge_table& table, const std::vector<std::strin
         out.append(c.data, c.size);
       }
       ++entries[b];
+      saved_range& range = saved[b];
+      (c.is_delete ? range.deletes : range.records) += 1;
+      (c.is_delete ? range.delete_bytes : range.record_bytes) += written_size(c, merged) + 1;
     });
   }
   for (std::uint32_t b = 0; b < buckets; ++b) {
@@ -191,10 +209,11 @@ void save_partial(const sharded_merge_table& table, const std::vector<std::strin
     file.write(tail);
     file.commit();
   }
+  return saved;
 }
 
 partial_counts load_partial(const input_source& file, std::uint64_t fingerprint,
-                            sharded_merge_table& table, input_set& inputs) {
+                            const keep_rule& rule, sharded_merge_table* table, input_set& inputs) {
   reader in(file);
   std::string_view start(file.data(), std::min(file.size(), magic.size()));
   if (start != magic) {
@@ -224,8 +243,8 @@ partial_counts load_partial(const input_source& file, std::uint64_t fingerprint,
   counts.files = in.get<std::uint64_t>();
   const std::vector<referable_file> files = get_files(in, inputs);
   std::uint64_t entries = 0;
-  const std::uint32_t tail_size = table.shard(0).rule().tail_size;
-  const bool merged_objects = table.shard(0).rule().merge_fields;
+  const std::uint32_t tail_size = rule.tail_size;
+  const bool merged_objects = rule.merge_fields;
   const std::uint64_t trailer_size = trailer_magic.size() + sizeof(std::uint64_t) + 4;
   while (in.left() > trailer_size) {
     auto flags = in.get<std::uint8_t>();
@@ -255,7 +274,7 @@ partial_counts load_partial(const input_source& file, std::uint64_t fingerprint,
     if (merged_objects && !is_state({c.data, c.size}, stamp_bytes_size(tail_size))) {
       in.corrupt("a merged object is damaged");
     }
-    table.offer(key, c, tail);
+    if (table != nullptr) table->offer(key, c, tail);
     ++entries;
   }
   if (std::string_view(in.take(trailer_magic.size()), trailer_magic.size()) != trailer_magic ||

@@ -29,17 +29,21 @@ std::uint32_t bucket_of(std::string_view key, std::uint32_t buckets) noexcept;
 /// the first. With
 /// `format.refer_to_inputs`, records that lie in `inputs.referable_files()` are saved as their
 /// checksums, found again by their stamps. A record copied from `inputs` whose bytes no longer
-/// match its checksum is an I/O error naming the input, and no file is written.
-void save_partial(const sharded_merge_table& table, const std::vector<std::string>& paths,
-                  std::uint64_t fingerprint, const partial_counts& counts, const input_set& inputs,
-                  const partial_format& format, const std::vector<position>* starts = nullptr);
+/// match its checksum is an I/O error naming the input, and no file is written. Returns what
+/// each file holds (`saved_range`).
+std::vector<saved_range> save_partial(const sharded_merge_table& table,
+                                      const std::vector<std::string>& paths,
+                                      std::uint64_t fingerprint, const partial_counts& counts,
+                                      const input_set& inputs, const partial_format& format,
+                                      const std::vector<position>* starts = nullptr);
 
-/// Reads a file written by `save_partial` into `table`. Candidates point into `file`, which
-/// must outlive the table, or into the input files it refers to, which are opened in `inputs`.
-/// Throws mergepipe::error: bad_input for a file that is not a complete partial of this
-/// format (torn, damaged, foreign, of another version), usage when its fingerprint differs
-/// from `fingerprint`, io when a file it refers to cannot be read or has changed.
+/// Reads a file written by `save_partial` into `table`, or, without one, only checks it
+/// whole; `rule` is the merge's. Candidates point into `file`, which must outlive the table, or
+/// into the input files it refers to, which are opened in `inputs`. Throws mergepipe::error:
+/// bad_input for a file that is not a complete partial of this format (torn, damaged, foreign, of
+/// another version), usage when its fingerprint differs from `fingerprint`, io when a file it
+/// refers to cannot be read or has changed. A file that was checked whole reads without error.
 partial_counts load_partial(const input_source& file, std::uint64_t fingerprint,
-                            sharded_merge_table& table, input_set& inputs);
+                            const keep_rule& rule, sharded_merge_table* table, input_set& inputs);
 
 }  // namespace mergepipe::detail
