@@ -45,14 +45,13 @@ cat "$file" >/dev/null  # warm the page cache
 
 # Every run starts with no dirty pages of the runs before: each ends with an fsync of its
 # output, whose time would otherwise depend on what the previous run left to write back.
-single=()
-for ((r = 0; r < runs; r++)); do
+single_run() {
   sync
-  single+=("$(/usr/bin/time -f %e taskset -c "$(cpus_of 0)" "$mergepipe" "$file" -o "$work/single" 2>&1 >/dev/null | tail -1)")
-done
-single_s=$(printf '%s\n' "${single[@]}" | median)
-echo "one process on $cores_per_worker core(s): $single_s s (${single[*]})"
-echo "workers,wall_s,map_s,reduce_s,write_s,collect_s,cpu_s,storage_mb" | tee "$work/rows.csv"
+  /usr/bin/time -f %e taskset -c "$(cpus_of 0)" "$mergepipe" "$file" -o "$work/single" 2>&1 \
+    >/dev/null | tail -1
+}
+single_run >/dev/null  # its output is what every job must write
+echo "workers,wall_s,map_s,reduce_s,write_s,collect_s,cpu_s,storage_mb" >"$work/rows.csv"
 
 # Phase wall times from the workers' logs: first "started" to last "done" of each task kind.
 phases() {
@@ -68,32 +67,46 @@ phases() {
     END { printf "%.2f,%.2f,%.2f,%.2f", e["map"] - s["map"], e["reduce"] - s["reduce"], e["write"] - s["write"], e["collect"] - s["collect"] }'
 }
 
-for workers in $counts; do
-  rows=()
-  for ((r = 0; r < runs; r++)); do
-    job=w$workers-r$r
-    rm -f "$work"/w*.log "$work"/w*.time
-    pids=()
-    for ((w = 0; w < workers; ++w)); do
-      /usr/bin/time -f '%U %S' -o "$work/w$w.time" taskset -c "$(cpus_of "$w")" \
-        "$mergepipe" worker --redis "$url" --job "$job" --name "w$w" 2>"$work/w$w.log" &
-      pids+=($!)
-    done
-    sync
-    start=$(date +%s.%N)
-    "$mergepipe" submit --redis "$url" --job "$job" --storage "$work/storage" -o "$work/$job" \
-      "$@" "$file" --wait 2>"$work/submit.log"
-    wall=$(awk "BEGIN { print $(date +%s.%N) - $start }")
-    wait "${pids[@]}"
-    cmp "$work/single" "$work/$job"
-    out_mb=$(stat -c %s "$work/$job")
-    rm "$work/$job"
-    cpu=$(cat "$work"/w*.time | awk '{ s += $1 + $2 } END { print s }')
-    written=$(grep -ho 'wrote [0-9]* bytes' "$work"/w*.log | awk '{ s += $2 } END { print s + 0 }')
-    rows+=("$wall,$(phases),$cpu,$(awk "BEGIN { printf \"%.0f\", ($written - $out_mb) / 1e6 }")")
+# One job of a worker count: its CSV fields after the worker count.
+job_run() {
+  local workers=$1 job=$2
+  shift 2
+  rm -f "$work"/w*.log "$work"/w*.time
+  local pids=()
+  for ((w = 0; w < workers; ++w)); do
+    /usr/bin/time -f '%U %S' -o "$work/w$w.time" taskset -c "$(cpus_of "$w")" \
+      "$mergepipe" worker --redis "$url" --job "$job" --name "w$w" 2>"$work/w$w.log" &
+    pids+=($!)
   done
+  sync
+  local start wall out_mb cpu written
+  start=$(date +%s.%N)
+  "$mergepipe" submit --redis "$url" --job "$job" --storage "$work/storage" -o "$work/$job" \
+    "$@" "$file" --wait 2>"$work/submit.log"
+  wall=$(awk "BEGIN { print $(date +%s.%N) - $start }")
+  wait "${pids[@]}"
+  cmp "$work/single" "$work/$job"
+  out_mb=$(stat -c %s "$work/$job")
+  rm "$work/$job"
+  cpu=$(cat "$work"/w*.time | awk '{ s += $1 + $2 } END { print s }')
+  written=$(grep -ho 'wrote [0-9]* bytes' "$work"/w*.log | awk '{ s += $2 } END { print s + 0 }')
+  echo "$wall,$(phases),$cpu,$(awk "BEGIN { printf \"%.0f\", ($written - $out_mb) / 1e6 }")"
+}
+
+# The runs interleave (one process, then each worker count, RUNS times), so that a drift of a
+# noisy machine moves every column alike.
+declare -A rows
+single=()
+for ((r = 0; r < runs; r++)); do
+  single+=("$(single_run)")
+  for workers in $counts; do rows[$workers]+="$(job_run "$workers" "w$workers-r$r" "$@")"$'\n'; done
+done
+single_s=$(printf '%s\n' "${single[@]}" | median)
+echo "one process on $cores_per_worker core(s): $single_s s (${single[*]})"
+cat "$work/rows.csv"
+for workers in $counts; do
   # The run with the median wall time.
-  printf '%s\n' "${rows[@]}" | sort -t, -g -k1,1 | sed -n "$(((runs + 1) / 2))p" |
+  printf '%s' "${rows[$workers]}" | sort -t, -g -k1,1 | sed -n "$(((runs + 1) / 2))p" |
     sed "s/^/$workers,/" | tee -a "$work/rows.csv"
 done
 

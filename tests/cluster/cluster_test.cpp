@@ -514,7 +514,8 @@ TEST_F(cluster_test, a_task_completed_twice_counts_once) {
   auto complete = [&] {
     return db_
         ->eval(cluster::scripts::complete_task,
-               {keys.spec, keys.tasks, keys.done, cluster::running_jobs, keys.dead, keys.failures},
+               {keys.spec, keys.tasks, keys.done, cluster::running_jobs, keys.dead, keys.failures,
+                cluster::events},
                {cluster::group, id, "map:0", "map", "9", "twice", "0", "0", "1", "2"})
         .integer;
   };
@@ -525,6 +526,13 @@ TEST_F(cluster_test, a_task_completed_twice_counts_once) {
   EXPECT_EQ(field("twice", "records_done"), "1");
   EXPECT_EQ(field("twice", "bad_records"), "2");
   EXPECT_EQ(db_->command({"XLEN", keys.tasks}).integer, 1 + 3);  // the map and 3 reduce tasks
+  // Its creation and its new phase were announced once each, for waiters to wake at once.
+  std::vector<std::string> announced;
+  for (const cluster::reply& e : db_->command({"XRANGE", cluster::events, "-", "+"}).elements) {
+    std::map<std::string, std::string> fields = e.at(1).fields();
+    if (fields["job"] == "twice") announced.push_back(fields["event"]);
+  }
+  EXPECT_EQ(announced, (std::vector<std::string>{"created", "reduce"}));
 }
 
 // Bad records skipped across workers, one of them killed while it holds a task: the output and

@@ -24,7 +24,7 @@ int cancel_job(const cancel_args& args) {
   std::string outcome =
       redis
           .eval(scripts::cancel_job,
-                {keys.spec, keys.tasks, keys.dead, keys.failures, keys.done, running_jobs},
+                {keys.spec, keys.tasks, keys.dead, keys.failures, keys.done, running_jobs, events},
                 {args.job, std::to_string(unix_time_ms()), "cancelled with mergepipe cancel"})
           .str();
   if (outcome == "unknown") throw error(errc::usage, fmt::format("no job {} in Redis", args.job));

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <thread>
 
+#include "events.h"
 #include "job_status.h"
 #include "keys.h"
 #include "mergepipe/error.h"
@@ -38,6 +38,7 @@ int wait_for_job(connection& redis, const std::string& job) {
   std::string spec_key = job_keys(job).spec;
   std::string last_phase;
   for (;;) {
+    const std::string seen = newest_event(redis);
     reply now = redis.command({"HMGET", spec_key, "state", "phase"});
     if (now.at(0).is_nil()) throw error(errc::io, fmt::format("job {} is not in Redis", job));
     std::string state = now.at(0).str();
@@ -47,7 +48,7 @@ int wait_for_job(connection& redis, const std::string& job) {
       fmt::print(stderr, "mergepipe: job {}: {} phase\n", job, phase);
       last_phase = phase;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    wait_for_event(redis, seen, std::chrono::milliseconds(1000));
   }
 }
 

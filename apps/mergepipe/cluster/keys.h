@@ -27,6 +27,9 @@ struct job_keys {
 inline const std::string group = "mergepipe-workers";
 /// Set of the jobs still running, which workers without --job serve.
 inline const std::string running_jobs = "mergepipe:jobs";
+/// Stream of what happens to jobs (created, a phase begun, ended), kept short: idle workers
+/// and waiting submits block on it instead of polling (`events.h`).
+inline const std::string events = "mergepipe:events";
 /// Prefix of the workers' liveness keys (one per worker, with a TTL).
 inline const std::string worker_prefix = "mergepipe:worker:";
 

@@ -12,9 +12,19 @@ local function retire(keys)
 end
 )lua";
 
+// Prepended to the scripts that create a job, begin a phase or end a job: an entry in
+// mergepipe:events wakes whoever waits for it at once. The job's name follows the spec key's
+// "mergepipe:job:".
+const std::string announce = R"lua(
+local function announce(events, spec, what)
+  redis.call('XADD', events, 'MAXLEN', '~', '1000', '*', 'job', string.sub(spec, 15),
+             'event', what)
+end
+)lua";
+
 }  // namespace
 
-const lua_script create_job{R"lua(
+const lua_script create_job{announce + R"lua(
 local spec, tasks, running = KEYS[1], KEYS[2], KEYS[3]
 local existing = redis.call('HGET', spec, 'submit_id')
 if existing then
@@ -43,10 +53,11 @@ while i + 3 <= #ARGV do
   i = i + 4
 end
 redis.call('SADD', running, ARGV[1])
+announce(KEYS[7], spec, 'created')
 return 1
 )lua"};
 
-const lua_script complete_task{retire_job + R"lua(
+const lua_script complete_task{retire_job + announce + R"lua(
 local spec, tasks, done, running = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local group, id, task, kind = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 redis.call('XACK', tasks, group, id)
@@ -71,6 +82,7 @@ if kind == 'map' then
   if n == tonumber(redis.call('HGET', spec, 'map_total')) then
     for b = 0, buckets - 1 do add('reduce:' .. b, 'kind', 'reduce', 'bucket', tostring(b)) end
     redis.call('HSET', spec, 'phase', 'reduce')
+    announce(KEYS[7], spec, 'reduce')
   end
 elseif kind == 'reduce' then
   if n == buckets then
@@ -80,26 +92,30 @@ elseif kind == 'reduce' then
       -- tasks start first and the phase ends evenly.
       for p = parts - 1, 0, -1 do add('write:' .. p, 'kind', 'write', 'part', tostring(p)) end
       redis.call('HSET', spec, 'phase', 'write')
+      announce(KEYS[7], spec, 'write')
     else
       add('collect', 'kind', 'collect')
       redis.call('HSET', spec, 'phase', 'collect')
+      announce(KEYS[7], spec, 'collect')
     end
   end
 elseif kind == 'write' then
   if n == tonumber(redis.call('HGET', spec, 'parts')) then
     add('collect', 'kind', 'collect')
     redis.call('HSET', spec, 'phase', 'collect')
+    announce(KEYS[7], spec, 'collect')
   end
 else
   redis.call('HSET', spec, 'state', 'done', 'phase', 'done', 'exit_code', '0',
              'output_records', ARGV[8], 'finished_ms', ARGV[7])
   redis.call('SREM', running, ARGV[6])
   retire({spec, tasks, done, KEYS[5], KEYS[6]})
+  announce(KEYS[7], spec, 'done')
 end
 return 1
 )lua"};
 
-const lua_script redo_task{R"lua(
+const lua_script redo_task{announce + R"lua(
 local spec, tasks, done, failures = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local group, id, producer = ARGV[1], ARGV[2], ARGV[3]
 redis.call('XACK', tasks, group, id)
@@ -115,10 +131,11 @@ redis.call('HDEL', done, producer)
 redis.call('HINCRBY', spec, kind .. '_done', -1)
 redis.call('HSET', spec, 'phase', kind)
 redis.call('XADD', tasks, '*', unpack(found[1][2]))
+announce(KEYS[5], spec, kind)
 return 'again'
 )lua"};
 
-const lua_script fail_task{retire_job + R"lua(
+const lua_script fail_task{retire_job + announce + R"lua(
 local spec, tasks, dead, failures = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local done, running = KEYS[5], KEYS[6]
 local group, id, task, reason, code, fatal = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
@@ -148,13 +165,14 @@ if fatal == '1' or n >= max then
              'failed_task', task, 'finished_ms', ARGV[8])
   redis.call('SREM', running, ARGV[7])
   retire({spec, tasks, dead, failures, done})
+  announce(KEYS[7], spec, 'failed')
   return 'dead'
 end
 redis.call('XADD', tasks, '*', unpack(fields))
 return 'retry'
 )lua"};
 
-const lua_script cancel_job{retire_job + R"lua(
+const lua_script cancel_job{retire_job + announce + R"lua(
 local spec, tasks, dead, failures = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local done, running = KEYS[5], KEYS[6]
 local state = redis.call('HGET', spec, 'state')
@@ -166,6 +184,7 @@ redis.call('SREM', running, ARGV[1])
 -- Tasks not yet taken are dropped; workers holding one see the state at their next heartbeat.
 redis.call('XTRIM', tasks, 'MAXLEN', 0)
 retire({spec, tasks, dead, failures, done})
+announce(KEYS[7], spec, 'cancelled')
 return 'cancelled'
 )lua"};
 

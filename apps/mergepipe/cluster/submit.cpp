@@ -118,7 +118,8 @@ int submit_job(const submit_args& args) {
   redis.keep_trying_for(std::chrono::seconds(10));
   if (redis
           .eval(scripts::create_job,
-                {keys.spec, keys.tasks, running_jobs, keys.dead, keys.failures, keys.done}, argv)
+                {keys.spec, keys.tasks, running_jobs, keys.dead, keys.failures, keys.done, events},
+                argv)
           .as_integer() < 0) {
     throw error(errc::usage, fmt::format("job {} already exists on redis://{}: pick another name",
                                          args.job, where.display()));

@@ -13,6 +13,7 @@
 #include <optional>
 #include <thread>
 
+#include "events.h"
 #include "exit_codes.h"
 #include "heartbeat.h"
 #include "keys.h"
@@ -93,27 +94,21 @@ class worker {
 
   int run() {
     log_->info("started (visibility timeout {} s)", args_.visibility_timeout);
+    std::string seen;  // the newest event before the jobs were last looked at
     while (!stop_requested.load()) {
-      std::vector<std::string> jobs;
-      if (!args_.job.empty()) {
-        reply state = redis_.command({"HGET", job_keys(args_.job).spec, "state"});
-        if (!state.is_nil() && state.str() != "running") {
-          log_->info("job {} is {}", args_.job, state.str());
-          break;
-        }
-        if (!state.is_nil()) jobs.push_back(args_.job);
-      } else {
-        for (const reply& job : redis_.command({"SMEMBERS", running_jobs}).elements) {
-          jobs.push_back(job.str());
-        }
-      }
-      if (jobs.empty()) {
-        // Short: a job's first tasks should not wait for idle workers to look again.
-        pause(milliseconds(50));
+      std::optional<std::vector<std::string>> jobs = jobs_to_serve();
+      if (!jobs) break;
+      if (jobs->empty()) {
+        // Idle: wait for the next event (a job created), which wakes it at once; the jobs
+        // are looked at again after reading the newest event, so none created meanwhile is
+        // missed.
+        if (!seen.empty()) wait_for_event(redis_, seen, milliseconds(1000));
+        seen = newest_event(redis_);
         continue;
       }
-      std::optional<entry> next = claim_stale(jobs);
-      if (!next) next = read_new(jobs);
+      seen.clear();
+      std::optional<entry> next = claim_stale(*jobs);
+      if (!next) next = read_new(*jobs);
       if (next) process(*next);
     }
     log_->info("leaving");
@@ -121,11 +116,22 @@ class worker {
   }
 
  private:
-  static void pause(milliseconds how_long) {
-    for (auto end = std::chrono::steady_clock::now() + how_long;
-         !stop_requested.load() && std::chrono::steady_clock::now() < end;) {
-      std::this_thread::sleep_for(milliseconds(50));
+  // The running jobs this worker serves; none (nullopt) once its --job has ended.
+  std::optional<std::vector<std::string>> jobs_to_serve() {
+    std::vector<std::string> jobs;
+    if (!args_.job.empty()) {
+      reply state = redis_.command({"HGET", job_keys(args_.job).spec, "state"});
+      if (!state.is_nil() && state.str() != "running") {
+        log_->info("job {} is {}", args_.job, state.str());
+        return std::nullopt;
+      }
+      if (!state.is_nil()) jobs.push_back(args_.job);
+    } else {
+      for (const reply& job : redis_.command({"SMEMBERS", running_jobs}).elements) {
+        jobs.push_back(job.str());
+      }
     }
+    return jobs;
   }
 
   // A task whose worker stopped beating for the visibility timeout is taken over.
@@ -233,7 +239,8 @@ class worker {
       bool first =
           redis_
               .eval(scripts::complete_task,
-                    {keys.spec, keys.tasks, keys.done, running_jobs, keys.dead, keys.failures},
+                    {keys.spec, keys.tasks, keys.done, running_jobs, keys.dead, keys.failures,
+                     events},
                     {group, e.id, t.id, e.fields["kind"], std::to_string(result.bytes), e.job,
                      std::to_string(unix_time_ms()), std::to_string(result.output_records),
                      std::to_string(result.records), std::to_string(result.bad_records)})
@@ -274,7 +281,7 @@ class worker {
     job_keys keys(e.job);
     std::string outcome =
         redis_
-            .eval(scripts::redo_task, {keys.spec, keys.tasks, keys.done, keys.failures},
+            .eval(scripts::redo_task, {keys.spec, keys.tasks, keys.done, keys.failures, events},
                   {group, e.id, needed.producer})
             .str();
     if (outcome == "exhausted") {
@@ -301,11 +308,12 @@ class worker {
                                      std::to_string(unix_time_ms()),
                                      name_};
     args.insert(args.end(), e.flat.begin(), e.flat.end());
-    std::string outcome =
-        redis_
-            .eval(scripts::fail_task,
-                  {keys.spec, keys.tasks, keys.dead, keys.failures, keys.done, running_jobs}, args)
-            .str();
+    std::string outcome = redis_
+                              .eval(scripts::fail_task,
+                                    {keys.spec, keys.tasks, keys.dead, keys.failures, keys.done,
+                                     running_jobs, events},
+                                    args)
+                              .str();
     if (outcome == "dead") {
       log_->error("{} {}: {} -> dead-letter stream {}; job {} failed", e.job, label, reason,
                   keys.dead, e.job);
