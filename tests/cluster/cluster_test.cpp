@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "cli/cli_runner.h"
+#include "cluster/job_sizing.h"
 #include "cluster/keys.h"
 #include "cluster/output_part.h"
 #include "cluster/path_roots.h"
@@ -329,6 +330,26 @@ TEST_F(cluster_test, a_late_repeat_of_a_task_leaves_no_file_behind) {
   EXPECT_EQ(read_file(dir_.file("out.ndjson")), single_machine(inputs));
 }
 
+// Without --pieces-mb and --buckets, a job is cut for the workers alive when it is submitted.
+TEST_F(cluster_test, a_job_is_sized_for_the_live_workers) {
+  std::vector<std::string> inputs = write_inputs();
+  for (int w = 1; w <= 5; ++w) worker(fmt::format("s{}", w), {}, "sized");
+  wait_until(
+      [&] {
+        return db_->command({"KEYS", cluster::worker_prefix + "s*"}).elements.size() == 5;
+      },
+      20s, "five workers are alive");
+  cli_testing::cli_result r =
+      run_mergepipe({"submit", "--redis", redis_->url(), "--job", "sized", "--storage",
+                     dir_.file("storage"), "--delete-when", "op=d", "-o", dir_.file("sized.ndjson"),
+                     inputs[0], inputs[1], inputs[2], inputs[3], "--wait"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("5 bucket(s) (sized for 5 live worker(s))"), std::string::npos) << r.err;
+  EXPECT_EQ(field("sized", "buckets"), "5");
+  EXPECT_EQ(number("sized", "map_total"), 4);  // small files: a piece each
+  EXPECT_EQ(read_file(dir_.file("sized.ndjson")), single_machine(inputs));
+}
+
 TEST_F(cluster_test, a_late_worker_joins_and_status_shows_the_queue) {
   std::vector<std::string> inputs = write_inputs();
   ASSERT_EQ(run_mergepipe(submit_args("late", dir_.file("out.ndjson"), inputs)).exit_code, 0);
@@ -618,6 +639,27 @@ TEST_F(cluster_test, a_torn_intermediate_file_is_made_again_by_its_task) {
   EXPECT_EQ(number("torn", "records_done"), 600 + 300);  // counted once
   wait_until([&] { return files_in(dir_.file("storage/torn")) == 0; }, 20s,
              "the collect step removes the intermediate files");
+}
+
+// Jobs cut where submit is not told: several tasks per live worker, pieces of 8 to 64 MiB.
+TEST(job_sizing, tasks_follow_the_live_workers_within_bounds) {
+  constexpr std::uint64_t mib = 1 << 20;
+  constexpr std::uint64_t gib = 1024 * mib;
+  auto size = [](std::uint64_t bytes, std::uint64_t workers, double pieces_mb = 0,
+                 std::uint32_t buckets = 0) {
+    cluster::job_size s = cluster::size_job(bytes, workers, pieces_mb, buckets);
+    return std::pair{s.piece_bytes / mib, s.buckets};
+  };
+  EXPECT_EQ(size(gib, 0), (std::pair<std::uint64_t, std::uint32_t>{64, 4}));  // none live yet
+  EXPECT_EQ(size(gib, 2), (std::pair<std::uint64_t, std::uint32_t>{64, 4}));
+  EXPECT_EQ(size(gib, 16), (std::pair<std::uint64_t, std::uint32_t>{16, 16}));
+  EXPECT_EQ(size(gib, 64), (std::pair<std::uint64_t, std::uint32_t>{8, 64}));  // smallest piece
+  EXPECT_EQ(size(100 * gib, 8), (std::pair<std::uint64_t, std::uint32_t>{64, 8}));  // largest
+  EXPECT_EQ(size(gib, 5000).second, 256u);
+  EXPECT_EQ(size(mib, 3), (std::pair<std::uint64_t, std::uint32_t>{8, 4}));
+  // What the options say stands.
+  EXPECT_EQ(size(gib, 16, 128, 3), (std::pair<std::uint64_t, std::uint32_t>{128, 3}));
+  EXPECT_EQ(cluster::size_job(gib, 1, 0.5, 2).piece_bytes, mib / 2);
 }
 
 // Task checks, without Redis: what a worker refuses to run.

@@ -41,8 +41,10 @@ void add_submit_options(CLI::App& app, submit_args& args) {
       ->type_name("FILE")
       ->required();
   cli::add_positive_number(app, "--pieces-mb", args.pieces_mb, "MIB",
-                           "Map task size in MiB, fractions allowed (default 64)");
-  cli::add_count(app, "--buckets", args.buckets, "Reduce tasks, key partitions (default 4)");
+                           "Map task size in MiB, fractions allowed (default: 4 tasks per live "
+                           "worker, 8 to 64)");
+  cli::add_count(app, "--buckets", args.buckets,
+                 "Reduce tasks, key partitions (default: one per live worker, at least 4)");
   cli::add_count(app, "--max-attempts", args.max_attempts,
                  "Attempts per task before it is given up (default 3)");
   app.add_flag("--wait", args.wait, "Wait for the job; exit with its exit code");

@@ -66,17 +66,22 @@ std::optional<job_status> read_status(connection& redis, const std::string& job)
   }
   s.dead_letters = redis.command({"XLEN", keys.dead}).as_integer();
 
+  s.workers = live_workers(redis);
+  return s;
+}
+
+std::vector<std::pair<std::string, std::string>> live_workers(connection& redis) {
+  std::vector<std::pair<std::string, std::string>> workers;
   std::string cursor = "0";
   do {
     reply page = redis.command({"SCAN", cursor, "MATCH", worker_prefix + "*", "COUNT", "1000"});
     cursor = page.at(0).str();
     for (const reply& key : page.at(1).elements) {
       reply what = redis.command({"GET", key.str()});
-      if (!what.is_nil())
-        s.workers.emplace_back(key.str().substr(worker_prefix.size()), what.str());
+      if (!what.is_nil()) workers.emplace_back(key.str().substr(worker_prefix.size()), what.str());
     }
   } while (cursor != "0");
-  return s;
+  return workers;
 }
 
 std::string to_text(const job_status& s) {

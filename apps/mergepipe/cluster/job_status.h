@@ -38,6 +38,9 @@ struct job_status {
 /// Reads the status of `job`; nothing when there is no such job.
 std::optional<job_status> read_status(connection& redis, const std::string& job);
 
+/// The workers alive now (their liveness keys): name, and the task they run or "idle".
+std::vector<std::pair<std::string, std::string>> live_workers(connection& redis);
+
 /// Human-readable lines.
 std::string to_text(const job_status& s);
 /// One JSON object.

@@ -8,7 +8,9 @@
 #include <random>
 
 #include "duration.h"
+#include "job_sizing.h"
 #include "job_spec.h"
+#include "job_status.h"
 #include "job_wait.h"
 #include "keys.h"
 #include "mergepipe/error.h"
@@ -61,10 +63,8 @@ int submit_job(const submit_args& args) {
   check_job_name(args.job);
   redis_endpoint where = parse_redis_url(args.redis_url);
   if (args.inputs.empty()) throw error(errc::usage, "submit needs at least one input file");
-  if (!(args.pieces_mb > 0)) throw error(errc::usage, "--pieces-mb must be positive");
-  if (args.buckets == 0 || args.max_attempts == 0) {
-    throw error(errc::usage, "--buckets and --max-attempts must be at least 1");
-  }
+  if (args.pieces_mb < 0) throw error(errc::usage, "--pieces-mb must be positive");
+  if (args.max_attempts == 0) throw error(errc::usage, "--max-attempts must be at least 1");
   std::uint64_t retain_seconds = parse_duration_seconds(args.retain, "--retain");
 
   job_spec spec;
@@ -84,12 +84,22 @@ int submit_job(const submit_args& args) {
   std::error_code ec;
   fs::create_directories(spec.storage, ec);
   if (ec) throw error(errc::io, fmt::format("{}: {}", spec.storage, ec.message()));
-  spec.buckets = args.buckets;
   spec.max_attempts = args.max_attempts;
   spec.retain_seconds = retain_seconds;
 
-  auto piece_size = static_cast<std::uint64_t>(args.pieces_mb * 1024 * 1024);
-  std::vector<piece> pieces = cut_into_pieces(spec.inputs, std::max<std::uint64_t>(piece_size, 1));
+  job_keys keys(args.job);
+  connection redis(where, std::chrono::milliseconds(0));  // unreachable now: say so at once
+  // A reply lost with the connection is sent again: the submit id makes that harmless.
+  redis.keep_trying_for(std::chrono::seconds(10));
+  const std::uint64_t live = live_workers(redis).size();
+  std::uint64_t input_bytes = 0;
+  for (const std::string& input : spec.inputs) {
+    input_bytes += fs::file_size(input, ec);
+    if (ec) throw error(errc::io, fmt::format("{}: {}", input, ec.message()));
+  }
+  const job_size size = size_job(input_bytes, live, args.pieces_mb, args.buckets);
+  spec.buckets = size.buckets;
+  std::vector<piece> pieces = cut_into_pieces(spec.inputs, size.piece_bytes);
   spec.map_total = pieces.size();
   for (const piece& p : pieces) spec.bytes_total += p.end - p.begin;
   // In input order the output is written in parts side by side, a part per few pieces.
@@ -112,10 +122,6 @@ int submit_job(const submit_args& args) {
     argv.insert(argv.end(), {std::to_string(p.input), spec.inputs[p.input], std::to_string(p.begin),
                              std::to_string(p.end)});
   }
-  job_keys keys(args.job);
-  connection redis(where, std::chrono::milliseconds(0));  // unreachable now: say so at once
-  // A reply lost with the connection is sent again: the submit id makes that harmless.
-  redis.keep_trying_for(std::chrono::seconds(10));
   if (redis
           .eval(scripts::create_job,
                 {keys.spec, keys.tasks, running_jobs, keys.dead, keys.failures, keys.done, events},
@@ -124,11 +130,12 @@ int submit_job(const submit_args& args) {
     throw error(errc::usage, fmt::format("job {} already exists on redis://{}: pick another name",
                                          args.job, where.display()));
   }
+  const bool sized = args.pieces_mb == 0 || args.buckets == 0;
   fmt::print(stderr,
-             "mergepipe: job {} submitted: {} map task(s) over {:.1f} MB, {} bucket(s); stream {}, "
-             "group {}\n",
+             "mergepipe: job {} submitted: {} map task(s) over {:.1f} MB, {} bucket(s){}; stream "
+             "{}, group {}\n",
              args.job, spec.map_total, static_cast<double>(spec.bytes_total) / 1e6, spec.buckets,
-             keys.tasks, group);
+             sized ? fmt::format(" (sized for {} live worker(s))", live) : "", keys.tasks, group);
   if (!args.wait) return 0;
   redis.keep_trying_for(std::chrono::seconds(60));  // a Redis restart while waiting
   return wait_for_job(redis, args.job);

@@ -16,9 +16,9 @@ struct submit_args {
   std::vector<std::string> inputs;
   result_rules rules;  ///< The options that change the result.
   error_policy on_error = error_policy::fail;
-  std::string rejects;    ///< With `error_policy::skip`: where the job writes its bad records.
-  double pieces_mb = 64;  ///< Piece size in MiB; fractions allowed.
-  std::uint32_t buckets = 4;
+  std::string rejects;        ///< With `error_policy::skip`: where the job writes its bad records.
+  double pieces_mb = 0;       ///< Piece size in MiB, fractions allowed; 0: `size_job` says.
+  std::uint32_t buckets = 0;  ///< Reduce tasks; 0: `size_job` says.
   std::uint32_t max_attempts = 3;
   bool wait = false;
   std::string retain = "7d";  ///< How long the job's keys stay in Redis once it has ended.

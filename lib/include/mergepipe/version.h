@@ -11,7 +11,7 @@
 
 namespace mergepipe {
 /// The version as "major.minor.patch".
-inline constexpr const char* version_string = "0.3.0";
+inline constexpr const char* version_string = "0.4.0";
 
 /// The SIMD code this process runs: the kernels simdjson's parser and the array scanner chose
 /// for this CPU at run time, and the one the On-Demand walk was compiled for (the walk takes
