@@ -247,6 +247,15 @@ task_result run_task(const task& t, const job_spec& spec, const run_settings& ru
   return run_collect(spec, opts, keep_going);
 }
 
+void warm_up(const run_settings& run) {
+  options opts;
+  opts.run = run;
+  merger m(opts);
+  m.add(source::buffer(R"({"id":1})"), {});
+  callback_sink dropped([](std::string_view) {});
+  m.finish(dropped);
+}
+
 void remove_partials(const job_spec& spec) {
   // The job's files, and the temporary files of writers killed before they renamed theirs
   // (".map3.bucket0.tmp-Ab12Cd").

@@ -93,6 +93,7 @@ class worker {
   }
 
   int run() {
+    warm_up(args_.run);
     log_->info("started (visibility timeout {} s)", args_.visibility_timeout);
     std::string seen;  // the newest event before the jobs were last looked at
     while (!stop_requested.load()) {
