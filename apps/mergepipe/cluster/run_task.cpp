@@ -171,7 +171,7 @@ task_result run_write(const task& t, const job_spec& spec, const options& opts,
 // them into the output otherwise. Returns the bytes written.
 std::uint64_t finish_output(const job_spec& spec, const part_slots& slots,
                             const std::vector<written_part>& parts) {
-  const std::string& in_progress = spec.output_in_progress();
+  const std::string in_progress = spec.output_in_progress();
   std::uint64_t total = 0;
   bool end_to_end = spec.rules.format == output_format::ndjson;
   for (std::size_t p = 0; p < parts.size(); ++p) {
