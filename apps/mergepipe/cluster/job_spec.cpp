@@ -155,8 +155,8 @@ std::string job_spec::part_size(std::uint64_t part) const {
 
 std::string job_spec::output_in_progress() const {
   const std::size_t slash = output.rfind('/');
-  return fmt::format("{}.{}.mergepipe-{}", output.substr(0, slash + 1), output.substr(slash + 1),
-                     name);
+  return fmt::format("{}.{}.mergepipe-{}-{}", output.substr(0, slash + 1), output.substr(slash + 1),
+                     name, submit_id);
 }
 
 }  // namespace mergepipe::cluster

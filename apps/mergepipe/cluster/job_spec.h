@@ -53,7 +53,8 @@ struct job_spec {
   /// The size of part `part` of the output, as write task `part` wrote it.
   [[nodiscard]] std::string part_size(std::uint64_t part) const;
   /// The output while the write tasks write its parts in place (input order): a hidden file
-  /// beside it, renamed into place by the collect task.
+  /// beside it, renamed into place by the collect task. Named by the job and its submission,
+  /// so that removing what a cancelled job left never touches a new job of the same name.
   [[nodiscard]] std::string output_in_progress() const;
 };
 

@@ -23,7 +23,7 @@ namespace {
 // Linux 6.x (bench/RESULTS.md, "Scale-out that pays").
 constexpr std::size_t block_size = std::size_t{1} << 20;
 // The disk write-back of a part is started every this many bytes (as output files do).
-constexpr std::uint64_t write_back_step = std::uint64_t{2} << 20;
+constexpr std::uint64_t write_back_step = std::uint64_t{8} << 20;
 
 [[noreturn]] void fail(const std::string& path, const std::string& why, errc code = errc::io) {
   throw error(code, fmt::format("{}: {}", path, why));
