@@ -70,6 +70,10 @@ local function add(next_task, ...)
     redis.call('XADD', tasks, '*', 'task', next_task, ...)
   end
 end
+local function begin(phase)
+  redis.call('HSET', spec, 'phase', phase)
+  announce(KEYS[7], spec, phase)
+end
 local n = redis.call('HINCRBY', spec, kind .. '_done', 1)
 local buckets = tonumber(redis.call('HGET', spec, 'buckets'))
 if kind == 'map' then
@@ -81,8 +85,7 @@ if kind == 'map' then
   end
   if n == tonumber(redis.call('HGET', spec, 'map_total')) then
     for b = 0, buckets - 1 do add('reduce:' .. b, 'kind', 'reduce', 'bucket', tostring(b)) end
-    redis.call('HSET', spec, 'phase', 'reduce')
-    announce(KEYS[7], spec, 'reduce')
+    begin('reduce')
   end
 elseif kind == 'reduce' then
   if n == buckets then
@@ -91,19 +94,16 @@ elseif kind == 'reduce' then
       -- Last part first: later parts hold more winners (later records win), so the longest
       -- tasks start first and the phase ends evenly.
       for p = parts - 1, 0, -1 do add('write:' .. p, 'kind', 'write', 'part', tostring(p)) end
-      redis.call('HSET', spec, 'phase', 'write')
-      announce(KEYS[7], spec, 'write')
+      begin('write')
     else
       add('collect', 'kind', 'collect')
-      redis.call('HSET', spec, 'phase', 'collect')
-      announce(KEYS[7], spec, 'collect')
+      begin('collect')
     end
   end
 elseif kind == 'write' then
   if n == tonumber(redis.call('HGET', spec, 'parts')) then
     add('collect', 'kind', 'collect')
-    redis.call('HSET', spec, 'phase', 'collect')
-    announce(KEYS[7], spec, 'collect')
+    begin('collect')
   end
 else
   redis.call('HSET', spec, 'state', 'done', 'phase', 'done', 'exit_code', '0',

@@ -142,11 +142,11 @@ std::vector<saved_range> save_partial(const sharded_merge_table& table,
   const std::vector<referable_file> files =
       format.refer_to_inputs ? inputs.referable_files() : std::vector<referable_file>{};
   std::vector<std::string> bodies(buckets);
-  std::vector<std::uint64_t> entries(buckets, 0);
   std::vector<saved_range> saved(buckets);
   std::string rendered;
   // A record's minified text is at most as long as the record; a merged object's state is
-  // measured by rendering it.
+  // measured by rendering it, so only saves by position, whose callers place the output by
+  // these sizes, measure.
   auto written_size = [&](const candidate& c, bool merged) -> std::uint64_t {
     std::string_view text(c.data, c.size);
     if (!merged) return text.size();
@@ -182,10 +182,11 @@ std::vector<saved_range> save_partial(const sharded_merge_table& table,
       } else {
         out.append(c.data, c.size);
       }
-      ++entries[b];
       saved_range& range = saved[b];
       (c.is_delete ? range.deletes : range.records) += 1;
-      (c.is_delete ? range.delete_bytes : range.record_bytes) += written_size(c, merged) + 1;
+      if (starts != nullptr) {
+        (c.is_delete ? range.delete_bytes : range.record_bytes) += written_size(c, merged) + 1;
+      }
     });
   }
   for (std::uint32_t b = 0; b < buckets; ++b) {
@@ -198,7 +199,7 @@ std::vector<saved_range> save_partial(const sharded_merge_table& table,
     put(head, carried.files);
     put_files(head, files);
     std::string tail(trailer_magic);
-    put(tail, entries[b]);
+    put(tail, saved[b].records + saved[b].deletes);
     std::uint32_t crc = crc32c(head.data(), head.size());
     crc = crc32c(bodies[b].data(), bodies[b].size(), crc);
     crc = crc32c(tail.data(), tail.size(), crc);

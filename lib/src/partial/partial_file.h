@@ -30,7 +30,7 @@ std::uint32_t bucket_of(std::string_view key, std::uint32_t buckets) noexcept;
 /// `format.refer_to_inputs`, records that lie in `inputs.referable_files()` are saved as their
 /// checksums, found again by their stamps. A record copied from `inputs` whose bytes no longer
 /// match its checksum is an I/O error naming the input, and no file is written. Returns what
-/// each file holds (`saved_range`).
+/// each file holds (`saved_range`; the byte counts only with `starts`).
 std::vector<saved_range> save_partial(const sharded_merge_table& table,
                                       const std::vector<std::string>& paths,
                                       std::uint64_t fingerprint, const partial_counts& counts,
