@@ -7,6 +7,10 @@
 //   walk      simdjson On-Demand over every record (iterate_many for NDJSON, the elements of
 //             the array otherwise), extracting only `id` (an unsigned integer) and
 //             `updated_at` (its raw token) into a hash map that keeps the latest per id.
+//             On-Demand checks only what it visits: this walk does NOT validate the records.
+//   validate  simdjson DOM over every record (parse_many for NDJSON, one parse of the array
+//             otherwise), which checks every value onto its tape, then reads `id` and
+//             `updated_at` of each record; no map, no output. The full-validation ceiling.
 // The NDJSON walk also runs on 2 threads: the file is cut at the first newline after its
 // middle and each half is walked by its own parser into its own map (the maps are not
 // combined). Prints one tab-separated line per measurement: mode, threads, median seconds of
@@ -116,6 +120,40 @@ std::size_t walk_array(std::string_view text) {
   return map.size();
 }
 
+// The DOM validates every value while it builds the tape; the sum keeps the reads alive.
+std::size_t validate_ndjson(std::string_view text) {
+  simdjson::dom::parser parser;
+  parser.threaded = false;
+  simdjson::dom::document_stream stream;
+  if (auto code = parser.parse_many(text.data(), text.size(), 1'000'000).get(stream))
+    throw std::runtime_error(simdjson::error_message(code));
+  std::size_t records = 0;
+  std::uint64_t sum = 0;
+  for (auto record : stream) {
+    simdjson::dom::object object;
+    if (auto code = record.get_object().get(object))
+      throw std::runtime_error(simdjson::error_message(code));
+    sum += object["id"].get_uint64().value() + (object["updated_at"].error() == simdjson::SUCCESS);
+    ++records;
+  }
+  if (stream.truncated_bytes() != 0) throw std::runtime_error("truncated NDJSON");
+  return sum == 0 ? 0 : records;
+}
+
+std::size_t validate_array(std::string_view text) {
+  simdjson::dom::parser parser;
+  simdjson::dom::array array;
+  if (auto code = parser.parse(text.data(), text.size(), false).get_array().get(array))
+    throw std::runtime_error(simdjson::error_message(code));
+  std::size_t records = 0;
+  std::uint64_t sum = 0;
+  for (simdjson::dom::object object : array) {
+    sum += object["id"].get_uint64().value() + (object["updated_at"].error() == simdjson::SUCCESS);
+    ++records;
+  }
+  return sum == 0 ? 0 : records;
+}
+
 std::size_t walk_ndjson_2(std::string_view text) {
   const std::size_t newline = text.find('\n', text.size() / 2);
   const std::size_t cut = newline == std::string_view::npos ? text.size() : newline + 1;
@@ -177,9 +215,11 @@ int main(int argc, char** argv) {
     measure(path, "newlines", 1, runs, count_newlines);
     if (array) {
       measure(path, "walk", 1, runs, walk_array);
+      measure(path, "validate", 1, runs, validate_array);
     } else {
       measure(path, "walk", 1, runs, walk_ndjson);
       measure(path, "walk", 2, runs, walk_ndjson_2);
+      measure(path, "validate", 1, runs, validate_ndjson);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ceiling: %s: %s\n", path, e.what());

@@ -46,12 +46,22 @@ class field_selector {
   int slot_count_ = 0;
 };
 
+// Field names are short and mostly differ early: a byte loop answers before a call to
+// memcmp would have started (the call was 3% of a run).
+inline bool same_token(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 // Inline: every field of every record comes through here.
 inline int field_selector::match_field(int node, std::string_view token,
                                        std::vector<char>& matched) const noexcept {
   if (node < 0) return -1;
   for (int child : nodes_[node].children) {
-    if (nodes_[child].token == token && !matched[child]) {
+    if (same_token(nodes_[child].token, token) && !matched[child]) {
       matched[child] = 1;
       return child;
     }
