@@ -33,6 +33,13 @@ struct kept_field {
   std::uint64_t text_size = 0;
 };
 
+/// How the cut step ended an array chunk (read/guessed_cut.h).
+enum class cut_guess : std::uint8_t {
+  none,      ///< Exactly: `items` hold its elements.
+  to_comma,  ///< At a comma guessed to be between elements; the parse step delimits `items`.
+  to_end,    ///< At the end of its input, from a guessed comma; the parse step delimits `items`.
+};
+
 /// A bad record of a chunk, in input order.
 struct bad_record {
   std::uint64_t offset = 0;
@@ -59,6 +66,8 @@ struct chunk {
   std::uint64_t end = 0;
   std::vector<array_item> items;     ///< Array files: the delimited elements.
   std::optional<cut_failure> fatal;  ///< The input could not be cut beyond this chunk.
+  cut_guess guess = cut_guess::none;
+  bool guess_held = false;  ///< Parse: the elements delimited from the guess ended at `end`.
 
   // parse and stamp.
   std::vector<parsed_record> records;
@@ -75,6 +84,13 @@ struct chunk {
   void reset() {
     items.clear();
     fatal.reset();
+    guess = cut_guess::none;
+    guess_held = false;
+    clear_records();
+  }
+
+  /// What parse and stamp made of the chunk.
+  void clear_records() {
     records.clear();
     kept.clear();
     kept_text.clear();

@@ -30,6 +30,8 @@ void add_counts(report& total, const report& more) {
   total.records += more.records;
   total.bad_records += more.bad_records;
   total.chunks += more.chunks;
+  total.guessed_chunks += more.guessed_chunks;
+  total.recut_chunks += more.recut_chunks;
   // Every pass of a merge has the same layout: its filters add up one by one.
   if (total.filters.empty()) {
     total.filters = more.filters;

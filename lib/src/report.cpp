@@ -19,12 +19,12 @@ std::string report::to_json() const {
   return fmt::format(
       "{{\"files\":{},\"bytes\":{},\"compressed_bytes\":{},\"spilled_bytes\":{},\"records\":{},"
       "\"bad_records\":{},\"distinct_keys\":{},\"superseded\":{},\"deleted\":{},\"output_records\":"
-      "{},\"threads\":{},\"chunks\":{},"
+      "{},\"threads\":{},\"chunks\":{},\"guessed_chunks\":{},\"recut_chunks\":{},"
       "\"wall_seconds\":{:.6f},\"megabytes_per_second\":{:.3f},\"filters\":[{}],"
       "\"finish_seconds\":{:.6f}}}",
       files, bytes, compressed_bytes, spilled_bytes, records, bad_records, distinct_keys,
-      superseded, deleted, output_records, threads, chunks, wall_seconds, megabytes_per_second(),
-      filter_list, finish_seconds);
+      superseded, deleted, output_records, threads, chunks, guessed_chunks, recut_chunks,
+      wall_seconds, megabytes_per_second(), filter_list, finish_seconds);
 }
 
 std::string report::to_text() const {
@@ -41,10 +41,12 @@ std::string report::to_text() const {
       "output records {}\n"
       "threads        {}\n"
       "chunks         {}\n"
+      "guessed cuts   {} ({} cut again)\n"
       "wall time      {:.3f} s\n"
       "throughput     {:.1f} MB/s\n",
       files, bytes, compressed_bytes, spilled_bytes, records, bad_records, distinct_keys,
-      superseded, deleted, output_records, threads, chunks, wall_seconds, megabytes_per_second());
+      superseded, deleted, output_records, threads, chunks, guessed_chunks, recut_chunks,
+      wall_seconds, megabytes_per_second());
   for (std::size_t i = 0; i < filters.size(); ++i) {
     const filter_report& f = filters[i];
     text += fmt::format("filter {}       {} ({}): {:.3f} s busy, {} chunks\n", i + 1, f.steps,

@@ -52,7 +52,9 @@ enum class feed { file, stream };
 std::string input_with_bad_records(input_layout how) {
   auto records = mergepipe::testing::generate_records(11, 1500, 200);
   records[2].json = "{\"id\":null}";
-  records[3].json = "{\"id\":1,\"updated_at\":\"2024-03-05\",";
+  // Cut short; in an array, where that would leave the rest undelimited, a trailing comma.
+  records[3].json = how == input_layout::ndjson ? "{\"id\":1,\"updated_at\":\"2024-03-05\","
+                                                : "{\"id\":1,\"updated_at\":\"2024-03-05\",}";
   records[170].json = "{\"no_id\":1}";
   records[171].json = "[1,2]";
   records[600].json = "{\"id\":{\"a\":1}}";
@@ -60,6 +62,29 @@ std::string input_with_bad_records(input_layout how) {
   records[1200].json = "{\"id\":9,\"updated_at\":[1]}";
   records[1499].json = "{\"id\":9,\"updated_at\":\"2024-13-01\"}";
   return serialize(records, 0, records.size(), how);
+}
+
+// An array of one element per line, so that its chunks are cut by guess (the cut step
+// guesses that a comma ending a line is between elements), with elements that make guesses
+// fail: elements pretty-printed over lines that end in commas inside them, one holding an
+// array of objects over two lines, an empty element and a bad record among them. `ending`
+// follows the last element: a `]` with or without content after it, or nothing.
+std::string array_that_breaks_guesses(const std::string& ending) {
+  auto records = mergepipe::testing::generate_records(13, 400, 60);
+  std::string text = "[\n";
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (i % 37 == 20) {
+      text += mergepipe::testing::pretty(records[i].json);
+    } else if (i == 150) {
+      text += "{\"id\":7,\"list\":[{\"a\":1},\n{\"a\":2}],\"updated_at\":\"2024-01-02\"}";
+    } else if (i == 230) {
+      text += ",\n{\"id\":8,\"updated_at\":\"2024-01-02\",}";  // an empty element, then a bad one
+    } else {
+      text += records[i].json;
+    }
+    text += i + 1 < records.size() ? ",\n" : "\n";
+  }
+  return text + ending;
 }
 
 outcome run(const std::string& input, feed how, pipeline_layout layout,
@@ -96,7 +121,8 @@ outcome run(const std::string& input, feed how, pipeline_layout layout,
 
 class layouts_test : public ::testing::TestWithParam<pipeline_layout> {};
 
-const run_settings reference{1, 4096, 4};
+// One chunk for each test input: its arrays are cut exactly, never by guess.
+const run_settings reference{1, 1 << 26, 4};
 
 std::vector<std::string> test_inputs() {
   return {
@@ -105,7 +131,11 @@ std::vector<std::string> test_inputs() {
       "[{\"id\":1},,{\"id\":2}, {\"id\":3] ",      // empty element, then no closing
       "[{\"id\":1},\n{\"id\":2,\"x\":\"open}]\n",  // an unterminated string
       "{\"id\":1}\n\n  \r\n{\"id\":2}\r\n{\"id\":1,\"op\":\"d\"}",  // blank lines, no final LF
-      "[",  // nothing after the [
+      "[",                                                          // nothing after the [
+      input_with_bad_records(input_layout::array_lines),
+      array_that_breaks_guesses("]\n"),
+      array_that_breaks_guesses("]\n{\"id\":9}\n"),  // content after the ]
+      array_that_breaks_guesses(""),                 // no closing ]
   };
 }
 
@@ -161,6 +191,33 @@ TEST(layouts_test, the_inputs_have_bad_records_of_every_kind) {
       run(input, feed::file, pipeline_layout{}, mergepipe::error_policy::fail, {1, 4096, 4});
   EXPECT_NE(failed.error.find("in:3:"), std::string::npos) << failed.error;
   EXPECT_TRUE(failed.output.empty());
+}
+
+// The guesses are taken, and the wrong ones cut again: the tests above compare their results
+// with the exact cut's.
+TEST(layouts_test, arrays_of_one_element_per_line_are_cut_by_guess) {
+  auto report_of = [](const std::string& input) {
+    mergepipe::options opts;
+    opts.on_error = mergepipe::error_policy::skip;
+    opts.run.threads = 2;
+    opts.run.chunk_size = 1024;
+    mergepipe::callback_sink sink([](std::string_view) {});
+    mergepipe::merger m(opts);
+    m.add(mergepipe::source::buffer(input, "in"), {});
+    return m.finish(sink);
+  };
+  auto records = mergepipe::testing::generate_records(5, 600, 100);
+  mergepipe::report lines =
+      report_of(serialize(records, 0, records.size(), input_layout::array_lines));
+  EXPECT_GT(lines.guessed_chunks, lines.chunks / 2);
+  EXPECT_EQ(lines.recut_chunks, 0u);
+  mergepipe::report broken = report_of(array_that_breaks_guesses("]\n"));
+  EXPECT_GT(broken.recut_chunks, 0u);
+  EXPECT_LT(broken.recut_chunks, broken.guessed_chunks);
+  mergepipe::report pretty =
+      report_of(serialize(records, 0, records.size(), input_layout::array_pretty));
+  EXPECT_EQ(pretty.guessed_chunks, 0u);
+  EXPECT_GT(pretty.chunks, 10u);
 }
 
 std::string layout_name(const ::testing::TestParamInfo<pipeline_layout>& info) {

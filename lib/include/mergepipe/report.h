@@ -30,6 +30,8 @@ struct MERGEPIPE_API report {
   std::uint64_t output_records = 0;    ///< Records written.
   unsigned threads = 0;                ///< Threads used.
   std::uint64_t chunks = 0;            ///< Chunks the input was cut into.
+  std::uint64_t guessed_chunks = 0;    ///< Array chunks cut by guess, delimited in parallel.
+  std::uint64_t recut_chunks = 0;      ///< Of them, cut again in input order: the guess failed.
   double wall_seconds = 0;             ///< Wall time of the whole merge.
   std::vector<filter_report> filters;  ///< The pipeline's filters, in order.
   double finish_seconds = 0;           ///< Combining tables, ordering and writing the winners.

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "json_grammar.h"
+#include "read/guessed_cut.h"
 #include "record_checksum.h"
 
 namespace mergepipe::detail {
@@ -73,6 +74,7 @@ void parse_and_keep(chunk& c, record_scanner& scanner, std::uint64_t offset, std
 }  // namespace
 
 void parse_chunk(chunk& c, record_scanner& scanner, bool stamp_too) {
+  if (c.guess != cut_guess::none) c.guess_held = delimit_guessed_chunk(c);
   if (stamp_too) {
     for_each_record(c, [&](std::uint64_t offset, std::uint64_t size) {
       parse_and_stamp(c, scanner, offset, size);

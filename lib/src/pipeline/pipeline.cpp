@@ -10,6 +10,7 @@
 #include "chunk.h"
 #include "decompress/decompress_step.h"
 #include "merge/merge_step.h"
+#include "order/guess_check.h"
 #include "order/order_step.h"
 #include "parse/parse_step.h"
 #include "parse/stamp_step.h"
@@ -95,6 +96,8 @@ class pass {
     counts.records = order_.records();
     counts.bad_records = order_.bad_records();
     counts.chunks = read_.chunks();
+    counts.guessed_chunks = guesses_.guessed();
+    counts.recut_chunks = guesses_.recut();
     counts.threads = context_.threads();
     for (const auto& f : filters_) {
       std::string steps;
@@ -200,6 +203,7 @@ class pass {
           stamp_chunk(c, context_.local_scanner().stamper());
           break;
         case pipeline_step::order:
+          guesses_.run(c, context_.local_scanner());
           order_.run(c);
           break;
         case pipeline_step::merge:
@@ -218,6 +222,7 @@ class pass {
   read_step read_;
   decompress_step decompress_;
   cut_step cut_;
+  guess_check guesses_{inputs_};
   order_step order_;
   merge_step merge_;
   std::vector<std::unique_ptr<filter>> filters_;

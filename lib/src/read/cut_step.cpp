@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "read/guessed_cut.h"
+
 namespace mergepipe::detail {
 
 void cut_step::run(chunk& c) {
@@ -29,6 +31,7 @@ void cut_step::start(const chunk& c) {
   bool inside = input.begin() > c.records_begin;
   position_ = inside ? input.begin() : c.records_begin;
   splitter_.reset();
+  guessing_ = guess_decided_ = false;
   if (c.format == input_format::array) {
     std::uint64_t size = input.source().size();
     splitter_.emplace(position_, input.end() < size ? input.end() : SIZE_MAX, inside);
@@ -58,6 +61,10 @@ void cut_step::cut_ndjson(chunk& c, opened_input& input) {
 // The whole input, not only the piece: an element is delimited by the byte after it. The
 // splitter itself stops at the piece's end.
 void cut_step::cut_array(chunk& c, opened_input& input) {
+  if (guessing_) {
+    cut_by_guess(c, input);
+    return;
+  }
   std::size_t target = splitter_->position() + chunk_size_;
   input_source::extent available = input.source().read_through(target);
   bool cut_short = false;  // by data that could not be decoded
@@ -72,7 +79,27 @@ void cut_step::cut_array(chunk& c, opened_input& input) {
     stopped_ = true;
   } else if (cut_short || (splitter_->done() && available.complete && input.source().failure())) {
     stop_at_failure(c, input);
+  } else if (!guess_decided_) {
+    guess_decided_ = true;
+    guessing_ = may_guess(c, input, available);
   }
+}
+
+// Only a whole input in memory: a guess that fails is cut again from bytes past the chunk,
+// which a stream may have given back, and a piece ends where its splitter says.
+bool cut_step::may_guess(const chunk& c, const opened_input& input,
+                         input_source::extent available) const {
+  const input_source& source = input.source();
+  return available.complete && !source.read_once() && !splitter_->done() &&
+         input.begin() <= c.records_begin && input.end() >= source.size() &&
+         one_element_per_line(c.data, c.items);
+}
+
+void cut_step::cut_by_guess(chunk& c, const opened_input& input) {
+  const std::size_t size = input.source().size();
+  if (position_ >= size) return;  // the read step's chunk past the records: it stays empty
+  c.end = position_ = guess_chunk_end(c.data, position_, position_ + chunk_size_, size);
+  c.guess = position_ == size ? cut_guess::to_end : cut_guess::to_comma;
 }
 
 // Nothing after the records cut so far can be read: the order step reports why, at the
