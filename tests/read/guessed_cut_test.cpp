@@ -18,6 +18,7 @@ using mergepipe::detail::chunk;
 using mergepipe::detail::cut_guess;
 using mergepipe::detail::delimit_guessed_chunk;
 using mergepipe::detail::guess_chunk_end;
+using mergepipe::detail::held_by_bad_records;
 using mergepipe::detail::one_element_per_line;
 
 // The text with the readable zero bytes after it that the scanners may load.
@@ -90,9 +91,15 @@ TEST(guessed_cut, delimiting_from_a_guess_says_whether_it_held) {
   ASSERT_EQ(held.items.size(), 1u);
   EXPECT_EQ(text.substr(held.items[0].offset, held.items[0].size), "{\"i\":2}");
 
-  // The guessed comma is inside an element: the element runs past the chunk.
+  // The guessed comma is inside an element: read by lines, the chunk holds `{"i":[3`, which
+  // the parse step refuses, and an exact scan of it runs past the chunk.
   chunk short_of_it = guessed_chunk(text, after_2, inside_3);
-  EXPECT_FALSE(delimit_guessed_chunk(short_of_it));
+  EXPECT_TRUE(delimit_guessed_chunk(short_of_it));
+  ASSERT_EQ(short_of_it.items.size(), 1u);
+  EXPECT_EQ(text.substr(short_of_it.items[0].offset, short_of_it.items[0].size), "{\"i\":[3");
+  EXPECT_TRUE(held_by_bad_records(short_of_it));
+  short_of_it.bad.push_back({short_of_it.items[0].offset, short_of_it.items[0].size, "bad"});
+  EXPECT_FALSE(held_by_bad_records(short_of_it));
 
   // A chunk that starts at that comma cannot tell: it sees an element `4`, a `]` and content
   // after it, all in order. Only the order step, which knows where the chunk before truly
@@ -111,6 +118,35 @@ TEST(guessed_cut, delimiting_from_a_guess_says_whether_it_held) {
   const std::string unclosed = padded("[\n{\"i\":1},\n{\"i\":2}\n");
   chunk missing_bracket = guessed_chunk(unclosed, unclosed.find("1},") + 2, unclosed.find('\0'));
   EXPECT_FALSE(delimit_guessed_chunk(missing_bracket));
+}
+
+// Read by lines, a bad element stands when an exact scan ends it at its line's comma too,
+// and a line of two elements, or an empty one, does not.
+TEST(guessed_cut, a_bad_element_read_by_lines_is_checked_by_an_exact_scan) {
+  const std::string text =
+      padded("[\n{\"i\":1},\n{\"i\":2,},\n{\"i\":3},{\"i\":4},\n,\n{\"i\":5},\n]");
+  const std::size_t after_1 = text.find("1},") + 2;
+  const std::size_t after_bad = text.find(",},") + 2;
+  const std::size_t after_4 = text.find("4},") + 2;
+
+  chunk trailing_comma = guessed_chunk(text, after_1, after_bad);
+  ASSERT_TRUE(delimit_guessed_chunk(trailing_comma));
+  ASSERT_EQ(trailing_comma.items.size(), 1u);
+  const array_item& bad = trailing_comma.items[0];
+  EXPECT_EQ(text.substr(bad.offset, bad.size), "{\"i\":2,}");
+  trailing_comma.bad.push_back({bad.offset, bad.size, "invalid JSON"});
+  EXPECT_TRUE(held_by_bad_records(trailing_comma));
+
+  chunk two_on_a_line = guessed_chunk(text, after_bad, after_4);
+  ASSERT_TRUE(delimit_guessed_chunk(two_on_a_line));
+  ASSERT_EQ(two_on_a_line.items.size(), 1u);
+  const array_item& both = two_on_a_line.items[0];
+  EXPECT_EQ(text.substr(both.offset, both.size), "{\"i\":3},{\"i\":4}");
+  two_on_a_line.bad.push_back({both.offset, both.size, "unexpected content after the record"});
+  EXPECT_FALSE(held_by_bad_records(two_on_a_line));
+
+  chunk empty = guessed_chunk(text, after_4, text.find("5},") + 2);
+  EXPECT_FALSE(delimit_guessed_chunk(empty));
 }
 
 }  // namespace

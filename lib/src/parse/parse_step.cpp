@@ -74,7 +74,10 @@ void parse_and_keep(chunk& c, record_scanner& scanner, std::uint64_t offset, std
 }  // namespace
 
 void parse_chunk(chunk& c, record_scanner& scanner, bool stamp_too) {
-  if (c.guess != cut_guess::none) c.guess_held = delimit_guessed_chunk(c);
+  if (c.guess != cut_guess::none) {
+    c.guess_held = delimit_guessed_chunk(c);
+    if (!c.guess_held) return;  // the order step cuts and parses it again
+  }
   if (stamp_too) {
     for_each_record(c, [&](std::uint64_t offset, std::uint64_t size) {
       parse_and_stamp(c, scanner, offset, size);
@@ -84,6 +87,7 @@ void parse_chunk(chunk& c, record_scanner& scanner, bool stamp_too) {
       parse_and_keep(c, scanner, offset, size);
     });
   }
+  if (c.guess != cut_guess::none) c.guess_held = held_by_bad_records(c);
 }
 
 }  // namespace mergepipe::detail

@@ -3,11 +3,19 @@
 #include <cstdint>
 #include <cstring>
 
+#include "json_grammar.h"
+#include "read/element_scanner.h"
+
 namespace mergepipe::detail {
 namespace {
 
 bool has_newline(const char* data, std::size_t begin, std::size_t end) noexcept {
   return begin < end && std::memchr(data + begin, '\n', end - begin) != nullptr;
+}
+
+std::size_t trim_end(const char* data, std::size_t begin, std::size_t end) noexcept {
+  while (end > begin && is_json_space(data[end - 1])) --end;
+  return end;
 }
 
 }  // namespace
@@ -43,15 +51,39 @@ std::size_t guess_chunk_end(const char* data, std::size_t begin, std::size_t tar
 
 bool delimit_guessed_chunk(chunk& c) {
   c.items.clear();
-  array_splitter splitter(c.begin, SIZE_MAX, /*after_element=*/true);
   if (c.guess == cut_guess::to_end) {
+    array_splitter splitter(c.begin, SIZE_MAX, /*after_element=*/true);
     splitter.split(c.data, c.end, c.end, /*complete=*/true, c.items);
     return !splitter.fatal() && splitter.done();
   }
-  // Up to and with the comma: the element before it is delimited by it, and nothing after
-  // it is read.
-  const bool delimited = splitter.split(c.data, c.end + 1, c.end, /*complete=*/false, c.items);
-  return delimited && !splitter.fatal() && splitter.position() == c.end;
+  // Each line up to its last comma is an element: the elements are found as NDJSON lines
+  // are, without following strings and brackets. Where that reading differs from an exact
+  // one, the element is not one valid JSON value, which parsing finds (`held_by_bad_records`).
+  const char* data = c.data;
+  std::size_t pos = c.begin + 1;
+  while (pos < c.end) {
+    while (is_json_space(data[pos])) ++pos;  // stops at the comma at `end` at the latest
+    if (pos == c.end) return false;          // `,,`: an empty element, for the exact cut
+    const void* newline = std::memchr(data + pos, '\n', c.end - pos);
+    std::size_t comma = newline == nullptr
+                            ? c.end
+                            : trim_end(data, pos, static_cast<const char*>(newline) - data) - 1;
+    if (comma <= pos || data[comma] != ',') return false;
+    c.items.push_back({pos, trim_end(data, pos, comma) - pos, array_item::kind::element});
+    pos = comma + 1;
+  }
+  return true;
+}
+
+bool held_by_bad_records(const chunk& c) noexcept {
+  if (c.guess != cut_guess::to_comma) return true;
+  for (const bad_record& bad : c.bad) {
+    std::size_t end = bad.offset;
+    if (scan_element(c.data, end, c.end + 1) != scan_status::delimited || c.data[end] != ',' ||
+        trim_end(c.data, bad.offset, end) != bad.offset + bad.size)
+      return false;
+  }
+  return true;
 }
 
 }  // namespace mergepipe::detail

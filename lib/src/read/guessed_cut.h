@@ -30,8 +30,15 @@ namespace mergepipe::detail {
                                           std::size_t size) noexcept;
 
 /// Delimits the elements of a chunk cut by guess into `c.items`, taking `c.begin` as the comma
-/// after an element. True when the guess held within the chunk: its last element ends at the
-/// comma `c.end`, or, when the chunk runs to the end of its input, the array closes in it.
+/// after an element. A chunk that runs to the end of its input is split exactly, and true
+/// means that the array closes in it. A chunk that ends at a comma is read as one element
+/// per line, each up to the comma that ends its line, and true means that every line had
+/// one: such an element is the exact cut's too when it is one valid JSON value, which the
+/// parse step decides, and `held_by_bad_records` settles for the elements it refused.
 [[nodiscard]] bool delimit_guessed_chunk(chunk& c);
+
+/// After the parse step, for a chunk delimited by lines: true when every bad record among its
+/// elements ends where an exact scan from its start ends it, at the comma that ended its line.
+[[nodiscard]] bool held_by_bad_records(const chunk& c) noexcept;
 
 }  // namespace mergepipe::detail
