@@ -2,6 +2,7 @@
 
 #include "json_string.h"
 #include "mergepipe/sink.h"
+#include "write/block_output.h"
 #include "write/output_file.h"
 #include "write/record_framing.h"
 
@@ -28,6 +29,13 @@ void json_file_sink::write(std::string_view record) {
 void json_file_sink::finish() {
   impl_->file.write(detail::bytes_after_last(format_, count_));
   impl_->file.commit();
+}
+
+std::optional<detail::block_output> detail::sink_access::blocks_of(record_sink& sink) {
+  auto* file_sink = dynamic_cast<json_file_sink*>(&sink);
+  if (file_sink == nullptr || file_sink->count_ != 0 || !file_sink->impl_->file.takes_blocks())
+    return std::nullopt;
+  return block_output{file_sink->format_, file_sink->impl_->file, file_sink->count_};
 }
 
 namespace {

@@ -143,6 +143,33 @@ void output_file::write(std::string_view bytes) {
   buffer_.append(bytes);
 }
 
+bool output_file::takes_blocks() {
+  refuse_if_finished();
+  if (!opened_) open();
+  return !temp_path_.empty() && buffer_.empty() && ::lseek(fd_, 0, SEEK_CUR) == 0;
+}
+
+void output_file::write_at(std::uint64_t offset, std::string_view bytes) {
+  for (std::size_t done = 0; done < bytes.size();) {
+    ssize_t n = ::pwrite(fd_, bytes.data() + done, std::min(bytes.size() - done, buffer_capacity),
+                         static_cast<off_t>(offset + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("write failed", errno);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (durable_) {
+    ::sync_file_range(fd_, static_cast<off_t>(offset), static_cast<off_t>(bytes.size()),
+                      SYNC_FILE_RANGE_WRITE);
+  }
+}
+
+void output_file::end_blocks(std::uint64_t end) {
+  if (::lseek(fd_, static_cast<off_t>(end), SEEK_SET) < 0) fail("cannot seek in output", errno);
+  written_ = written_back_ = end;
+}
+
 void output_file::commit() {
   refuse_if_finished();
   finished_ = true;  // also when it fails: a sink that failed is not tried again

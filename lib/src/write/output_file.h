@@ -25,6 +25,15 @@ class output_file {
   void write(std::string_view bytes);
   void commit();
 
+  /// True when the output may be written in blocks at offsets (`write_at`), from several
+  /// threads at once: a temporary file beside a regular target, nothing written to it yet.
+  [[nodiscard]] bool takes_blocks();
+  /// Writes `bytes` at `offset`; safe on several threads at once for ranges that do not
+  /// overlap. Starts their write-back to the disk, as `write` does every 8 MB.
+  void write_at(std::uint64_t offset, std::string_view bytes);
+  /// After the blocks: `write` goes on at `end`.
+  void end_blocks(std::uint64_t end);
+
  private:
   void open();
   void flush();

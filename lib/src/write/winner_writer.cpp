@@ -4,6 +4,9 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include "merge/merged_object.h"
@@ -11,6 +14,8 @@
 #include "pipeline/tsan_annotations.h"
 #include "read/input_source.h"
 #include "record_checksum.h"
+#include "write/block_output.h"
+#include "write/record_framing.h"
 
 namespace mergepipe::detail {
 namespace {
@@ -26,6 +31,7 @@ struct minified_block {
   // Made in the parallel step: reading a winner's stamp misses the cache, which the serial
   // step that writes the views would otherwise pay once per record.
   std::vector<record_view> views;
+  std::uint64_t offset = 0;  // in a block output: where `bytes` go in the file
 };
 
 record_view view_of(const winner& w, std::string_view json) {
@@ -35,36 +41,39 @@ record_view view_of(const winner& w, std::string_view json) {
   return {json, w.key, time, w.held->is_delete == 1, position{w.file, w.offset}};
 }
 
+// Appends the winner's record to `out`, minified (a merged object rendered first).
+void append_minified(const winner& w, const input_set& inputs, std::string& out) {
+  thread_local std::string rendered;
+  std::string_view text(w.data, w.size);
+  if (w.merged) {
+    rendered.clear();
+    render_state(text, rendered);
+    const std::size_t size = rendered.size();
+    rendered.append(input_padding, ' ');  // minify reads whole SIMD blocks too
+    text = std::string_view(rendered.data(), size);
+  }
+  const std::size_t start = out.size();
+  // simdjson's minify writes whole SIMD blocks: leave it room past the record.
+  out.resize(start + text.size() + input_padding);
+  std::size_t length = 0;
+  if (simdjson::minify(text.data(), text.size(), out.data() + start, length) !=
+      simdjson::SUCCESS) {
+    throw error(errc::bad_input, "a validated record could not be minified");
+  }
+  // Checked after minifying: bytes changed before it were either seen here or changed back.
+  if (w.checked && record_checksum(w.data, w.size) != w.checksum) [[unlikely]] {
+    throw error(errc::io, "changed while being read: a record's bytes differ from those validated",
+                inputs.locate_bytes(w.data));
+  }
+  out.resize(start + length);
+}
+
 void minify_block(const std::vector<winner>& winners, const std::vector<std::uint32_t>& order,
                   const input_set& inputs, minified_block& block) {
   block.bytes.clear();
   block.ends.clear();
-  thread_local std::string rendered;
   for (std::size_t i = block.first; i < block.first + block.count; ++i) {
-    const winner& w = winners[order[i]];
-    std::string_view text(w.data, w.size);
-    if (w.merged) {
-      rendered.clear();
-      render_state(text, rendered);
-      const std::size_t size = rendered.size();
-      rendered.append(input_padding, ' ');  // minify reads whole SIMD blocks too
-      text = std::string_view(rendered.data(), size);
-    }
-    std::size_t start = block.bytes.size();
-    // simdjson's minify writes whole SIMD blocks: leave it room past the record.
-    block.bytes.resize(start + text.size() + input_padding);
-    std::size_t length = 0;
-    if (simdjson::minify(text.data(), text.size(), block.bytes.data() + start, length) !=
-        simdjson::SUCCESS) {
-      throw error(errc::bad_input, "a validated record could not be minified");
-    }
-    // Checked after minifying: bytes changed before it were either seen here or changed back.
-    if (w.checked && record_checksum(w.data, w.size) != w.checksum) [[unlikely]] {
-      throw error(errc::io,
-                  "changed while being read: a record's bytes differ from those validated",
-                  inputs.locate_bytes(w.data));
-    }
-    block.bytes.resize(start + length);
+    append_minified(winners[order[i]], inputs, block.bytes);
     block.ends.push_back(block.bytes.size());
   }
   // Room for a sink to parse the last record in place, too (record_view::padding).
@@ -79,32 +88,142 @@ void minify_block(const std::vector<winner>& winners, const std::vector<std::uin
   }
 }
 
-}  // namespace
+// The block's records as the output file holds them: framed in its format, record `first`
+// being the output's record number `first` too.
+void frame_block(const std::vector<winner>& winners, const std::vector<std::uint32_t>& order,
+                 const input_set& inputs, output_format format, minified_block& block) {
+  block.bytes.clear();
+  for (std::size_t i = block.first; i < block.first + block.count; ++i) {
+    block.bytes.append(bytes_before_record(format, i));
+    append_minified(winners[order[i]], inputs, block.bytes);
+    block.bytes.append(bytes_after_record(format));
+  }
+}
 
-void write_winners(const std::vector<winner>& winners, const std::vector<std::uint32_t>& order,
-                   record_sink& out, unsigned tokens, const input_set& inputs,
-                   const std::function<void(const winner&)>& written) {
-  // A ring of `tokens` blocks suffices: the last stage is serial in order, so block i is
-  // written before block i + tokens can be started.
-  std::vector<minified_block> ring(tokens);
-  std::size_t next = 0;
+// The next `tokens` blocks' worth of records, handed out in order by a serial first step.
+class block_source {
+ public:
+  explicit block_source(std::size_t records) : records_(records) {}
+  // False once every record has been handed out.
+  bool next(minified_block& block) {
+    if (next_ >= records_) return false;
+    block.first = next_;
+    block.count = std::min(records_per_block, records_ - next_);
+    next_ += block.count;
+    return true;
+  }
+  [[nodiscard]] const std::size_t* edge() const noexcept { return &next_; }
+
+ private:
+  std::size_t records_;
+  std::size_t next_ = 0;
+};
+
+// Blocks of the pipeline whose last step runs in parallel: one finishes before another
+// started earlier, so blocks are taken from a pool rather than a ring of fixed turns.
+class block_pool {
+ public:
+  minified_block* acquire() {
+    std::lock_guard hold(mutex_);
+    if (free_.empty()) {
+      all_.push_back(std::make_unique<minified_block>());
+      return all_.back().get();
+    }
+    minified_block* block = free_.back();
+    free_.pop_back();
+    return block;
+  }
+  void release(minified_block* block) {
+    std::lock_guard hold(mutex_);
+    free_.push_back(block);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<minified_block>> all_;
+  std::vector<minified_block*> free_;
+};
+
+// Blocks framed and written at their offsets of the output file, from several threads: only
+// the offsets are given out in order.
+void write_blocks(const std::vector<winner>& winners, const std::vector<std::uint32_t>& order,
+                  const block_output& out, unsigned tokens, const input_set& inputs,
+                  const std::function<void(const winner&)>& written) {
+  block_source source(order.size());
+  block_pool pool;
+  std::uint64_t offset = 0;
   char done = 0;
   auto filters = build_filters([&] {
     return tbb::make_filter<void, minified_block*>(
                tbb::filter_mode::serial_in_order,
                [&](tbb::flow_control& fc) -> minified_block* {
-                 stage_scope scope(nullptr, &next, &done);
-                 if (next >= order.size()) {
+                 stage_scope scope(nullptr, source.edge(), &done);
+                 minified_block* block = pool.acquire();
+                 if (!source.next(*block)) {
+                   pool.release(block);
                    fc.stop();
                    return nullptr;
                  }
-                 minified_block& block = ring[next / records_per_block % tokens];
+                 return block;
+               }) &
+           tbb::make_filter<minified_block*, minified_block*>(
+               tbb::filter_mode::parallel,
+               [&](minified_block* block) {
+                 stage_scope scope(block, nullptr, &done);
+                 frame_block(winners, order, inputs, out.format, *block);
+                 return block;
+               }) &
+           tbb::make_filter<minified_block*, minified_block*>(
+               tbb::filter_mode::serial_in_order,
+               [&](minified_block* block) {
+                 stage_scope scope(block, &offset, &done);
+                 block->offset = offset;
+                 offset += block->bytes.size();
+                 if (written) written(winners[order[block->first + block->count - 1]]);
+                 return block;
+               }) &
+           tbb::make_filter<minified_block*, void>(
+               tbb::filter_mode::parallel, [&](minified_block* block) {
+                 stage_scope scope(block, nullptr, &done);
+                 out.file.write_at(block->offset, block->bytes);
+                 pool.release(block);
+               });
+  });
+  {
+    pipeline_scope edges(&done);
+    tbb::parallel_pipeline(tokens, filters);
+  }
+  out.file.end_blocks(offset);
+  out.records += order.size();
+}
+
+}  // namespace
+
+void write_winners(const std::vector<winner>& winners, const std::vector<std::uint32_t>& order,
+                   record_sink& out, unsigned tokens, const input_set& inputs,
+                   const std::function<void(const winner&)>& written) {
+  if (std::optional<block_output> blocks = sink_access::blocks_of(out)) {
+    write_blocks(winners, order, *blocks, tokens, inputs, written);
+    return;
+  }
+  // A ring of `tokens` blocks suffices: the last stage is serial in order, so block i is
+  // written before block i + tokens can be started.
+  std::vector<minified_block> ring(tokens);
+  block_source source(order.size());
+  char done = 0;
+  auto filters = build_filters([&] {
+    return tbb::make_filter<void, minified_block*>(
+               tbb::filter_mode::serial_in_order,
+               [&](tbb::flow_control& fc) -> minified_block* {
+                 stage_scope scope(nullptr, source.edge(), &done);
+                 minified_block& block = ring[*source.edge() / records_per_block % tokens];
                  // The slot's previous block has left the last stage: the pipeline lets no
                  // more than `tokens` blocks be in flight.
                  happens_after(&block);
-                 block.first = next;
-                 block.count = std::min(records_per_block, order.size() - next);
-                 next += block.count;
+                 if (!source.next(block)) {
+                   fc.stop();
+                   return nullptr;
+                 }
                  happens_before(&block);
                  return &block;
                }) &

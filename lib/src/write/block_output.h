@@ -1,0 +1,24 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "mergepipe/sink.h"
+#include "write/output_file.h"
+
+namespace mergepipe::detail {
+
+/// A `json_file_sink` that writes a regular file, as the writer takes it: blocks of records
+/// framed in the sink's format, written at their offsets from several threads at once.
+struct block_output {
+  output_format format;
+  output_file& file;
+  std::uint64_t& records;  ///< The sink's count of records, which an array's framing follows.
+};
+
+struct sink_access {
+  /// The block output of `sink`: a `json_file_sink` to a regular file, nothing written yet.
+  static std::optional<block_output> blocks_of(record_sink& sink);
+};
+
+}  // namespace mergepipe::detail
