@@ -14,10 +14,13 @@
 #include <functional>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "mergepipe/error.h"
+#include "mergepipe/mergepipe.h"
+#include "record_generator.h"
 #include "test_files.h"
 #include "unprivileged.h"
 
@@ -241,6 +244,91 @@ TEST(sink_test, failed_write_is_an_io_error_and_leaves_the_target_untouched) {
       json_file_sink sink(path, output_format::ndjson);
       for (int i = 0; i < 3; ++i) sink.write(std::string(1 << 20, 'x'));
       sink.finish();
+    } catch (const mergepipe::error& e) {
+      caught = e;
+    }
+  }
+  ASSERT_TRUE(caught) << "no exception";
+  EXPECT_EQ(caught->code(), mergepipe::errc::io) << caught->what();
+  EXPECT_EQ(read_file(path), "old contents\n");
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"out.json"});
+}
+
+// --- a merge's output, written in blocks ---
+
+// A merge of generated records (several blocks of winners) into `sink`.
+void merge_into(mergepipe::record_sink& sink, unsigned threads, unsigned tokens,
+                const std::string& input) {
+  mergepipe::options opts;
+  opts.run.threads = threads;
+  opts.run.tokens = tokens;
+  opts.run.chunk_size = 64 << 10;
+  mergepipe::merger m(opts);
+  m.add(mergepipe::source::buffer(input, "in"), {});
+  m.finish(sink);
+}
+
+std::string generated_input(std::size_t count, std::size_t distinct) {
+  std::string input;
+  for (const auto& record : mergepipe::testing::generate_records(3, count, distinct))
+    input += record.json + "\n";
+  return input;
+}
+
+// A file sink to a regular file takes the winners in blocks written at their offsets from
+// several threads; a stream sink takes them one by one, in order. Same bytes.
+TEST(sink_test, a_merge_into_a_file_writes_what_a_stream_gets) {
+  temp_dir dir;
+  const std::string input = generated_input(9000, 6000);
+  for (output_format format : {output_format::ndjson, output_format::array}) {
+    std::ostringstream expected;
+    mergepipe::json_stream_sink stream(expected, format);
+    merge_into(stream, 1, 1, input);
+    ASSERT_GT(std::count(expected.str().begin(), expected.str().end(), '\n'), 3000);
+    for (auto [threads, tokens] : {std::pair{1u, 1u}, {2u, 3u}, {4u, 16u}}) {
+      const std::string path = dir.file("out.json");
+      json_file_sink file(path, format);
+      merge_into(file, threads, tokens, input);
+      EXPECT_EQ(read_file(path), expected.str())
+          << (format == output_format::ndjson ? "ndjson" : "array") << ", " << threads
+          << " threads, " << tokens << " tokens";
+    }
+  }
+  for (output_format format : {output_format::ndjson, output_format::array}) {
+    const std::string path = dir.file("empty.json");
+    json_file_sink file(path, format);
+    merge_into(file, 2, 4, "");
+    EXPECT_EQ(read_file(path), format == output_format::ndjson ? "" : "[]\n");
+  }
+}
+
+// Records a caller wrote first stay first: the merge's winners follow them, in order.
+TEST(sink_test, a_merge_into_a_file_written_to_before_follows_what_is_there) {
+  temp_dir dir;
+  const std::string input = generated_input(3000, 2000);
+  for (output_format format : {output_format::ndjson, output_format::array}) {
+    std::ostringstream expected;
+    mergepipe::json_stream_sink stream(expected, format);
+    stream.write("{\"first\":true}");
+    merge_into(stream, 2, 4, input);
+    const std::string path = dir.file("out.json");
+    json_file_sink file(path, format);
+    file.write("{\"first\":true}");
+    merge_into(file, 2, 4, input);
+    EXPECT_EQ(read_file(path), expected.str());
+  }
+}
+
+TEST(sink_test, a_failed_block_write_is_an_io_error_and_leaves_the_target_untouched) {
+  temp_dir dir;
+  std::string path = dir.write("out.json", "old contents\n");
+  const std::string input = generated_input(9000, 6000);
+  std::optional<mergepipe::error> caught;
+  {
+    file_size_limit limit(64 << 10);
+    try {
+      json_file_sink sink(path, output_format::ndjson);
+      merge_into(sink, 2, 4, input);
     } catch (const mergepipe::error& e) {
       caught = e;
     }

@@ -159,8 +159,12 @@ void output_file::write_at(std::uint64_t offset, std::string_view bytes) {
     }
     done += static_cast<std::size_t>(n);
   }
-  if (durable_) {
-    ::sync_file_range(fd_, static_cast<off_t>(offset), static_cast<off_t>(bytes.size()),
+  // The write-back of each 8 MB stretch is started by the block that ends in it or past it:
+  // blocks of it written later by other threads wait for the sync at commit.
+  const std::uint64_t end = offset + bytes.size();
+  if (durable_ && end / write_back_step > offset / write_back_step) {
+    const std::uint64_t stretch = end / write_back_step * write_back_step - write_back_step;
+    ::sync_file_range(fd_, static_cast<off_t>(stretch), static_cast<off_t>(write_back_step),
                       SYNC_FILE_RANGE_WRITE);
   }
 }

@@ -29,7 +29,7 @@ class output_file {
   /// threads at once: a temporary file beside a regular target, nothing written to it yet.
   [[nodiscard]] bool takes_blocks();
   /// Writes `bytes` at `offset`; safe on several threads at once for ranges that do not
-  /// overlap. Starts their write-back to the disk, as `write` does every 8 MB.
+  /// overlap. Starts the disk write-back every 8 MB, as `write` does.
   void write_at(std::uint64_t offset, std::string_view bytes);
   /// After the blocks: `write` goes on at `end`.
   void end_blocks(std::uint64_t end);

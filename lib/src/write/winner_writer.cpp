@@ -56,8 +56,7 @@ void append_minified(const winner& w, const input_set& inputs, std::string& out)
   // simdjson's minify writes whole SIMD blocks: leave it room past the record.
   out.resize(start + text.size() + input_padding);
   std::size_t length = 0;
-  if (simdjson::minify(text.data(), text.size(), out.data() + start, length) !=
-      simdjson::SUCCESS) {
+  if (simdjson::minify(text.data(), text.size(), out.data() + start, length) != simdjson::SUCCESS) {
     throw error(errc::bad_input, "a validated record could not be minified");
   }
   // Checked after minifying: bytes changed before it were either seen here or changed back.
@@ -154,18 +153,18 @@ void write_blocks(const std::vector<winner>& winners, const std::vector<std::uin
   std::uint64_t offset = 0;
   char done = 0;
   auto filters = build_filters([&] {
-    return tbb::make_filter<void, minified_block*>(
-               tbb::filter_mode::serial_in_order,
-               [&](tbb::flow_control& fc) -> minified_block* {
-                 stage_scope scope(nullptr, source.edge(), &done);
-                 minified_block* block = pool.acquire();
-                 if (!source.next(*block)) {
-                   pool.release(block);
-                   fc.stop();
-                   return nullptr;
-                 }
-                 return block;
-               }) &
+    return tbb::make_filter<void, minified_block*>(tbb::filter_mode::serial_in_order,
+                                                   [&](tbb::flow_control& fc) -> minified_block* {
+                                                     stage_scope scope(nullptr, source.edge(),
+                                                                       &done);
+                                                     minified_block* block = pool.acquire();
+                                                     if (!source.next(*block)) {
+                                                       pool.release(block);
+                                                       fc.stop();
+                                                       return nullptr;
+                                                     }
+                                                     return block;
+                                                   }) &
            tbb::make_filter<minified_block*, minified_block*>(
                tbb::filter_mode::parallel,
                [&](minified_block* block) {
@@ -182,12 +181,12 @@ void write_blocks(const std::vector<winner>& winners, const std::vector<std::uin
                  if (written) written(winners[order[block->first + block->count - 1]]);
                  return block;
                }) &
-           tbb::make_filter<minified_block*, void>(
-               tbb::filter_mode::parallel, [&](minified_block* block) {
-                 stage_scope scope(block, nullptr, &done);
-                 out.file.write_at(block->offset, block->bytes);
-                 pool.release(block);
-               });
+           tbb::make_filter<minified_block*, void>(tbb::filter_mode::parallel,
+                                                   [&](minified_block* block) {
+                                                     stage_scope scope(block, nullptr, &done);
+                                                     out.file.write_at(block->offset, block->bytes);
+                                                     pool.release(block);
+                                                   });
   });
   {
     pipeline_scope edges(&done);
