@@ -284,14 +284,14 @@ TEST(sink_test, a_merge_into_a_file_writes_what_a_stream_gets) {
     std::ostringstream expected;
     mergepipe::json_stream_sink stream(expected, format);
     merge_into(stream, 1, 1, input);
-    ASSERT_GT(std::count(expected.str().begin(), expected.str().end(), '\n'), 3000);
+    const std::string text = expected.str();
+    ASSERT_GT(std::count(text.begin(), text.end(), '\n'), 3000);
     for (auto [threads, tokens] : {std::pair{1u, 1u}, {2u, 3u}, {4u, 16u}}) {
       const std::string path = dir.file("out.json");
       json_file_sink file(path, format);
       merge_into(file, threads, tokens, input);
-      EXPECT_EQ(read_file(path), expected.str())
-          << (format == output_format::ndjson ? "ndjson" : "array") << ", " << threads
-          << " threads, " << tokens << " tokens";
+      EXPECT_EQ(read_file(path), text) << (format == output_format::ndjson ? "ndjson" : "array")
+                                       << ", " << threads << " threads, " << tokens << " tokens";
     }
   }
   for (output_format format : {output_format::ndjson, output_format::array}) {
