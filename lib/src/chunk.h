@@ -1,12 +1,11 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "object_pool.h"
 #include "parse/captured_field.h"
 #include "parse/record_fields.h"
 #include "read/chunker.h"
@@ -100,31 +99,17 @@ struct chunk {
   }
 };
 
-/// Recycles chunks so that their buffers are allocated once per live token, not per chunk.
-/// Owns every chunk it made, so a cancelled pipeline leaks none.
+/// The chunks of a pass, each emptied when it comes back.
 class chunk_pool {
  public:
-  chunk* acquire() {
-    std::lock_guard lock(mutex_);
-    if (free_.empty()) {
-      all_.push_back(std::make_unique<chunk>());
-      return all_.back().get();
-    }
-    chunk* c = free_.back();
-    free_.pop_back();
-    return c;
-  }
-
+  chunk* acquire() { return pool_.acquire(); }
   void release(chunk* c) {
     c->reset();
-    std::lock_guard lock(mutex_);
-    free_.push_back(c);
+    pool_.release(c);
   }
 
  private:
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<chunk>> all_;
-  std::vector<chunk*> free_;
+  object_pool<chunk> pool_;
 };
 
 }  // namespace mergepipe::detail

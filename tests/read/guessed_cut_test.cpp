@@ -78,6 +78,15 @@ chunk guessed_chunk(const std::string& text, std::size_t begin, std::size_t end)
   return c;
 }
 
+// The bytes of the chunk's items, in order.
+std::vector<std::string> item_texts(const std::string& text, const chunk& c) {
+  std::vector<std::string> texts;
+  for (const array_item& item : c.items) texts.push_back(text.substr(item.offset, item.size));
+  return texts;
+}
+
+using texts = std::vector<std::string>;
+
 TEST(guessed_cut, delimiting_from_a_guess_says_whether_it_held) {
   const std::string text = padded("[\n{\"i\":1},\n{\"i\":2},\n{\"i\":[3,\n4]},\n{\"i\":5}\n]\n");
   const std::size_t size = text.find('\0');
@@ -88,15 +97,13 @@ TEST(guessed_cut, delimiting_from_a_guess_says_whether_it_held) {
 
   chunk held = guessed_chunk(text, after_1, after_2);
   EXPECT_TRUE(delimit_guessed_chunk(held));
-  ASSERT_EQ(held.items.size(), 1u);
-  EXPECT_EQ(text.substr(held.items[0].offset, held.items[0].size), "{\"i\":2}");
+  EXPECT_EQ(item_texts(text, held), texts{"{\"i\":2}"});
 
   // The guessed comma is inside an element: read by lines, the chunk holds `{"i":[3`, which
   // the parse step refuses, and an exact scan of it runs past the chunk.
   chunk short_of_it = guessed_chunk(text, after_2, inside_3);
   EXPECT_TRUE(delimit_guessed_chunk(short_of_it));
-  ASSERT_EQ(short_of_it.items.size(), 1u);
-  EXPECT_EQ(text.substr(short_of_it.items[0].offset, short_of_it.items[0].size), "{\"i\":[3");
+  EXPECT_EQ(item_texts(text, short_of_it), texts{"{\"i\":[3"});
   EXPECT_TRUE(held_by_bad_records(short_of_it));
   short_of_it.bad.push_back({short_of_it.items[0].offset, short_of_it.items[0].size, "bad"});
   EXPECT_FALSE(held_by_bad_records(short_of_it));
@@ -106,14 +113,13 @@ TEST(guessed_cut, delimiting_from_a_guess_says_whether_it_held) {
   // ended, refuses its guess.
   chunk started_inside = guessed_chunk(text, inside_3, size);
   EXPECT_TRUE(delimit_guessed_chunk(started_inside));
-  ASSERT_EQ(started_inside.items.size(), 2u);
+  EXPECT_EQ(item_texts(text, started_inside), (texts{"4", "},\n{\"i\":5}\n]"}));
   EXPECT_EQ(started_inside.items[1].what, array_item::kind::trailing_content);
 
   // The last chunk holds when the array closes in it, with what follows the `]`.
   chunk last = guessed_chunk(text, after_3, size);
   EXPECT_TRUE(delimit_guessed_chunk(last));
-  ASSERT_EQ(last.items.size(), 1u);
-  EXPECT_EQ(text.substr(last.items[0].offset, last.items[0].size), "{\"i\":5}");
+  EXPECT_EQ(item_texts(text, last), texts{"{\"i\":5}"});
 
   const std::string unclosed = padded("[\n{\"i\":1},\n{\"i\":2}\n");
   chunk missing_bracket = guessed_chunk(unclosed, unclosed.find("1},") + 2, unclosed.find('\0'));
@@ -131,17 +137,15 @@ TEST(guessed_cut, a_bad_element_read_by_lines_is_checked_by_an_exact_scan) {
 
   chunk trailing_comma = guessed_chunk(text, after_1, after_bad);
   ASSERT_TRUE(delimit_guessed_chunk(trailing_comma));
-  ASSERT_EQ(trailing_comma.items.size(), 1u);
+  ASSERT_EQ(item_texts(text, trailing_comma), texts{"{\"i\":2,}"});
   const array_item& bad = trailing_comma.items[0];
-  EXPECT_EQ(text.substr(bad.offset, bad.size), "{\"i\":2,}");
   trailing_comma.bad.push_back({bad.offset, bad.size, "invalid JSON"});
   EXPECT_TRUE(held_by_bad_records(trailing_comma));
 
   chunk two_on_a_line = guessed_chunk(text, after_bad, after_4);
   ASSERT_TRUE(delimit_guessed_chunk(two_on_a_line));
-  ASSERT_EQ(two_on_a_line.items.size(), 1u);
+  ASSERT_EQ(item_texts(text, two_on_a_line), texts{"{\"i\":3},{\"i\":4}"});
   const array_item& both = two_on_a_line.items[0];
-  EXPECT_EQ(text.substr(both.offset, both.size), "{\"i\":3},{\"i\":4}");
   two_on_a_line.bad.push_back({both.offset, both.size, "unexpected content after the record"});
   EXPECT_FALSE(held_by_bad_records(two_on_a_line));
 

@@ -234,15 +234,18 @@ class file_size_limit {
   void (*previous_handler_)(int) = nullptr;
 };
 
-TEST(sink_test, failed_write_is_an_io_error_and_leaves_the_target_untouched) {
+// Fills a sink to `out.json`, which holds "old contents", under a file size limit of `bytes`:
+// the writes fail with an I/O error and leave the target as it was, and nothing beside it.
+void expect_failure_leaves_the_target(rlim_t bytes,
+                                      const std::function<void(json_file_sink&)>& fill) {
   temp_dir dir;
   std::string path = dir.write("out.json", "old contents\n");
   std::optional<mergepipe::error> caught;
   {
-    file_size_limit limit(4096);
+    file_size_limit limit(bytes);
     try {
       json_file_sink sink(path, output_format::ndjson);
-      for (int i = 0; i < 3; ++i) sink.write(std::string(1 << 20, 'x'));
+      fill(sink);
       sink.finish();
     } catch (const mergepipe::error& e) {
       caught = e;
@@ -252,6 +255,12 @@ TEST(sink_test, failed_write_is_an_io_error_and_leaves_the_target_untouched) {
   EXPECT_EQ(caught->code(), mergepipe::errc::io) << caught->what();
   EXPECT_EQ(read_file(path), "old contents\n");
   EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"out.json"});
+}
+
+TEST(sink_test, failed_write_is_an_io_error_and_leaves_the_target_untouched) {
+  expect_failure_leaves_the_target(4096, [](json_file_sink& sink) {
+    for (int i = 0; i < 3; ++i) sink.write(std::string(1 << 20, 'x'));
+  });
 }
 
 // --- a merge's output, written in blocks ---
@@ -320,23 +329,9 @@ TEST(sink_test, a_merge_into_a_file_written_to_before_follows_what_is_there) {
 }
 
 TEST(sink_test, a_failed_block_write_is_an_io_error_and_leaves_the_target_untouched) {
-  temp_dir dir;
-  std::string path = dir.write("out.json", "old contents\n");
   const std::string input = generated_input(9000, 6000);
-  std::optional<mergepipe::error> caught;
-  {
-    file_size_limit limit(64 << 10);
-    try {
-      json_file_sink sink(path, output_format::ndjson);
-      merge_into(sink, 2, 4, input);
-    } catch (const mergepipe::error& e) {
-      caught = e;
-    }
-  }
-  ASSERT_TRUE(caught) << "no exception";
-  EXPECT_EQ(caught->code(), mergepipe::errc::io) << caught->what();
-  EXPECT_EQ(read_file(path), "old contents\n");
-  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"out.json"});
+  expect_failure_leaves_the_target(64 << 10,
+                                   [&](json_file_sink& sink) { merge_into(sink, 2, 4, input); });
 }
 
 // --- rejects ---

@@ -4,13 +4,12 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
 #include "merge/merged_object.h"
 #include "mergepipe/error.h"
+#include "object_pool.h"
 #include "pipeline/tsan_annotations.h"
 #include "read/input_source.h"
 #include "record_checksum.h"
@@ -118,38 +117,15 @@ class block_source {
   std::size_t next_ = 0;
 };
 
-// Blocks of the pipeline whose last step runs in parallel: one finishes before another
-// started earlier, so blocks are taken from a pool rather than a ring of fixed turns.
-class block_pool {
- public:
-  minified_block* acquire() {
-    std::lock_guard hold(mutex_);
-    if (free_.empty()) {
-      all_.push_back(std::make_unique<minified_block>());
-      return all_.back().get();
-    }
-    minified_block* block = free_.back();
-    free_.pop_back();
-    return block;
-  }
-  void release(minified_block* block) {
-    std::lock_guard hold(mutex_);
-    free_.push_back(block);
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<minified_block>> all_;
-  std::vector<minified_block*> free_;
-};
-
 // Blocks framed and written at their offsets of the output file, from several threads: only
 // the offsets are given out in order.
 void write_blocks(const std::vector<winner>& winners, const std::vector<std::uint32_t>& order,
                   const block_output& out, unsigned tokens, const input_set& inputs,
                   const std::function<void(const winner&)>& written) {
   block_source source(order.size());
-  block_pool pool;
+  // The last step runs in parallel: a block may come back before one started earlier, so
+  // blocks are taken from a pool rather than a ring of fixed turns.
+  object_pool<minified_block> pool;
   std::uint64_t offset = 0;
   char done = 0;
   auto filters = build_filters([&] {
