@@ -100,8 +100,10 @@ class pass {
     counts.recut_chunks = guesses_.recut();
     counts.threads = context_.threads();
     for (const auto& f : filters_) {
+      // As the layout prints itself: decompress that joined read goes unnamed.
       std::string steps;
       for (pipeline_step step : f->steps) {
+        if (step == pipeline_step::decompress && f->steps.front() == pipeline_step::read) continue;
         if (!steps.empty()) steps += '+';
         steps += to_string(step);
       }
