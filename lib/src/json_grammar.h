@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -11,6 +12,13 @@ constexpr bool is_json_space(char c) noexcept {
 }
 
 constexpr bool is_json_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+/// The end of `data[begin, end)` without the JSON whitespace that ends it.
+constexpr std::size_t trim_json_space_end(const char* data, std::size_t begin,
+                                          std::size_t end) noexcept {
+  while (end > begin && is_json_space(data[end - 1])) --end;
+  return end;
+}
 
 /// A JSON number split along RFC 8259's grammar,
 /// `-? (0 | [1-9] [0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`: views into its text. The one

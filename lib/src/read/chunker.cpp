@@ -14,11 +14,6 @@ std::size_t skip_space(const char* data, std::size_t pos, std::size_t size) noex
   return pos;
 }
 
-std::size_t trim_end(const char* data, std::size_t begin, std::size_t end) noexcept {
-  while (end > begin && is_json_space(data[end - 1])) --end;
-  return end;
-}
-
 }  // namespace
 
 std::size_t first_value_end(const char* data, std::size_t size) noexcept {
@@ -91,7 +86,7 @@ bool array_splitter::split(const char* data, std::size_t size, std::size_t targe
     if (state_ == state::after_close) {
       // Anything after the closing bracket is one bad record, up to the end of the input.
       if (!complete) return false;
-      std::size_t end = trim_end(data, pos, size);
+      std::size_t end = trim_json_space_end(data, pos, size);
       out.push_back({pos, end - pos, item::kind::trailing_content});
       pos_ = size;
       state_ = state::done;
@@ -116,7 +111,7 @@ bool array_splitter::split(const char* data, std::size_t size, std::size_t targe
                                : "unclosed array element (missing } or ] before end of input)"};
       return true;
     }
-    out.push_back({pos, trim_end(data, pos, end) - pos, item::kind::element});
+    out.push_back({pos, trim_json_space_end(data, pos, end) - pos, item::kind::element});
     pos_ = end;
     state_ = state::after_element;
     if (pos_ >= target) return true;

@@ -13,11 +13,6 @@ bool has_newline(const char* data, std::size_t begin, std::size_t end) noexcept 
   return begin < end && std::memchr(data + begin, '\n', end - begin) != nullptr;
 }
 
-std::size_t trim_end(const char* data, std::size_t begin, std::size_t end) noexcept {
-  while (end > begin && is_json_space(data[end - 1])) --end;
-  return end;
-}
-
 }  // namespace
 
 bool one_element_per_line(const char* data, const std::vector<array_item>& items) noexcept {
@@ -65,11 +60,13 @@ bool delimit_guessed_chunk(chunk& c) {
     while (is_json_space(data[pos])) ++pos;  // stops at the comma at `end` at the latest
     if (pos == c.end) return false;          // `,,`: an empty element, for the exact cut
     const void* newline = std::memchr(data + pos, '\n', c.end - pos);
-    std::size_t comma = newline == nullptr
-                            ? c.end
-                            : trim_end(data, pos, static_cast<const char*>(newline) - data) - 1;
+    std::size_t comma =
+        newline == nullptr
+            ? c.end
+            : trim_json_space_end(data, pos, static_cast<const char*>(newline) - data) - 1;
     if (comma <= pos || data[comma] != ',') return false;
-    c.items.push_back({pos, trim_end(data, pos, comma) - pos, array_item::kind::element});
+    c.items.push_back(
+        {pos, trim_json_space_end(data, pos, comma) - pos, array_item::kind::element});
     pos = comma + 1;
   }
   return true;
@@ -80,7 +77,7 @@ bool held_by_bad_records(const chunk& c) noexcept {
   for (const bad_record& bad : c.bad) {
     std::size_t end = bad.offset;
     if (scan_element(c.data, end, c.end + 1) != scan_status::delimited || c.data[end] != ',' ||
-        trim_end(c.data, bad.offset, end) != bad.offset + bad.size)
+        trim_json_space_end(c.data, bad.offset, end) != bad.offset + bad.size)
       return false;
   }
   return true;

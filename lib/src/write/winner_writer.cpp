@@ -98,7 +98,7 @@ void frame_block(const std::vector<winner>& winners, const std::vector<std::uint
   }
 }
 
-// The next `tokens` blocks' worth of records, handed out in order by a serial first step.
+// Hands out the records in blocks of `records_per_block`, in order.
 class block_source {
  public:
   explicit block_source(std::size_t records) : records_(records) {}
@@ -110,12 +110,27 @@ class block_source {
     next_ += block.count;
     return true;
   }
-  [[nodiscard]] const std::size_t* edge() const noexcept { return &next_; }
 
  private:
   std::size_t records_;
   std::size_t next_ = 0;
 };
+
+// The first step of both pipelines: the next block of records, in order. Blocks come from a
+// pool: when the last step runs in parallel, one may come back before one started earlier.
+auto start_blocks(block_source& source, object_pool<minified_block>& pool, const char& done) {
+  return tbb::make_filter<void, minified_block*>(tbb::filter_mode::serial_in_order,
+                                                 [&](tbb::flow_control& fc) -> minified_block* {
+                                                   stage_scope scope(nullptr, &source, &done);
+                                                   minified_block* block = pool.acquire();
+                                                   if (!source.next(*block)) {
+                                                     pool.release(block);
+                                                     fc.stop();
+                                                     return nullptr;
+                                                   }
+                                                   return block;
+                                                 });
+}
 
 // Blocks framed and written at their offsets of the output file, from several threads: only
 // the offsets are given out in order.
@@ -123,24 +138,11 @@ void write_blocks(const std::vector<winner>& winners, const std::vector<std::uin
                   const block_output& out, unsigned tokens, const input_set& inputs,
                   const std::function<void(const winner&)>& written) {
   block_source source(order.size());
-  // The last step runs in parallel: a block may come back before one started earlier, so
-  // blocks are taken from a pool rather than a ring of fixed turns.
   object_pool<minified_block> pool;
   std::uint64_t offset = 0;
   char done = 0;
   auto filters = build_filters([&] {
-    return tbb::make_filter<void, minified_block*>(tbb::filter_mode::serial_in_order,
-                                                   [&](tbb::flow_control& fc) -> minified_block* {
-                                                     stage_scope scope(nullptr, source.edge(),
-                                                                       &done);
-                                                     minified_block* block = pool.acquire();
-                                                     if (!source.next(*block)) {
-                                                       pool.release(block);
-                                                       fc.stop();
-                                                       return nullptr;
-                                                     }
-                                                     return block;
-                                                   }) &
+    return start_blocks(source, pool, done) &
            tbb::make_filter<minified_block*, minified_block*>(
                tbb::filter_mode::parallel,
                [&](minified_block* block) {
@@ -181,27 +183,11 @@ void write_winners(const std::vector<winner>& winners, const std::vector<std::ui
     write_blocks(winners, order, *blocks, tokens, inputs, written);
     return;
   }
-  // A ring of `tokens` blocks suffices: the last stage is serial in order, so block i is
-  // written before block i + tokens can be started.
-  std::vector<minified_block> ring(tokens);
   block_source source(order.size());
+  object_pool<minified_block> pool;
   char done = 0;
   auto filters = build_filters([&] {
-    return tbb::make_filter<void, minified_block*>(
-               tbb::filter_mode::serial_in_order,
-               [&](tbb::flow_control& fc) -> minified_block* {
-                 stage_scope scope(nullptr, source.edge(), &done);
-                 minified_block& block = ring[*source.edge() / records_per_block % tokens];
-                 // The slot's previous block has left the last stage: the pipeline lets no
-                 // more than `tokens` blocks be in flight.
-                 happens_after(&block);
-                 if (!source.next(block)) {
-                   fc.stop();
-                   return nullptr;
-                 }
-                 happens_before(&block);
-                 return &block;
-               }) &
+    return start_blocks(source, pool, done) &
            tbb::make_filter<minified_block*, minified_block*>(
                tbb::filter_mode::parallel,
                [&](minified_block* block) {
@@ -214,6 +200,7 @@ void write_winners(const std::vector<winner>& winners, const std::vector<std::ui
                  stage_scope scope(block, &out, &done);
                  for (const record_view& view : block->views) out.write(view);
                  if (written) written(winners[order[block->first + block->count - 1]]);
+                 pool.release(block);
                });
   });
   pipeline_scope edges(&done);
