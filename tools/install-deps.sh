@@ -8,7 +8,7 @@ packages=("$@")
 ((${#packages[@]})) || packages=(
   build-essential cmake ninja-build pkg-config git python3
   libtbb-dev libsimdjson-dev libspdlog-dev libfmt-dev libcli11-dev libabsl-dev
-  libisal-dev libzstd-dev zlib1g-dev libdeflate-dev zstd pigz tabix
+  libisal-dev libzstd-dev zlib1g-dev libdeflate-dev zstd pigz tabix isal
   libgtest-dev libgmock-dev libbenchmark-dev
   librandom123-dev gnuplot-nox
   redis-server libhiredis-dev

@@ -95,16 +95,24 @@ table_key merge_table::keep(std::string_view key, const char* tail) {
 
 void merge_table::compact_records() {
   // Copied in input order, as the output reads them, not in the table's: spilled blocks are
-  // then read from the file front to back, not page by scattered page.
-  std::vector<candidate*> stored;
-  for (auto& entry : map_) {
-    if (entry.second.stored) stored.push_back(&entry.second);
+  // then read from the file front to back, not page by scattered page. The positions are
+  // sorted beside their entries, so that comparing them reads no entry.
+  struct stored_entry {
+    std::uint32_t file;
+    std::uint64_t offset;
+    candidate* entry;
+  };
+  std::vector<stored_entry> stored;
+  stored.reserve(map_.size());
+  for (auto& [key, value] : map_) {
+    if (value.stored) stored.push_back({value.stamp.file, value.stamp.offset, &value});
   }
-  std::sort(stored.begin(), stored.end(), [](const candidate* a, const candidate* b) {
-    return std::tie(a->stamp.file, a->stamp.offset) < std::tie(b->stamp.file, b->stamp.offset);
+  std::sort(stored.begin(), stored.end(), [](const stored_entry& a, const stored_entry& b) {
+    return std::tie(a.file, a.offset) < std::tie(b.file, b.offset);
   });
   record_store fresh;
-  for (candidate* c : stored) c->data = fresh.keep(c->data, c->size, spill_);
+  for (const stored_entry& s : stored)
+    s.entry->data = fresh.keep(s.entry->data, s.entry->size, spill_);
   records_ = std::move(fresh);
 }
 

@@ -59,11 +59,12 @@ class spill_file {
   std::atomic<int> fd_{-1};
   std::mutex blocks_mutex_;
   std::map<char*, std::size_t> spilled_blocks_;  // address and size of each block in the file
-  // A few blocks given back in memory, kept for the next allocation of their size: a store
-  // that compacts often (merged objects rewrite a key's state on every record) would
-  // otherwise map and unmap all the time, and every unmap makes the other threads flush
-  // their TLBs.
-  static constexpr std::size_t free_blocks_kept = 16;
+  // Blocks given back in memory, kept for the next allocation of their size: stores compact
+  // all the time (a piped 1 GB file: 536 compactions, each freeing a store of a few
+  // megabytes), and a block mapped anew costs a fault and a cleared page per 4 KiB and, when
+  // unmapped, a TLB flush on the other threads. 64 (16 MiB of 256 KiB blocks) hold what a
+  // compaction frees.
+  static constexpr std::size_t free_blocks_kept = 64;
   std::mutex free_mutex_;
   std::vector<std::pair<char*, std::size_t>> free_blocks_;
 };

@@ -73,7 +73,7 @@ class opened_input {
   /// Gives back the memory of the pages before `offset` that were not given back yet: they
   /// are read no more in this reading of the input (see input_source::release).
   void release_before(std::uint64_t offset) noexcept {
-    if (offset > released_ && source_->release(released_, offset)) released_ = offset;
+    if (offset > released_) released_ = source_->release(released_, offset);
   }
   /// Starts a new reading of the input (the writer's, after the pipeline's).
   void restart_release() noexcept { released_ = begin_; }

@@ -23,10 +23,19 @@ namespace mergepipe::detail {
 namespace {
 
 constexpr std::size_t page_size = 4096;
+// A stream's buffer is committed and given back in segments of a huge page's size, so that a
+// segment given back can be moved whole to where the next bytes go (see `take_spare_segment`).
+constexpr std::size_t segment_size = std::size_t{2} << 20;
+// Segments given back and kept for later bytes, at most: what the buffer holds beyond the
+// bytes still in use.
+constexpr std::size_t spare_segments_kept = 16;
 // Bytes a stream is read ahead of what the cut step asked for, at most.
 constexpr std::size_t read_ahead = std::size_t{1} << 20;
 
 std::size_t round_up_to_page(std::size_t n) { return (n + page_size - 1) / page_size * page_size; }
+std::size_t round_up_to_segment(std::size_t n) {
+  return (n + segment_size - 1) / segment_size * segment_size;
+}
 
 [[noreturn]] void throw_io(const std::string& name, const std::string& what, int err) {
   throw error(errc::io, what + ": " + std::strerror(err), location{name});
@@ -121,43 +130,92 @@ void input_source::map_regular_file(std::size_t file_size) {
 }
 
 // Streams keep every byte (records are referenced, not copied), so the buffer must never
-// move: reserve a large address range once and commit it as input arrives.
+// move: reserve a large address range once, aligned to segments, and commit it as input
+// arrives.
 void input_source::reserve_stream_buffer() {
   constexpr std::size_t sizes[] = {std::size_t{1} << 40, std::size_t{1} << 36,
                                    std::size_t{1} << 32};
   for (std::size_t want : sizes) {
+    const std::size_t mapped = want + segment_size;
     void* region =
-        ::mmap(nullptr, want, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (region != MAP_FAILED) {
-      data_ = static_cast<char*>(region);
-      reserved_ = want;
-      // Every byte of a stream lands on a fresh page: huge pages take 512 times fewer faults.
-      ::madvise(region, want, MADV_HUGEPAGE);
-      return;
-    }
+        ::mmap(nullptr, mapped, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (region == MAP_FAILED) continue;
+    char* start = static_cast<char*>(region);
+    const auto misaligned = reinterpret_cast<std::uintptr_t>(start) % segment_size;
+    const std::size_t head = misaligned == 0 ? 0 : segment_size - misaligned;
+    if (head != 0) ::munmap(start, head);
+    ::munmap(start + head + want, segment_size - head);
+    data_ = start + head;
+    reserved_ = want;
+    // Every byte of a stream lands on a page never touched or moved here whole: huge pages
+    // take 512 times fewer faults, and move as one.
+    ::madvise(data_, want, MADV_HUGEPAGE);
+    return;
   }
   throw_io(name_, "cannot reserve memory for the input", ENOMEM);
 }
 
 void input_source::commit_stream_bytes(std::size_t new_size) {
-  std::size_t need = round_up_to_page(new_size + input_padding);
+  const std::size_t need = round_up_to_segment(new_size + input_padding);
   if (need <= committed_) return;
   if (need > reserved_)
     throw error(errc::io, "input larger than the reserved buffer", location{name_});
-  std::size_t grow = std::max(need, std::min(reserved_, committed_ * 2));
-  if (::mprotect(data_, grow, PROT_READ | PROT_WRITE) != 0)
-    throw_io(name_, "cannot grow the input buffer", errno);
-  committed_ = grow;
+  for (; committed_ < need; committed_ += segment_size) {
+    char* at = data_ + committed_;
+    if (take_spare_segment(at)) continue;
+    if (::mprotect(at, segment_size, PROT_READ | PROT_WRITE) != 0)
+      throw_io(name_, "cannot grow the input buffer", errno);
+  }
 }
 
-bool input_source::release(std::uint64_t begin, std::uint64_t end) noexcept {
+// A new page costs a fault and clearing it (a third of decoding a gzip stream, measured);
+// moving a segment given back costs neither: the pages keep their old bytes, which the new
+// ones overwrite. The place it leaves is mapped anew to read as zeros, as any byte given
+// back, and joins its neighbours there instead of adding a mapping per segment.
+bool input_source::take_spare_segment(char* at) noexcept {
+  char* spare = nullptr;
+  {
+    std::lock_guard hold(spare_mutex_);
+    if (spare_segments_.empty()) return false;
+    spare = spare_segments_.back();
+    spare_segments_.pop_back();
+  }
+  void* moved = ::mremap(spare, segment_size, segment_size,
+                         MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP, at);
+  if (moved == MAP_FAILED) {  // a kernel before 5.13: the segment's pages go back instead
+    ::madvise(spare, segment_size, MADV_DONTNEED);
+    return false;
+  }
+  ::mmap(spare, segment_size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
+         -1, 0);
+  return true;
+}
+
+std::uint64_t input_source::release(std::uint64_t begin, std::uint64_t end) noexcept {
   // Each call costs a TLB flush on every core: give memory back in runs of some size.
   constexpr std::uint64_t least = std::uint64_t{8} << 20;
-  if (!(mapped_ || read_once_) || end < begin + least) return false;
-  std::uint64_t first = begin / page_size * page_size;
-  std::uint64_t last = std::min<std::uint64_t>(end, size()) / page_size * page_size;
-  if (first < last) ::madvise(data_ + first, last - first, MADV_DONTNEED);
-  return true;
+  if (!(mapped_ || read_once_) || end < begin + least) return begin;
+  end = std::min<std::uint64_t>(end, size());
+  if (mapped_) {
+    const std::uint64_t first = begin / page_size * page_size;
+    const std::uint64_t last = end / page_size * page_size;
+    if (first < last) ::madvise(data_ + first, last - first, MADV_DONTNEED);
+    return end;
+  }
+  // A stream's buffer: whole segments, kept for later bytes while there are some to come.
+  const std::uint64_t first = begin / segment_size * segment_size;
+  const std::uint64_t last = end / segment_size * segment_size;
+  if (last < first + least) return begin;
+  const bool more_to_come = !complete();
+  std::lock_guard hold(spare_mutex_);
+  for (std::uint64_t at = first; at < last; at += segment_size) {
+    if (more_to_come && spare_segments_.size() < spare_segments_kept) {
+      spare_segments_.push_back(data_ + at);
+    } else {
+      ::madvise(data_ + at, segment_size, MADV_DONTNEED);
+    }
+  }
+  return last;
 }
 
 void input_source::check_unchanged() const {
@@ -212,6 +270,9 @@ void input_source::read_more(std::size_t min_bytes) {
     if (stream_ != nullptr) room = std::min(room, std::max(min_bytes - added, read_ahead));
     std::size_t n = read_into(data_ + size, room);
     if (n == 0) {
+      // The padding past the last byte reads as zeros, even on a segment that held bytes
+      // before.
+      std::memset(data_ + size, 0, input_padding);
       complete_.store(true, std::memory_order_release);
       break;
     }
@@ -261,7 +322,7 @@ std::size_t input_source::decode_into(char* to, std::size_t room) {
     }
     consumed += done.consumed;
     consumed_.store(consumed, std::memory_order_relaxed);
-    if (compressed_->release(compressed_released_, consumed)) compressed_released_ = consumed;
+    compressed_released_ = compressed_->release(compressed_released_, consumed);
     if (done.produced > 0) return done.produced;
     if (done.consumed == 0 && in.complete) return 0;  // the decoder saw the clean end
     if (done.consumed == 0) want = in.size + read_ahead;
@@ -313,7 +374,7 @@ std::size_t input_source::decode_frames_in_parallel(char* to, std::size_t consum
     return 0;
   }
   consumed_.store(at, std::memory_order_relaxed);
-  if (compressed_->release(compressed_released_, at)) compressed_released_ = at;
+  compressed_released_ = compressed_->release(compressed_released_, at);
   return decoded;
 }
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "decompress/compression.h"
 #include "mergepipe/source.h"
@@ -95,10 +96,13 @@ class input_source {
   /// Gives back the memory of the pages from the one holding byte `begin` up to, not
   /// including, the one holding byte `end`: pages that are no longer being read. A mapped
   /// file's pages map again from the page cache if they are read again, so for it this only
-  /// keeps the resident memory low; a read-once input's bytes are gone (they read as zeros).
-  /// Does nothing for bytes copied from memory, nor for runs of less than a few megabytes
-  /// (each call costs a TLB flush): returns whether it did.
-  bool release(std::uint64_t begin, std::uint64_t end) noexcept;
+  /// keeps the resident memory low; a read-once input's bytes are gone (they read as zeros),
+  /// and its buffer gives back whole segments of 2 MiB, whose pages are kept to hold later
+  /// bytes while some are to come. Does nothing for bytes copied from memory, nor for runs of
+  /// less than a few megabytes (each call costs a TLB flush). Returns where the memory given
+  /// back ends now: `begin` when none was, before `end` when the segment holding `end` is
+  /// still in use.
+  std::uint64_t release(std::uint64_t begin, std::uint64_t end) noexcept;
 
   /// Throws mergepipe::error (errc::io) naming the file if a mapped file changed since it was
   /// opened: it shrank or could not be read while mapped (then some of the bytes read were
@@ -111,6 +115,7 @@ class input_source {
   void map_regular_file(std::size_t file_size);
   void reserve_stream_buffer();
   void commit_stream_bytes(std::size_t new_size);
+  bool take_spare_segment(char* at) noexcept;
   std::size_t read_into(char* to, std::size_t room);
   std::size_t decode_into(char* to, std::size_t room);
   std::size_t decode_frames_in_parallel(char* to, std::size_t consumed);
@@ -128,6 +133,8 @@ class input_source {
   std::mutex read_mutex_;      // one reader of a stream at a time
   std::size_t reserved_ = 0;   // address space reserved (mapping length)
   std::size_t committed_ = 0;  // readable and writable prefix of a stream buffer
+  std::mutex spare_mutex_;
+  std::vector<char*> spare_segments_;  // given back, their pages kept for later bytes
   std::uint64_t device_ = 0;
   std::uint64_t inode_ = 0;
   std::string path_;        // of a file opened by name, to see whether it was replaced
