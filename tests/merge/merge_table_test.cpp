@@ -20,6 +20,7 @@
 namespace {
 
 using mergepipe::detail::candidate;
+using mergepipe::detail::hashed_key;
 using mergepipe::detail::merge_table;
 using mergepipe::detail::order_stamp;
 using mergepipe::detail::spill_file;
@@ -323,7 +324,7 @@ TEST_P(copies_test, copies_of_read_once_records_outlive_the_input_and_compaction
     candidate c{
         order_stamp{.ts = {}, .offset = i * 4 + rng() % 8, .file = 0, .has_timestamp = false},
         input.data(), static_cast<std::uint32_t>(input.size()), false};
-    copied.offer_copy(key, c, nullptr);
+    copied.offer_copy(hashed_key::of(key), c, nullptr);
     c.data = kept.back().data();
     viewed.offer(key, c);
     std::fill(input.begin(), input.end(), '#');
@@ -337,7 +338,7 @@ TEST_P(copies_test, copies_of_read_once_records_outlive_the_input_and_compaction
   merge_table other({}, spill);
   std::string late = "{\"id\":\"k1\",\"late\":true}";
   other.offer_copy(
-      "k1",
+      hashed_key::of("k1"),
       candidate{order_stamp{.ts = {}, .offset = 1u << 20, .file = 0, .has_timestamp = false},
                 late.data(), static_cast<std::uint32_t>(late.size()), false},
       nullptr);
@@ -390,7 +391,7 @@ TEST_P(copies_test, merged_objects_outlive_compactions_and_spills) {
     record += "}";
     candidate c{order_stamp{.ts = {}, .offset = i * 1000, .file = 0, .has_timestamp = false},
                 record.data(), static_cast<std::uint32_t>(record.size()), false};
-    table.offer_fields(key, c, nullptr);
+    table.offer_fields(hashed_key::of(key), c, nullptr);
     std::fill(record.begin(), record.end(), '#');  // the input's bytes are gone
   }
   std::vector<winner> winners(table.size());

@@ -7,15 +7,19 @@ namespace mergepipe::detail {
 
 void merge_step::run(chunk& c) {
   const std::vector<parsed_record>& records = c.records;
-  auto key_of = [&c](const parsed_record& r) {
-    return std::string_view(c.keys).substr(r.key_begin, r.key_size);
+  auto key_of = [&c, &records](std::size_t i) {
+    return hashed_key{std::string_view(c.keys).substr(records[i].key_begin, records[i].key_size),
+                      c.key_hashes[i]};
   };
   // The chunk's records, grouped by shard, so that each shard's lock is taken once.
   std::vector<std::uint32_t>& by_shard = c.by_shard;
   std::array<std::uint32_t, sharded_merge_table::shard_count + 1> starts{};
   c.shards.resize(records.size());
+  c.key_hashes.resize(records.size());
   for (std::size_t i = 0; i < records.size(); ++i) {
-    c.shards[i] = static_cast<std::uint8_t>(sharded_merge_table::shard_of(key_of(records[i])));
+    const parsed_record& r = records[i];
+    c.key_hashes[i] = hash_of_key(std::string_view(c.keys).substr(r.key_begin, r.key_size));
+    c.shards[i] = static_cast<std::uint8_t>(sharded_merge_table::shard_of(key_of(i)));
     ++starts[c.shards[i] + 1];
   }
   for (std::size_t s = 0; s < sharded_merge_table::shard_count; ++s) starts[s + 1] += starts[s];
@@ -39,7 +43,7 @@ void merge_step::run(chunk& c) {
     constexpr std::size_t prefetch_distance = 4;
     for (std::uint32_t k = starts[s]; k < starts[s + 1]; ++k) {
       if (k + prefetch_distance < starts[s + 1])
-        shard.prefetch(key_of(records[by_shard[k + prefetch_distance]]));
+        shard.prefetch(key_of(by_shard[k + prefetch_distance]));
       const std::uint32_t index = by_shard[k];
       const parsed_record& r = records[index];
       const char* tail = c.tails.data() + std::size_t{index} * tail_size;
@@ -53,11 +57,11 @@ void merge_step::run(chunk& c) {
                         .is_delete = r.fields.is_delete,
                         .checksum = r.checksum};
       if (merge_fields) {
-        shard.offer_fields(key_of(r), offered, tail);
+        shard.offer_fields(key_of(index), offered, tail);
       } else if (copy) {
-        shard.offer_copy(key_of(r), offered, tail);
+        shard.offer_copy(key_of(index), offered, tail);
       } else {
-        shard.offer(key_of(r), offered, tail);
+        shard.offer(key_of(index), offered, tail);
       }
     }
   }

@@ -26,12 +26,11 @@ void merge_table::absorb(merge_table& other) {
   other.arena_left_ = 0;
 }
 
-void merge_table::merge_in(std::string_view key, const candidate& c, const char* tail,
-                           bool is_record) {
+void merge_table::merge_in(hashed_key key, const candidate& c, const char* tail, bool is_record) {
   bool inserted = false;
   auto it = map_.lazy_emplace(key, [&](const auto& construct) {
     inserted = true;
-    construct(keep(key, tail), c);
+    construct(keep(key.key, tail), c);
   });
   candidate& held = it->second;
   // Another table's state for a new key stays in that table's store, which lives on in

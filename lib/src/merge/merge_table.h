@@ -125,19 +125,32 @@ class table_key {
   std::uint8_t inline_size_ = 0;
 };
 
-/// Hashes a key the same whether it is a probe (a view) or held by a slot.
+/// The hash of an encoded key in a table. Debian's abseil has its own string_view type; its
+/// hash takes that.
+inline std::size_t hash_of_key(std::string_view key) noexcept {
+  return absl::Hash<absl::string_view>{}(absl::string_view(key.data(), key.size()));
+}
+
+/// A key with its hash, computed once for the shard, the prefetch and the probe.
+struct hashed_key {
+  std::string_view key;
+  std::size_t hash = 0;
+
+  static hashed_key of(std::string_view key) noexcept { return {key, hash_of_key(key)}; }
+};
+
+/// Hashes a key the same whether it is a probe (a view, hashed or not) or held by a slot.
 struct table_key_hash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view key) const noexcept {
-    // Debian's abseil has its own string_view type; its hash takes that.
-    return absl::Hash<absl::string_view>{}(absl::string_view(key.data(), key.size()));
-  }
-  std::size_t operator()(const table_key& key) const noexcept { return (*this)(key.view()); }
+  std::size_t operator()(std::string_view key) const noexcept { return hash_of_key(key); }
+  std::size_t operator()(const hashed_key& key) const noexcept { return key.hash; }
+  std::size_t operator()(const table_key& key) const noexcept { return hash_of_key(key.view()); }
 };
 
 struct table_key_eq {
   using is_transparent = void;
   static std::string_view view(std::string_view key) noexcept { return key; }
+  static std::string_view view(const hashed_key& key) noexcept { return key.key; }
   static std::string_view view(const table_key& key) noexcept { return key.view(); }
   template <typename A, typename B>
   bool operator()(const A& a, const B& b) const noexcept {
@@ -163,11 +176,15 @@ class merge_table {
   /// timestamp fields (`tail_size` bytes; null when there are none). With `merge_fields`,
   /// `c` is an entry of another table or a partial file, whose state is merged in.
   void offer(std::string_view key, const candidate& c, const char* tail = nullptr) {
+    offer(hashed_key::of(key), c, tail);
+  }
+  void offer(hashed_key key, const candidate& c, const char* tail = nullptr) {
     if (rule_.merge_fields) [[unlikely]] {
       merge_in(key, c, tail, false);
       return;
     }
-    auto it = map_.lazy_emplace(key, [&](const auto& construct) { construct(keep(key, tail), c); });
+    auto it =
+        map_.lazy_emplace(key, [&](const auto& construct) { construct(keep(key.key, tail), c); });
     if (wins(c, tail, it->second, it->first)) {
       it->second = c;
       set_tail(it->first, tail);
@@ -176,11 +193,11 @@ class merge_table {
 
   /// As offer, for a record whose input is read once: a candidate kept is a copy in the
   /// table's record store.
-  void offer_copy(std::string_view key, const candidate& c, const char* tail) {
+  void offer_copy(hashed_key key, const candidate& c, const char* tail) {
     bool inserted = false;
     auto it = map_.lazy_emplace(key, [&](const auto& construct) {
       inserted = true;
-      construct(keep(key, tail), stored_copy(c));
+      construct(keep(key.key, tail), stored_copy(c));
     });
     if (!inserted && wins(c, tail, it->second, it->first)) {
       if (it->second.stored) records_.drop(it->second.size);
@@ -192,7 +209,7 @@ class merge_table {
   }
 
   /// With `merge_fields`: merges a record (`c` views its text) into the state of `key`.
-  void offer_fields(std::string_view key, const candidate& c, const char* tail) {
+  void offer_fields(hashed_key key, const candidate& c, const char* tail) {
     merge_in(key, c, tail, true);
   }
 
@@ -200,7 +217,7 @@ class merge_table {
   [[nodiscard]] std::uint64_t stored_bytes() const noexcept { return records_.bytes(); }
 
   /// Starts loading the slot of `key` into the cache.
-  void prefetch(std::string_view key) const { map_.prefetch(key); }
+  void prefetch(hashed_key key) const { map_.prefetch(key); }
 
   /// Moves every entry of `other` into this table, by the same rule.
   void absorb(merge_table& other);
@@ -250,7 +267,7 @@ class merge_table {
     return c;
   }
   // Merges a record (`is_record`) or another table's state into the state of `key`.
-  void merge_in(std::string_view key, const candidate& c, const char* tail, bool is_record);
+  void merge_in(hashed_key key, const candidate& c, const char* tail, bool is_record);
   // Copies the records still held into a new store and frees the old one.
   void compact_records();
 
@@ -281,10 +298,9 @@ class sharded_merge_table {
   [[nodiscard]] std::mutex& lock(std::size_t index) noexcept { return locks_[index]; }
 
   void offer(std::string_view key, const candidate& c, const char* tail = nullptr) {
-    shards_[shard_of(key)].offer(key, c, tail);
+    const hashed_key hashed = hashed_key::of(key);
+    shards_[shard_of(hashed)].offer(hashed, c, tail);
   }
-
-  void prefetch(std::string_view key) const { shards_[shard_of(key)].prefetch(key); }
 
   [[nodiscard]] merge_table& shard(std::size_t index) noexcept { return shards_[index]; }
   [[nodiscard]] const merge_table& shard(std::size_t index) const noexcept {
@@ -292,7 +308,7 @@ class sharded_merge_table {
   }
 
   /// The top bits of the key's hash: the tables inside use the low bits for their slots.
-  static std::size_t shard_of(std::string_view key) noexcept { return table_key_hash{}(key) >> 58; }
+  static std::size_t shard_of(hashed_key key) noexcept { return key.hash >> 58; }
 
  private:
   std::array<merge_table, shard_count> shards_;
