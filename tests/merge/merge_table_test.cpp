@@ -352,6 +352,26 @@ TEST_P(copies_test, copies_of_read_once_records_outlive_the_input_and_compaction
   }
 }
 
+// The table of keys cannot spill, but it counts against the budget: copies of small records
+// over many keys spill once the table's slots fill it, though they alone would not.
+TEST(table_memory_test, the_table_of_keys_counts_against_the_budget) {
+  const std::uint64_t budget = std::uint64_t{2} << 20;
+  auto spill = std::make_shared<spill_file>(budget, ::testing::TempDir());
+  merge_table copied({}, spill);
+  std::uint64_t copied_bytes = 0;
+  for (std::uint64_t i = 0; i < 60000; ++i) {
+    const std::string key = std::to_string(i);
+    const std::string record = "{\"id\":" + key + "}";
+    copied.offer_copy(hashed_key::of(key),
+                      {order_stamp{.ts = {}, .offset = i, .file = 0, .has_timestamp = false},
+                       record.data(), static_cast<std::uint32_t>(record.size()), false},
+                      nullptr);
+    copied_bytes += record.size();
+  }
+  ASSERT_LT(copied_bytes, budget / 2) << "the copies alone fit the budget";
+  EXPECT_GT(spill->spilled_bytes(), 0u);
+}
+
 INSTANTIATE_TEST_SUITE_P(budgets, copies_test, ::testing::Values(0, std::uint64_t{1} << 40),
                          [](const auto& info) {
                            return info.param == 0 ? std::string("spilling")

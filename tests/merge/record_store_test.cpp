@@ -81,6 +81,30 @@ TEST_F(record_store_test, within_the_budget_nothing_spills) {
   EXPECT_EQ(spill->spilled_bytes(), 0u);
 }
 
+// What the tables of keys hold counts against the budget as the blocks do, and stops
+// counting when they let go of it.
+TEST_F(record_store_test, blocks_spill_while_the_tables_fill_the_budget) {
+  const std::uint64_t budget = std::uint64_t{4} << 20;
+  auto spill = std::make_shared<spill_file>(budget, directory_.string());
+  record_store store;
+  const std::string record(std::size_t{1} << 10, 'r');
+  auto keep_megabytes = [&](std::size_t megabytes) {
+    for (std::size_t i = 0; i < megabytes << 10; ++i) {
+      store.keep(record.data(), record.size(), spill);
+      store.settle();
+    }
+  };
+  keep_megabytes(1);
+  EXPECT_EQ(spill->spilled_bytes(), 0u);
+  spill->count_tables(std::int64_t{4} << 20);
+  keep_megabytes(1);
+  EXPECT_GT(spill->spilled_bytes(), 0u) << "the tables alone fill the budget";
+  const std::uint64_t spilled = spill->spilled_bytes();
+  spill->count_tables(-(std::int64_t{4} << 20));
+  keep_megabytes(1);
+  EXPECT_EQ(spill->spilled_bytes(), spilled);
+}
+
 TEST_F(record_store_test, a_directory_that_cannot_hold_the_file_is_an_io_error_naming_it) {
   const std::string missing = (directory_ / "missing").string();
   auto spill = std::make_shared<spill_file>(0, missing);

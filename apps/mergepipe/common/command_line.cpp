@@ -103,8 +103,8 @@ CLI::Option* add_positive_number(CLI::App& app, const std::string& name, double&
 void add_memory_options(CLI::App& app, run_settings& run) {
   add_parsed(app, "--memory-limit", run.memory_limit, positive_size,
              "a positive size such as 512M or 4G",
-             "Records of pipes and compressed inputs held in memory before they spill to "
-             "--temp-dir (default: half of the physical memory)")
+             "Memory for the table of keys and the records of pipes and compressed inputs, "
+             "past which the records spill to --temp-dir (default: half of the physical memory)")
       ->type_name("SIZE");
   add_parsed(app, "--temp-dir", run.temp_dir, existing_directory, "an existing directory",
              "Where spilled records go, in a file nothing can leave behind (default: $TMPDIR, "

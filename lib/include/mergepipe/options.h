@@ -40,9 +40,10 @@ struct run_settings {
   unsigned tokens = 0;
   /// How the steps are grouped into pipeline filters (`read+cut|parse+stamp|order|merge`).
   pipeline_layout layout;
-  /// Bytes of records that may still win held in memory for inputs read once (pipes,
-  /// compressed inputs), past which they spill to a file in `temp_dir`; 0 means half of the
-  /// physical memory. Mapped files need no copies: their records are read back from the file.
+  /// Bytes of the table of keys and of records that may still win held in memory for inputs
+  /// read once (pipes, compressed inputs), past which the records spill to a file in
+  /// `temp_dir` (the table cannot); 0 means half of the physical memory. Mapped files need no
+  /// copies: their records are read back from the file.
   std::uint64_t memory_limit = 0;
   /// Where spilled records go, in an unlinked file that nothing can leave behind; empty means
   /// `$TMPDIR`, else `/tmp`.

@@ -16,6 +16,8 @@ void merge_table::absorb(merge_table& other) {
     arena_.swap(other.arena_);
     std::swap(arena_next_, other.arena_next_);
     std::swap(arena_left_, other.arena_left_);
+    std::swap(arena_bytes_, other.arena_bytes_);
+    std::swap(counted_, other.counted_);
   }
   // The other table's stored candidates point into its store: it lives on in ours.
   records_.take(other.records_);
@@ -24,6 +26,8 @@ void merge_table::absorb(merge_table& other) {
   other.arena_.clear();
   other.arena_next_ = nullptr;
   other.arena_left_ = 0;
+  other.arena_bytes_ = 0;
+  other.count_memory();
 }
 
 void merge_table::merge_in(hashed_key key, const candidate& c, const char* tail, bool is_record) {
@@ -71,7 +75,9 @@ void merge_table::merge_in(hashed_key key, const candidate& c, const char* tail,
   records_.settle();
 }
 
+// Called for each new key, once the map has made room for it.
 table_key merge_table::keep(std::string_view key, const char* tail) {
+  count_memory();
   if (rule_.tail_size == 0 && key.size() <= table_key::inline_capacity) {
     return table_key::in_place(key);
   }
@@ -81,6 +87,7 @@ table_key merge_table::keep(std::string_view key, const char* tail) {
   if (needed > arena_left_) {
     std::size_t size = std::max(block_size, needed);
     arena_.push_back(std::make_unique_for_overwrite<char[]>(size));
+    arena_bytes_ += size;
     arena_next_ = arena_.back().get();
     arena_left_ = size;
   }
@@ -113,6 +120,15 @@ void merge_table::compact_records() {
   for (const stored_entry& s : stored)
     s.entry->data = fresh.keep(s.entry->data, s.entry->size, spill_);
   records_ = std::move(fresh);
+}
+
+void merge_table::count_memory() noexcept {
+  if (!spill_) return;
+  // A slot and its control byte per entry of the capacity, as abseil lays them out.
+  const std::size_t now = map_.capacity() * (sizeof(decltype(map_)::value_type) + 1) + arena_bytes_;
+  if (now == counted_) return;
+  spill_->count_tables(static_cast<std::int64_t>(now) - static_cast<std::int64_t>(counted_));
+  counted_ = now;
 }
 
 void merge_table::collect_winners(std::vector<winner>::iterator out, bool with_deletes) const {

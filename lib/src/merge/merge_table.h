@@ -270,6 +270,8 @@ class merge_table {
   void merge_in(hashed_key key, const candidate& c, const char* tail, bool is_record);
   // Copies the records still held into a new store and frees the old one.
   void compact_records();
+  // Tells the spill file how much memory the table itself holds now (slots and key arena).
+  void count_memory() noexcept;
 
   keep_rule rule_;
   std::shared_ptr<spill_file> spill_;
@@ -277,6 +279,8 @@ class merge_table {
   std::vector<std::unique_ptr<char[]>> arena_;
   char* arena_next_ = nullptr;
   std::size_t arena_left_ = 0;
+  std::size_t arena_bytes_ = 0;
+  std::size_t counted_ = 0;  // memory of the table last counted in `spill_`
   record_store records_;
 };
 

@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -57,7 +58,10 @@ char* spill_file::allocate(std::size_t size) {
 }
 
 std::int64_t spill_file::settle(char* block, std::size_t size) {
-  if (in_memory_.load(std::memory_order_relaxed) <= budget_) return -1;
+  const std::int64_t tables = std::max<std::int64_t>(tables_.load(std::memory_order_relaxed), 0);
+  if (in_memory_.load(std::memory_order_relaxed) + static_cast<std::uint64_t>(tables) <= budget_) {
+    return -1;
+  }
   const int fd = open_file();
   const std::uint64_t at = file_end_.fetch_add(size, std::memory_order_relaxed);
   for (std::size_t done = 0; done < size;) {

@@ -19,7 +19,8 @@ namespace mergepipe::detail {
 /// shards spill their blocks at the same time.
 class spill_file {
  public:
-  /// Blocks may hold `budget` bytes in memory before they spill to a file in `directory`.
+  /// Blocks and the tables of keys may hold `budget` bytes in memory before blocks spill to a
+  /// file in `directory`.
   spill_file(std::uint64_t budget, std::string directory);
   ~spill_file();
   spill_file(const spill_file&) = delete;
@@ -32,6 +33,12 @@ class spill_file {
   std::int64_t settle(char* block, std::size_t size);
   /// Gives back a block of `allocate`, spilled to `file_offset` or in memory (-1).
   void release(char* block, std::size_t size, std::int64_t file_offset) noexcept;
+
+  /// Counts `delta` more bytes (or fewer) held by the merge's tables of keys: they cannot
+  /// spill, but they count against the budget, so that copies spill sooner.
+  void count_tables(std::int64_t delta) noexcept {
+    tables_.fetch_add(delta, std::memory_order_relaxed);
+  }
 
   /// Takes the pages of spilled blocks out of the process: they stay in the file (and the
   /// page cache) and come back when read. The writer calls this as it goes, so that reading
@@ -52,7 +59,8 @@ class spill_file {
 
   const std::uint64_t budget_;
   const std::string directory_;
-  std::atomic<std::uint64_t> in_memory_{0};
+  std::atomic<std::uint64_t> in_memory_{0};  // blocks not spilled
+  std::atomic<std::int64_t> tables_{0};      // see count_tables
   std::atomic<std::uint64_t> spilled_{0};
   std::atomic<std::uint64_t> file_end_{0};
   std::mutex open_mutex_;
