@@ -77,9 +77,10 @@ struct chunk {
   std::vector<bad_record> bad;
 
   // merge: scratch space kept with the chunk so that it is allocated once per token.
-  std::vector<std::size_t> key_hashes;  ///< The hash of each record's key.
-  std::vector<std::uint8_t> shards;     ///< The table shard of each record.
-  std::vector<std::uint32_t> by_shard;  ///< Record indices grouped by shard.
+  std::vector<std::size_t> key_hashes;       ///< The hash of each record's key.
+  std::vector<std::uint8_t> shards;          ///< The table shard of each record.
+  std::vector<std::uint32_t> chunk_winners;  ///< Open addressing: the chunk's winner per key.
+  std::vector<std::uint32_t> by_shard;       ///< Record indices grouped by shard.
 
   void reset() {
     items.clear();

@@ -54,6 +54,14 @@ struct keep_rule {
   bool first = false;           ///< The smallest stamp, not the greatest.
   std::uint32_t tail_size = 0;  ///< Bytes of further timestamp fields in each stamp.
   bool merge_fields = false;    ///< Keep a merged object's state (merged_object.h).
+
+  /// True when a record stamped `a` (with `a_tail`) wins over one stamped `b` for a key.
+  [[nodiscard]] bool prefers(const order_stamp& a, const char* a_tail, const order_stamp& b,
+                             const char* b_tail) const noexcept {
+    const std::strong_ordering order =
+        tail_size == 0 ? a <=> b : order_stamp::compare(a, a_tail, b, b_tail, tail_size);
+    return first ? order < 0 : order > 0;
+  }
 };
 
 /// A candidate for its key: the stamp, and a view of the record in the (still alive) input,
@@ -244,11 +252,7 @@ class merge_table {
  private:
   bool wins(const candidate& offered, const char* offered_tail, const candidate& held,
             const table_key& held_key) const noexcept {
-    std::strong_ordering order = rule_.tail_size == 0
-                                     ? offered.stamp <=> held.stamp
-                                     : order_stamp::compare(offered.stamp, offered_tail, held.stamp,
-                                                            tail_of(held_key), rule_.tail_size);
-    return rule_.first ? order < 0 : order > 0;
+    return rule_.prefers(offered.stamp, offered_tail, held.stamp, tail_of(held_key));
   }
   // `key` in place, or a copy in the arena (which never moves what it holds), followed there
   // by room for the stamp's tail, filled with `tail`, when stamps have one.
