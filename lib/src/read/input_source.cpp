@@ -147,6 +147,7 @@ void input_source::reserve_stream_buffer() {
     ::munmap(start + head + want, segment_size - head);
     data_ = start + head;
     reserved_ = want;
+    spare_segments_.reserve(spare_segments_kept);  // so that `release` never allocates
     // Every byte of a stream lands on a page never touched or moved here whole: huge pages
     // take 512 times fewer faults, and move as one.
     ::madvise(data_, want, MADV_HUGEPAGE);
@@ -189,6 +190,12 @@ bool input_source::take_spare_segment(char* at) noexcept {
   ::mmap(spare, segment_size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
          -1, 0);
   return true;
+}
+
+void input_source::drop_spare_segments() noexcept {
+  std::lock_guard hold(spare_mutex_);
+  for (char* spare : spare_segments_) ::madvise(spare, segment_size, MADV_DONTNEED);
+  spare_segments_.clear();
 }
 
 std::uint64_t input_source::release(std::uint64_t begin, std::uint64_t end) noexcept {
@@ -271,9 +278,10 @@ void input_source::read_more(std::size_t min_bytes) {
     std::size_t n = read_into(data_ + size, room);
     if (n == 0) {
       // The padding past the last byte reads as zeros, even on a segment that held bytes
-      // before.
+      // before; segments kept for later bytes go back, as there are none.
       std::memset(data_ + size, 0, input_padding);
       complete_.store(true, std::memory_order_release);
+      drop_spare_segments();
       break;
     }
     size += n;

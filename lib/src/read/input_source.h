@@ -96,12 +96,12 @@ class input_source {
   /// Gives back the memory of the pages from the one holding byte `begin` up to, not
   /// including, the one holding byte `end`: pages that are no longer being read. A mapped
   /// file's pages map again from the page cache if they are read again, so for it this only
-  /// keeps the resident memory low; a read-once input's bytes are gone (they read as zeros),
-  /// and its buffer gives back whole segments of 2 MiB, whose pages are kept to hold later
-  /// bytes while some are to come. Does nothing for bytes copied from memory, nor for runs of
-  /// less than a few megabytes (each call costs a TLB flush). Returns where the memory given
-  /// back ends now: `begin` when none was, before `end` when the segment holding `end` is
-  /// still in use.
+  /// keeps the resident memory low; a read-once input's bytes are gone (they must not be
+  /// read again), and its buffer gives back whole segments of 2 MiB, whose pages are kept to
+  /// hold later bytes while some are to come. Does nothing for bytes copied from memory, nor
+  /// for runs of less than a few megabytes (each call costs a TLB flush). Returns where the
+  /// memory given back ends now: `begin` when none was, before `end` when the segment holding
+  /// `end` is still in use.
   std::uint64_t release(std::uint64_t begin, std::uint64_t end) noexcept;
 
   /// Throws mergepipe::error (errc::io) naming the file if a mapped file changed since it was
@@ -116,6 +116,7 @@ class input_source {
   void reserve_stream_buffer();
   void commit_stream_bytes(std::size_t new_size);
   bool take_spare_segment(char* at) noexcept;
+  void drop_spare_segments() noexcept;
   std::size_t read_into(char* to, std::size_t room);
   std::size_t decode_into(char* to, std::size_t room);
   std::size_t decode_frames_in_parallel(char* to, std::size_t consumed);
