@@ -52,12 +52,13 @@ void mark_beaten_in_chunk(chunk& c, const keep_rule& rule, KeyOf key_of, StampOf
 
 void merge_step::run(chunk& c) {
   const std::vector<parsed_record>& records = c.records;
-  auto key_of = [&c, &records](std::size_t i) {
-    return hashed_key{std::string_view(c.keys).substr(records[i].key_begin, records[i].key_size),
-                      c.key_hashes[i]};
+  auto key_text = [&c, &records](std::size_t i) {
+    return std::string_view(c.keys).substr(records[i].key_begin, records[i].key_size);
   };
+  auto key_of = [&c, key_text](std::size_t i) { return hashed_key{key_text(i), c.key_hashes[i]}; };
   const position at = inputs_[c.file].at();
-  const std::size_t tail_size = table_.shard(0).rule().tail_size;
+  const keep_rule rule = table_.shard(0).rule();
+  const std::size_t tail_size = rule.tail_size;
   auto stamp_of = [&records, at](std::size_t i) {
     const parsed_record& r = records[i];
     return order_stamp{.ts = r.fields.ts,
@@ -70,11 +71,9 @@ void merge_step::run(chunk& c) {
   c.shards.resize(records.size());
   c.key_hashes.resize(records.size());
   for (std::size_t i = 0; i < records.size(); ++i) {
-    const parsed_record& r = records[i];
-    c.key_hashes[i] = hash_of_key(std::string_view(c.keys).substr(r.key_begin, r.key_size));
+    c.key_hashes[i] = hash_of_key(key_text(i));
     c.shards[i] = static_cast<std::uint8_t>(sharded_merge_table::shard_of(key_of(i)));
   }
-  const keep_rule rule = table_.shard(0).rule();
   const bool copy = inputs_[c.file].source().read_once();
   if (copy && !rule.merge_fields) mark_beaten_in_chunk(c, rule, key_of, stamp_of, tail_of);
 
@@ -93,7 +92,6 @@ void merge_step::run(chunk& c) {
       by_shard[next[c.shards[i]]++] = static_cast<std::uint32_t>(i);
   }
 
-  const bool merge_fields = rule.merge_fields;
   for (std::size_t s = 0; s < sharded_merge_table::shard_count; ++s) {
     if (starts[s] == starts[s + 1]) continue;
     merge_table& shard = table_.shard(s);
@@ -112,7 +110,7 @@ void merge_step::run(chunk& c) {
                         .size = static_cast<std::uint32_t>(r.size),
                         .is_delete = r.fields.is_delete,
                         .checksum = r.checksum};
-      if (merge_fields) {
+      if (rule.merge_fields) {
         shard.offer_fields(key_of(index), offered, tail);
       } else if (copy) {
         shard.offer_copy(key_of(index), offered, tail);

@@ -14,10 +14,10 @@ namespace mergepipe::detail {
 /// The merge step: offers every record of a chunk to the table, which keeps the winner per
 /// key (or, with `--merge-fields`, merges the record into the key's state). Runs on many
 /// chunks at once: the table's shards have a lock each, taken once per chunk and shard. A
-/// read-once input's records are copied into the table when kept, and its bytes are given
-/// back behind the chunks that all passed the merge, so that its memory grows with the
-/// records that may still win, not with the input; past the memory limit, those copies
-/// spill to disk.
+/// read-once input's records are copied into the table when kept (only each chunk's winner
+/// per key is offered), and its bytes are given back behind the chunks that all passed the
+/// merge, so that its memory grows with the records that may still win, not with the input;
+/// past the memory limit, those copies spill to disk.
 class merge_step {
  public:
   merge_step(sharded_merge_table& table, input_set& inputs) : table_(table), inputs_(inputs) {}
