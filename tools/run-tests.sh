@@ -46,8 +46,10 @@ asan() {
 # sumbench's methods are oneTBB's and libstdc++'s parallel algorithms themselves: their
 # synchronisation lives in Debian's uninstrumented libtbb, where TSan cannot see it. The
 # engine's own pipeline states its ordering for TSan (lib/src/pipeline/tsan_annotations.h).
+# TSan's default sleeps a second at the exit of every process that started threads, and the
+# CLI tests start hundreds of processes: no sleep.
 tsan() {
-  TSAN_OPTIONS="halt_on_error=1 history_size=7 suppressions=$PWD/tests/tsan.supp" \
+  TSAN_OPTIONS="halt_on_error=1 history_size=7 atexit_sleep_ms=0 suppressions=$PWD/tests/tsan.supp" \
     configure_and_test build-tsan 'unit|cli' '^sumbench\.' -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DMERGEPIPE_SANITIZE=thread
 }
