@@ -11,6 +11,8 @@
 //   validate  simdjson DOM over every record (parse_many for NDJSON, one parse of the array
 //             otherwise), which checks every value onto its tape, then reads `id` and
 //             `updated_at` of each record; no map, no output. The full-validation ceiling.
+//   validate-lines  the same DOM, one parse per line (NDJSON only): the cost of parsing
+//             record by record instead of a batch at a time.
 // The NDJSON walk also runs on 2 threads: the file is cut at the first newline after its
 // middle and each half is walked by its own parser into its own map (the maps are not
 // combined). Prints one tab-separated line per measurement: mode, threads, median seconds of
@@ -140,6 +142,28 @@ std::size_t validate_ndjson(std::string_view text) {
   return sum == 0 ? 0 : records;
 }
 
+// The same DOM, one parse per line: what mergepipe's parse step did record by record.
+std::size_t validate_lines(std::string_view text) {
+  simdjson::dom::parser parser;
+  std::size_t records = 0;
+  std::uint64_t sum = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > pos) {
+      simdjson::dom::object object;
+      if (auto code = parser.parse(text.data() + pos, end - pos, false).get_object().get(object))
+        throw std::runtime_error(simdjson::error_message(code));
+      sum +=
+          object["id"].get_uint64().value() + (object["updated_at"].error() == simdjson::SUCCESS);
+      ++records;
+    }
+    pos = end + 1;
+  }
+  return sum == 0 ? 0 : records;
+}
+
 std::size_t validate_array(std::string_view text) {
   simdjson::dom::parser parser;
   simdjson::dom::array array;
@@ -220,6 +244,7 @@ int main(int argc, char** argv) {
       measure(path, "walk", 1, runs, walk_ndjson);
       measure(path, "walk", 2, runs, walk_ndjson_2);
       measure(path, "validate", 1, runs, validate_ndjson);
+      measure(path, "validate-lines", 1, runs, validate_lines);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ceiling: %s: %s\n", path, e.what());
