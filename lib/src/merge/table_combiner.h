@@ -20,9 +20,10 @@ struct combined_winners {
 /// Must run inside the merge's task arena.
 void fold_tables(const std::vector<sharded_merge_table*>& tables, unsigned tokens);
 
-/// Folds every table into the first, shard by shard in parallel, sorts each shard's
-/// winners (with delete markers when `with_deletes`) in output order (input position, or
-/// key), and merges the sorted shards. Must run inside the merge's task arena.
+/// Folds every table into the first, shard by shard in parallel, sorts each shard's winners
+/// (with delete markers when `with_deletes`) in output order (input position, or key), and
+/// orders them all: by a bucket sort on their positions (merge/input_order.h), or by merging
+/// the shards by key. Must run inside the merge's task arena.
 combined_winners combine_tables(const std::vector<sharded_merge_table*>& tables, output_order order,
                                 bool with_deletes, unsigned tokens);
 
