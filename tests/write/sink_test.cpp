@@ -16,6 +16,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "mergepipe/error.h"
@@ -308,6 +309,29 @@ TEST(sink_test, a_merge_into_a_file_writes_what_a_stream_gets) {
     json_file_sink file(path, format);
     merge_into(file, 2, 4, "");
     EXPECT_EQ(read_file(path), format == output_format::ndjson ? "" : "[]\n");
+  }
+}
+
+// A file sink to anything but a regular file (standard output, a pipe) takes the winners in
+// blocks written in order, each whole: the same bytes as a stream gets, through a pipe.
+TEST(sink_test, a_merge_into_a_pipe_writes_what_a_stream_gets) {
+  temp_dir dir;
+  const std::string input = generated_input(9000, 6000);
+  const std::string fifo = dir.file("pipe");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  for (output_format format : {output_format::ndjson, output_format::array}) {
+    std::ostringstream expected;
+    mergepipe::json_stream_sink stream(expected, format);
+    merge_into(stream, 1, 1, input);
+    for (auto [threads, tokens] : {std::pair{1u, 1u}, {2u, 3u}, {4u, 16u}}) {
+      std::string received;
+      std::thread reader([&] { received = read_file(fifo); });
+      json_file_sink pipe(fifo, format);
+      merge_into(pipe, threads, tokens, input);
+      reader.join();
+      EXPECT_EQ(received, expected.str()) << (format == output_format::ndjson ? "ndjson" : "array")
+                                          << ", " << threads << " threads, " << tokens << " tokens";
+    }
   }
 }
 

@@ -14,8 +14,8 @@
 namespace mergepipe {
 
 namespace detail {
-/// The library's own way into a `json_file_sink`: its writer writes blocks of a regular file
-/// in parallel. Not for use outside the library.
+/// The library's own way into a `json_file_sink`: its writer writes framed blocks of records,
+/// those of a regular file in parallel. Not for use outside the library.
 struct sink_access;
 }  // namespace detail
 
@@ -90,7 +90,7 @@ class MERGEPIPE_API json_file_sink final : public record_sink {
   void finish() override;
 
  private:
-  friend struct detail::sink_access;  // the library's writer, for blocks written in parallel
+  friend struct detail::sink_access;  // the library's writer, for blocks written whole
   class impl;
   std::unique_ptr<impl> impl_;
   output_format format_;

@@ -33,9 +33,9 @@ void json_file_sink::finish() {
 
 std::optional<detail::block_output> detail::sink_access::blocks_of(record_sink& sink) {
   auto* file_sink = dynamic_cast<json_file_sink*>(&sink);
-  if (file_sink == nullptr || file_sink->count_ != 0 || !file_sink->impl_->file.takes_blocks())
-    return std::nullopt;
-  return block_output{file_sink->format_, file_sink->impl_->file, file_sink->count_};
+  if (file_sink == nullptr || file_sink->count_ != 0) return std::nullopt;
+  detail::output_file& file = file_sink->impl_->file;
+  return block_output{file_sink->format_, file, file_sink->count_, file.takes_blocks()};
 }
 
 namespace {

@@ -143,6 +143,13 @@ void output_file::write(std::string_view bytes) {
   buffer_.append(bytes);
 }
 
+void output_file::write_whole(std::string_view bytes) {
+  refuse_if_finished();
+  if (!opened_) open();
+  flush();
+  write_through(bytes);
+}
+
 bool output_file::takes_blocks() {
   refuse_if_finished();
   if (!opened_) open();

@@ -23,6 +23,8 @@ class output_file {
   output_file& operator=(const output_file&) = delete;
 
   void write(std::string_view bytes);
+  /// `write` without copying `bytes` into the buffer: for large pieces.
+  void write_whole(std::string_view bytes);
   void commit();
 
   /// True when the output may be written in blocks at offsets (`write_at`), from several

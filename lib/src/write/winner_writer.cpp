@@ -174,13 +174,50 @@ void write_blocks(const std::vector<winner>& winners, const std::vector<std::uin
   out.records += order.size();
 }
 
+// Blocks framed in parallel and written in order, each in one piece: no copy into the sink's
+// buffer record by record.
+void write_blocks_in_order(const std::vector<winner>& winners,
+                           const std::vector<std::uint32_t>& order, const block_output& out,
+                           unsigned tokens, const input_set& inputs,
+                           const std::function<void(const winner&)>& written) {
+  block_source source(order.size());
+  object_pool<minified_block> pool;
+  char done = 0;
+  auto filters = build_filters([&] {
+    return start_blocks(source, pool, done) &
+           tbb::make_filter<minified_block*, minified_block*>(
+               tbb::filter_mode::parallel,
+               [&](minified_block* block) {
+                 stage_scope scope(block, nullptr, &done);
+                 frame_block(winners, order, inputs, out.format, *block);
+                 return block;
+               }) &
+           tbb::make_filter<minified_block*, void>(
+               tbb::filter_mode::serial_in_order, [&](minified_block* block) {
+                 stage_scope scope(block, &out.file, &done);
+                 out.file.write_whole(block->bytes);
+                 if (written) written(winners[order[block->first + block->count - 1]]);
+                 pool.release(block);
+               });
+  });
+  {
+    pipeline_scope edges(&done);
+    tbb::parallel_pipeline(tokens, filters);
+  }
+  out.records += order.size();
+}
+
 }  // namespace
 
 void write_winners(const std::vector<winner>& winners, const std::vector<std::uint32_t>& order,
                    record_sink& out, unsigned tokens, const input_set& inputs,
                    const std::function<void(const winner&)>& written) {
   if (std::optional<block_output> blocks = sink_access::blocks_of(out)) {
-    write_blocks(winners, order, *blocks, tokens, inputs, written);
+    if (blocks->at_offsets) {
+      write_blocks(winners, order, *blocks, tokens, inputs, written);
+    } else {
+      write_blocks_in_order(winners, order, *blocks, tokens, inputs, written);
+    }
     return;
   }
   block_source source(order.size());
