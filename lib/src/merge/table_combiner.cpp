@@ -145,10 +145,11 @@ combined_winners combine_tables(const std::vector<sharded_merge_table*>& tables,
     // Sorted in input order too, although the bucket sort needs no sorted runs: the writer
     // then reads the winners in 64 sequential streams rather than at random.
     auto last = combined.live.begin() + static_cast<std::ptrdiff_t>(runs[s].end);
+    // Lambdas rather than the functions themselves, which std::sort would call by pointer.
     if (order == output_order::key) {
-      std::sort(first, last, key_before);
+      std::sort(first, last, [](const winner& a, const winner& b) { return key_before(a, b); });
     } else {
-      std::sort(first, last, input_before);
+      std::sort(first, last, [](const winner& a, const winner& b) { return input_before(a, b); });
     }
   });
   combined.order = order == output_order::key ? merge_runs(combined.live, runs, tokens)
