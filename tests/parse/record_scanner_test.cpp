@@ -174,6 +174,19 @@ TEST(record_scanner_test, field_names_match_after_unescaping) {
   EXPECT_EQ(key_of(R"({"\u00e9":7})", {"\xC3\xA9"}), number("7"));
 }
 
+// Names are told apart by their length first: every length must still find its field,
+// the long ones too, beside names of other lengths and of the same.
+TEST(record_scanner_test, field_names_of_any_length_match) {
+  for (std::size_t length : {1, 2, 10, 62, 63, 64, 65, 200}) {
+    const std::string name(length, 'k');
+    const std::string same_length(length, 'j');
+    const std::string record = "{\"" + same_length + "\":1,\"" + name + "x\":2,\"" +
+                               name.substr(0, length / 2) + "\":3,\"" + name + "\":4}";
+    EXPECT_EQ(key_of(record, {"/" + name}), number("4")) << length;
+    EXPECT_EQ(key_of(record, {"/" + name, "/" + same_length}), number("4") + number("1")) << length;
+  }
+}
+
 TEST(record_scanner_test, plain_name_with_slash_or_tilde_is_one_top_level_field) {
   EXPECT_EQ(key_of(R"({"a/b":1,"a":{"b":2}})", {"a/b"}), number("1"));
   EXPECT_EQ(key_of(R"({"a~1b":3})", {"a~1b"}), number("3"));

@@ -38,8 +38,9 @@ int field_selector::add(const std::vector<std::string>& path) {
     }
     if (found < 0) {
       found = static_cast<int>(nodes_.size());
-      nodes_.push_back(node{token, -1, {}});
+      nodes_.push_back(node{token, -1, {}, 0});
       nodes_[current].children.push_back(found);
+      if (token.size() < 64) nodes_[current].child_lengths |= std::uint64_t{1} << token.size();
     }
     current = found;
   }

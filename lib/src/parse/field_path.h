@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,9 @@ class field_selector {
     std::string token;          ///< Field name (unescaped) or array index in decimal.
     int slot = -1;              ///< Slot captured at this node, -1 if none.
     std::vector<int> children;  ///< Indices into nodes().
+    /// Bit n set when a child's token is n bytes long (n < 64): a name of another length
+    /// below 64 matches no child, which most of a record's field names find out here.
+    std::uint64_t child_lengths = 0;
   };
   /// All nodes; node 0 is the root (the record object itself).
   [[nodiscard]] const std::vector<node>& nodes() const noexcept { return nodes_; }
@@ -60,6 +64,8 @@ inline bool same_token(std::string_view a, std::string_view b) noexcept {
 inline int field_selector::match_field(int node, std::string_view token,
                                        std::vector<char>& matched) const noexcept {
   if (node < 0) return -1;
+  const std::size_t length = token.size();
+  if (length < 64 && (nodes_[node].child_lengths >> length & 1u) == 0) return -1;
   for (int child : nodes_[node].children) {
     if (same_token(nodes_[child].token, token) && !matched[child]) {
       matched[child] = 1;
