@@ -170,7 +170,7 @@ class merger::impl {
     result.distinct_keys = winners.distinct_keys;
     result.deleted = winners.deleted;
     result.superseded = result.records - result.distinct_keys;
-    result.output_records = winners.live.size();
+    result.output_records = winners.live_count;
     result.spilled_bytes = spilled_since_clear();
     // Rejects first: if their file cannot be written, nothing has reached `out` yet.
     if (last && rejects_ != nullptr) rejects_->finish();
@@ -178,7 +178,7 @@ class merger::impl {
     // what changed (it shrank, it was written to) rather than by the first record it spoilt.
     inputs_.read_unchanged([&] {
       context_->execute([&] {
-        detail::write_winners(winners.live, winners.order, out, context_->tokens(), inputs_,
+        detail::write_winners(winners.winners(), winners.order, out, context_->tokens(), inputs_,
                               release_behind());
       });
     });

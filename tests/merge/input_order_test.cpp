@@ -17,7 +17,7 @@ using mergepipe::detail::in_input_order;
 using mergepipe::detail::winner;
 
 winner at(std::uint32_t file, std::uint64_t offset) {
-  winner w;
+  winner w{};
   w.file = file;
   w.offset = offset;
   return w;

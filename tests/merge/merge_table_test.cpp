@@ -52,15 +52,15 @@ struct snapshot {
 
 std::vector<winner> live_winners(const merge_table& table) {
   std::vector<winner> winners(table.size() - table.deleted());
-  table.collect_winners(winners.begin(), false);
+  table.collect_winners(winners.data(), false);
   return winners;
 }
 
 snapshot snap(const merge_table& table) {
   snapshot s;
   for (const winner& w : live_winners(table)) {
-    auto [it, inserted] = s.live.emplace(std::string(w.key), std::string(w.data, w.size));
-    EXPECT_TRUE(inserted) << "key listed twice: " << w.key;
+    auto [it, inserted] = s.live.emplace(std::string(w.key()), std::string(w.data, w.size));
+    EXPECT_TRUE(inserted) << "key listed twice: " << w.key();
   }
   s.deleted = table.deleted();
   s.size = table.size();
@@ -69,7 +69,7 @@ snapshot snap(const merge_table& table) {
 
 std::string winner_of(const merge_table& table, std::string_view key) {
   for (const winner& w : live_winners(table)) {
-    if (w.key == key) return std::string(w.data, w.size);
+    if (w.key() == key) return std::string(w.data, w.size);
   }
   return "<none>";
 }
@@ -415,14 +415,14 @@ TEST_P(copies_test, merged_objects_outlive_compactions_and_spills) {
     std::fill(record.begin(), record.end(), '#');  // the input's bytes are gone
   }
   std::vector<winner> winners(table.size());
-  table.collect_winners(winners.begin(), false);
+  table.collect_winners(winners.data(), false);
   ASSERT_EQ(winners.size(), expected.size());
   for (const winner& w : winners) {
     ASSERT_TRUE(w.merged);
     std::string rendered;
     mergepipe::detail::render_state({w.data, w.size}, rendered);
     std::string json = "{";
-    for (const auto& [name, value] : expected.at(std::string(w.key))) {
+    for (const auto& [name, value] : expected.at(std::string(w.key()))) {
       json.append(json.size() > 1 ? ",\"" : "\"").append(name).append("\":").append(value);
     }
     EXPECT_EQ(rendered, json + "}");

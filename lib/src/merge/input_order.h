@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "merge/merge_table.h"
@@ -11,6 +12,6 @@ namespace mergepipe::detail {
 /// record cannot make, by index). A bucket sort on each winner's place in the inputs laid end
 /// to end: counted and scattered into buckets of a few hundred winners in parallel slices,
 /// then each bucket sorted in cache. Must run inside the merge's task arena.
-std::vector<std::uint32_t> in_input_order(const std::vector<winner>& winners, unsigned tokens);
+std::vector<std::uint32_t> in_input_order(std::span<const winner> winners, unsigned tokens);
 
 }  // namespace mergepipe::detail

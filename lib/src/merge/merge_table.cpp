@@ -131,15 +131,18 @@ void merge_table::count_memory() noexcept {
   counted_ = now;
 }
 
-void merge_table::collect_winners(std::vector<winner>::iterator out, bool with_deletes) const {
+void merge_table::collect_winners(winner* out, bool with_deletes) const {
   for (const auto& [key, value] : map_) {
     if (value.is_delete && !with_deletes) continue;
-    winner w{.key = key.view(),
+    const std::string_view key_text = key.view();
+    winner w{.key_data = key_text.data(),
+             .key_size = static_cast<std::uint32_t>(key_text.size()),
              .file = value.stamp.file,
-             .size = value.size,
              .offset = value.stamp.offset,
              .data = value.data,
+             .size = value.size,
              .checksum = value.checksum,
+             .merged = false,
              .checked = !value.stored,
              .held = &value};
     if (rule_.merge_fields) {  // states are always stored

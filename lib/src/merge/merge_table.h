@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "merge/record_store.h"
@@ -78,18 +79,24 @@ struct candidate {
 };
 
 /// A winning record as the output needs it: copied out of the table, so that sorting moves
-/// small contiguous values instead of chasing pointers into the hash table.
+/// small contiguous values instead of chasing pointers into the hash table. Trivially
+/// constructible (the key is not a string_view, whose constructor clears it), so that a
+/// million of them are allocated without being cleared first; `winner{}` clears one.
 struct winner {
-  std::string_view key;
-  std::uint32_t file = 0;
-  std::uint32_t size = 0;
-  std::uint64_t offset = 0;
-  const char* data = nullptr;
-  std::uint32_t checksum = 0;
-  bool merged = false;   ///< `data` is a merged object's state, rendered when written
-  bool checked = false;  ///< `data` lies in an input: its checksum is checked when written
-  const candidate* held = nullptr;  ///< The table's entry: the stamp and delete flag
+  const char* key_data;
+  std::uint32_t key_size;
+  std::uint32_t file;
+  std::uint64_t offset;
+  const char* data;
+  std::uint32_t size;
+  std::uint32_t checksum;
+  bool merged;            ///< `data` is a merged object's state, rendered when written
+  bool checked;           ///< `data` lies in an input: its checksum is checked when written
+  const candidate* held;  ///< The table's entry: the stamp and delete flag
+
+  [[nodiscard]] std::string_view key() const noexcept { return {key_data, key_size}; }
 };
+static_assert(std::is_trivially_default_constructible_v<winner>);
 
 /// An encoded key as a table slot holds it: up to 15 bytes in the slot itself (numbers and
 /// short strings, most keys), a longer one as a view of a copy in the table's arena. A probe
@@ -244,7 +251,7 @@ class merge_table {
   /// room for `size()`, or `size() - deleted()`). Views stay valid while the table and the
   /// inputs live. A merged object's winner is its state (`winner::merged`), or with
   /// `with_deletes` the delete marker that hides it.
-  void collect_winners(std::vector<struct winner>::iterator out, bool with_deletes) const;
+  void collect_winners(struct winner* out, bool with_deletes) const;
 
   /// Keys whose winner is a delete marker.
   [[nodiscard]] std::size_t deleted() const noexcept;

@@ -22,7 +22,7 @@ struct shard_run {
 };
 
 bool key_before(const winner& a, const winner& b) noexcept {
-  return compare_keys(a.key, b.key) < 0;
+  return compare_keys(a.key(), b.key()) < 0;
 }
 
 bool input_before(const winner& a, const winner& b) noexcept {
@@ -31,7 +31,7 @@ bool input_before(const winner& a, const winner& b) noexcept {
 
 // A k-way merge of sorted runs into `out`, as indices: 64 runs cost 6 comparisons per
 // winner, and the winners themselves are not copied again.
-void merge_pieces(const std::vector<winner>& live, const std::array<shard_run, shards>& pieces,
+void merge_pieces(std::span<const winner> live, const std::array<shard_run, shards>& pieces,
                   std::uint32_t* out) {
   using head = std::pair<std::size_t, std::size_t>;  // (index in live, end of its piece)
   auto later = [&](const head& a, const head& b) {
@@ -52,7 +52,7 @@ void merge_pieces(const std::vector<winner>& live, const std::array<shard_run, s
 }
 
 // Winners sampled evenly from every run, sorted: their quantiles cut all runs alike.
-std::vector<std::size_t> splitters(const std::vector<winner>& live,
+std::vector<std::size_t> splitters(std::span<const winner> live,
                                    const std::array<shard_run, shards>& runs) {
   constexpr std::size_t samples_per_run = 16;
   std::vector<std::size_t> sample;
@@ -72,7 +72,7 @@ std::vector<std::size_t> splitters(const std::vector<winner>& live,
 // Merges the runs sorted by key into key order, as indices, in parallel: splitters cut every
 // run at the same values, so piece b of the output is the merge of every run's b-th piece
 // and the pieces are merged at once.
-std::vector<std::uint32_t> merge_runs(const std::vector<winner>& live,
+std::vector<std::uint32_t> merge_runs(std::span<const winner> live,
                                       const std::array<shard_run, shards>& runs, unsigned tokens) {
   std::vector<std::size_t> cuts_at = splitters(live, runs);
   // pieces[b][r]: the part of run r that goes to output piece b.
@@ -138,13 +138,14 @@ combined_winners combine_tables(const std::vector<sharded_merge_table*>& tables,
     total = runs[s].end;
   }
   if (total > UINT32_MAX) throw error(errc::usage, "more than 2^32 distinct keys to write");
-  combined.live.resize(total);
+  combined.live = std::make_unique_for_overwrite<winner[]>(total);
+  combined.live_count = total;
   for_each_index(shards, tokens, [&](std::size_t s) {
-    auto first = combined.live.begin() + static_cast<std::ptrdiff_t>(runs[s].begin);
+    winner* first = combined.live.get() + runs[s].begin;
     tables[0]->shard(s).collect_winners(first, with_deletes);
     // Sorted in input order too, although the bucket sort needs no sorted runs: the writer
     // then reads the winners in 64 sequential streams rather than at random.
-    auto last = combined.live.begin() + static_cast<std::ptrdiff_t>(runs[s].end);
+    winner* last = combined.live.get() + runs[s].end;
     // Lambdas rather than the functions themselves, which std::sort would call by pointer.
     if (order == output_order::key) {
       std::sort(first, last, [](const winner& a, const winner& b) { return key_before(a, b); });
@@ -152,8 +153,8 @@ combined_winners combine_tables(const std::vector<sharded_merge_table*>& tables,
       std::sort(first, last, [](const winner& a, const winner& b) { return input_before(a, b); });
     }
   });
-  combined.order = order == output_order::key ? merge_runs(combined.live, runs, tokens)
-                                              : in_input_order(combined.live, tokens);
+  combined.order = order == output_order::key ? merge_runs(combined.winners(), runs, tokens)
+                                              : in_input_order(combined.winners(), tokens);
   return combined;
 }
 

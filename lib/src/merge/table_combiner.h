@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <vector>
 
 #include "merge/merge_table.h"
@@ -10,7 +12,14 @@ namespace mergepipe::detail {
 
 /// What combining the tables of a merge (one per pass, partial file or absorbed merger) found.
 struct combined_winners {
-  std::vector<winner> live;          ///< Winners to write (delete markers only when kept).
+  [[nodiscard]] std::span<const winner> winners() const noexcept {
+    return {live.get(), live_count};
+  }
+
+  /// Winners to write (delete markers only when kept): `live_count` of them, allocated
+  /// uninitialized, so that the shards fill and first touch their parts in parallel.
+  std::unique_ptr<winner[]> live;
+  std::size_t live_count = 0;
   std::vector<std::uint32_t> order;  ///< Indices into `live`, in output order.
   std::uint64_t distinct_keys = 0;
   std::uint64_t deleted = 0;

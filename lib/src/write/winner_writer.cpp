@@ -37,7 +37,7 @@ record_view view_of(const winner& w, std::string_view json) {
   const order_stamp& stamp = w.held->stamp;
   std::optional<instant> time;
   if (stamp.has_timestamp) time = instant{stamp.ts.seconds, stamp.ts.nanos};
-  return {json, w.key, time, w.held->is_delete == 1, position{w.file, w.offset}};
+  return {json, w.key(), time, w.held->is_delete == 1, position{w.file, w.offset}};
 }
 
 // Appends the winner's record to `out`, minified (a merged object rendered first).
@@ -66,7 +66,7 @@ void append_minified(const winner& w, const input_set& inputs, std::string& out)
   out.resize(start + length);
 }
 
-void minify_block(const std::vector<winner>& winners, const std::vector<std::uint32_t>& order,
+void minify_block(std::span<const winner> winners, const std::vector<std::uint32_t>& order,
                   const input_set& inputs, minified_block& block) {
   block.bytes.clear();
   block.ends.clear();
@@ -88,7 +88,7 @@ void minify_block(const std::vector<winner>& winners, const std::vector<std::uin
 
 // The block's records as the output file holds them: framed in its format, record `first`
 // being the output's record number `first` too.
-void frame_block(const std::vector<winner>& winners, const std::vector<std::uint32_t>& order,
+void frame_block(std::span<const winner> winners, const std::vector<std::uint32_t>& order,
                  const input_set& inputs, output_format format, minified_block& block) {
   block.bytes.clear();
   for (std::size_t i = block.first; i < block.first + block.count; ++i) {
@@ -134,7 +134,7 @@ auto start_blocks(block_source& source, object_pool<minified_block>& pool, const
 
 // Blocks framed and written at their offsets of the output file, from several threads: only
 // the offsets are given out in order.
-void write_blocks(const std::vector<winner>& winners, const std::vector<std::uint32_t>& order,
+void write_blocks(std::span<const winner> winners, const std::vector<std::uint32_t>& order,
                   const block_output& out, unsigned tokens, const input_set& inputs,
                   const std::function<void(const winner&)>& written) {
   block_source source(order.size());
@@ -176,9 +176,8 @@ void write_blocks(const std::vector<winner>& winners, const std::vector<std::uin
 
 // Blocks framed in parallel and written in order, each in one piece: no copy into the sink's
 // buffer record by record.
-void write_blocks_in_order(const std::vector<winner>& winners,
-                           const std::vector<std::uint32_t>& order, const block_output& out,
-                           unsigned tokens, const input_set& inputs,
+void write_blocks_in_order(std::span<const winner> winners, const std::vector<std::uint32_t>& order,
+                           const block_output& out, unsigned tokens, const input_set& inputs,
                            const std::function<void(const winner&)>& written) {
   block_source source(order.size());
   object_pool<minified_block> pool;
@@ -209,7 +208,7 @@ void write_blocks_in_order(const std::vector<winner>& winners,
 
 }  // namespace
 
-void write_winners(const std::vector<winner>& winners, const std::vector<std::uint32_t>& order,
+void write_winners(std::span<const winner> winners, const std::vector<std::uint32_t>& order,
                    record_sink& out, unsigned tokens, const input_set& inputs,
                    const std::function<void(const winner&)>& written) {
   if (std::optional<block_output> blocks = sink_access::blocks_of(out)) {

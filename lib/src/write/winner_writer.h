@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <vector>
 
 #include "merge/merge_table.h"
@@ -16,7 +17,7 @@ namespace mergepipe::detail {
 /// run inside the merge's task arena. A winner whose bytes in `inputs` no longer match their
 /// checksum (the file changed since they were validated) is an I/O error naming the input,
 /// thrown before its block reaches `out`.
-void write_winners(const std::vector<winner>& winners, const std::vector<std::uint32_t>& order,
+void write_winners(std::span<const winner> winners, const std::vector<std::uint32_t>& order,
                    record_sink& out, unsigned tokens, const input_set& inputs,
                    const std::function<void(const winner&)>& written = {});
 
