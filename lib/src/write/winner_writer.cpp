@@ -132,6 +132,18 @@ auto start_blocks(block_source& source, object_pool<minified_block>& pool, const
                                                  });
 }
 
+// The second step of the pipelines of an output file: blocks framed in its format, in
+// parallel.
+auto frame_blocks(std::span<const winner> winners, const std::vector<std::uint32_t>& order,
+                  const input_set& inputs, output_format format, const char& done) {
+  return tbb::make_filter<minified_block*, minified_block*>(
+      tbb::filter_mode::parallel, [winners, &order, &inputs, format, &done](minified_block* block) {
+        stage_scope scope(block, nullptr, &done);
+        frame_block(winners, order, inputs, format, *block);
+        return block;
+      });
+}
+
 // Blocks framed and written at their offsets of the output file, from several threads: only
 // the offsets are given out in order.
 void write_blocks(std::span<const winner> winners, const std::vector<std::uint32_t>& order,
@@ -143,13 +155,7 @@ void write_blocks(std::span<const winner> winners, const std::vector<std::uint32
   char done = 0;
   auto filters = build_filters([&] {
     return start_blocks(source, pool, done) &
-           tbb::make_filter<minified_block*, minified_block*>(
-               tbb::filter_mode::parallel,
-               [&](minified_block* block) {
-                 stage_scope scope(block, nullptr, &done);
-                 frame_block(winners, order, inputs, out.format, *block);
-                 return block;
-               }) &
+           frame_blocks(winners, order, inputs, out.format, done) &
            tbb::make_filter<minified_block*, minified_block*>(
                tbb::filter_mode::serial_in_order,
                [&](minified_block* block) {
@@ -184,13 +190,7 @@ void write_blocks_in_order(std::span<const winner> winners, const std::vector<st
   char done = 0;
   auto filters = build_filters([&] {
     return start_blocks(source, pool, done) &
-           tbb::make_filter<minified_block*, minified_block*>(
-               tbb::filter_mode::parallel,
-               [&](minified_block* block) {
-                 stage_scope scope(block, nullptr, &done);
-                 frame_block(winners, order, inputs, out.format, *block);
-                 return block;
-               }) &
+           frame_blocks(winners, order, inputs, out.format, done) &
            tbb::make_filter<minified_block*, void>(
                tbb::filter_mode::serial_in_order, [&](minified_block* block) {
                  stage_scope scope(block, &out.file, &done);
