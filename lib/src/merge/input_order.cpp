@@ -57,9 +57,8 @@ std::vector<std::uint32_t> in_input_order(std::span<const winner> winners, unsig
   const std::size_t n = winners.size();
   std::vector<std::uint32_t> order(n);
   if (n == 0) return order;
-  const slicing slice{n};
-  const std::size_t slices = slice.count;
-  const std::vector<std::uint64_t> starts = file_starts(winners, slice, tokens);
+  const slicing slices{n};
+  const std::vector<std::uint64_t> starts = file_starts(winners, slices, tokens);
   auto place_of = [&](const winner& w) { return starts[w.file] + w.offset; };
   // Buckets as wide as a power of two that gives about `winners_per_bucket` each on average.
   const std::uint64_t extent = starts.back();
@@ -67,17 +66,17 @@ std::vector<std::uint32_t> in_input_order(std::span<const winner> winners, unsig
   const unsigned shift = static_cast<unsigned>(std::bit_width(extent / wanted));
   const std::size_t buckets = static_cast<std::size_t>((extent - 1) >> shift) + 1;
   // counts[s * buckets + b]: winners of slice s in bucket b, then where slice s writes them.
-  std::vector<std::uint32_t> counts(slices * buckets, 0);
-  for_each_index(slices, tokens, [&](std::size_t s) {
+  std::vector<std::uint32_t> counts(slices.count * buckets, 0);
+  for_each_index(slices.count, tokens, [&](std::size_t s) {
     std::uint32_t* count = counts.data() + s * buckets;
-    for (std::size_t i = slice.begin(s); i < slice.begin(s + 1); ++i)
+    for (std::size_t i = slices.begin(s); i < slices.begin(s + 1); ++i)
       ++count[place_of(winners[i]) >> shift];
   });
   std::vector<std::size_t> bucket_start(buckets + 1, 0);
   std::size_t at = 0;
   for (std::size_t b = 0; b < buckets; ++b) {
     bucket_start[b] = at;
-    for (std::size_t s = 0; s < slices; ++s) {
+    for (std::size_t s = 0; s < slices.count; ++s) {
       const std::uint32_t count = counts[s * buckets + b];
       counts[s * buckets + b] = static_cast<std::uint32_t>(at);
       at += count;
@@ -86,15 +85,15 @@ std::vector<std::uint32_t> in_input_order(std::span<const winner> winners, unsig
   bucket_start[buckets] = at;
 
   auto scattered = std::make_unique_for_overwrite<placed[]>(n);  // each is written once
-  for_each_index(slices, tokens, [&](std::size_t s) {
+  for_each_index(slices.count, tokens, [&](std::size_t s) {
     std::uint32_t* next = counts.data() + s * buckets;
-    for (std::size_t i = slice.begin(s); i < slice.begin(s + 1); ++i) {
+    for (std::size_t i = slices.begin(s); i < slices.begin(s + 1); ++i) {
       const std::uint64_t place = place_of(winners[i]);
       scattered[next[place >> shift]++] = {place, static_cast<std::uint32_t>(i)};
     }
   });
   // Buckets in groups of about a slice's winners, so that a task is worth handing out.
-  const std::size_t group = std::max<std::size_t>(1, buckets / slices);
+  const std::size_t group = std::max<std::size_t>(1, buckets / slices.count);
   for_each_index((buckets + group - 1) / group, tokens, [&](std::size_t g) {
     for (std::size_t b = g * group; b < std::min(buckets, (g + 1) * group); ++b) {
       placed* first = scattered.get() + bucket_start[b];

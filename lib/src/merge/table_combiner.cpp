@@ -142,11 +142,11 @@ combined_winners combine_tables(const std::vector<sharded_merge_table*>& tables,
   combined.live_count = total;
   for_each_index(shards, tokens, [&](std::size_t s) {
     winner* first = combined.live.get() + runs[s].begin;
+    winner* last = combined.live.get() + runs[s].end;
     tables[0]->shard(s).collect_winners(first, with_deletes);
     // Sorted in input order too, although the bucket sort needs no sorted runs: the writer
-    // then reads the winners in 64 sequential streams rather than at random.
-    winner* last = combined.live.get() + runs[s].end;
-    // Lambdas rather than the functions themselves, which std::sort would call by pointer.
+    // then reads the winners in 64 sequential streams rather than at random. Lambdas rather
+    // than the functions themselves, which std::sort would call through a pointer.
     if (order == output_order::key) {
       std::sort(first, last, [](const winner& a, const winner& b) { return key_before(a, b); });
     } else {
