@@ -1,7 +1,6 @@
 #include "write/winner_writer.h"
 
 #include <oneapi/tbb/parallel_pipeline.h>
-#include <simdjson.h>
 
 #include <algorithm>
 #include <optional>
@@ -14,6 +13,7 @@
 #include "read/input_source.h"
 #include "record_checksum.h"
 #include "write/block_output.h"
+#include "write/json_minifier.h"
 #include "write/record_framing.h"
 
 namespace mergepipe::detail {
@@ -47,17 +47,12 @@ void append_minified(const winner& w, const input_set& inputs, std::string& out)
   if (w.merged) {
     rendered.clear();
     render_state(text, rendered);
-    const std::size_t size = rendered.size();
-    rendered.append(input_padding, ' ');  // minify reads whole SIMD blocks too
-    text = std::string_view(rendered.data(), size);
+    text = rendered;
   }
   const std::size_t start = out.size();
-  // simdjson's minify writes whole SIMD blocks: leave it room past the record.
-  out.resize(start + text.size() + input_padding);
-  std::size_t length = 0;
-  if (simdjson::minify(text.data(), text.size(), out.data() + start, length) != simdjson::SUCCESS) {
-    throw error(errc::bad_input, "a validated record could not be minified");
-  }
+  // The minifier stores whole 64-byte blocks: leave it room past the record.
+  out.resize(start + text.size() + 64);
+  const std::size_t length = minify_json(text.data(), text.size(), out.data() + start);
   // Checked after minifying: bytes changed before it were either seen here or changed back.
   if (w.checked && record_checksum(w.data, w.size) != w.checksum) [[unlikely]] {
     throw error(errc::io, "changed while being read: a record's bytes differ from those validated",
