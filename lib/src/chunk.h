@@ -9,6 +9,7 @@
 #include "parse/captured_field.h"
 #include "parse/record_fields.h"
 #include "read/chunker.h"
+#include "read/input_source.h"
 
 namespace mergepipe::detail {
 
@@ -82,11 +83,16 @@ struct chunk {
   std::vector<std::uint32_t> chunk_winners;  ///< Open addressing: the chunk's winner per key.
   std::vector<std::uint32_t> by_shard;       ///< Record indices grouped by shard.
 
+  /// Order: the pages of a mapped input that this chunk and those before it read for the
+  /// last time in the pipeline; merge gives them back, in parallel.
+  input_source::page_run pages_read;
+
   void reset() {
     items.clear();
     fatal.reset();
     guess = cut_guess::none;
     guess_held = false;
+    pages_read = {};
     clear_records();
   }
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <memory>
+#include <mutex>
 
 #include "appender_feed.h"
 #include "merge/table_combiner.h"
@@ -44,24 +46,39 @@ void add_counts(report& total, const report& more) {
   total.finish_seconds += more.finish_seconds;
 }
 
-// Gives back memory behind the writer, called after each block of records written: the
-// inputs' pages behind the last winner (only in input order, where winners are written as
-// their inputs are laid out; null otherwise), and every 8 blocks the pages of spilled
-// records, which are read in no useful order. A class of this file rather than a lambda of
+// Gives back memory behind the writer, called after each block of records written, from
+// any of its threads: the inputs' pages behind the last winner (only in input order, where
+// winners are written as their inputs are laid out; null otherwise), and every 8 blocks the
+// pages of spilled records, which are read in no useful order. Only finding the pages takes
+// the lock; giving them back runs in parallel. A class of this file rather than a lambda of
 // merger::impl: the shared library exports nothing of its internals.
 class pages_behind_writer {
  public:
   pages_behind_writer(detail::input_set* inputs, detail::spill_file& spill)
-      : inputs_(inputs), spill_(&spill) {}
-  void operator()(const detail::winner& last) {
-    if (inputs_ != nullptr) inputs_->release_before(last.data);
-    if (++blocks_ % 8 == 0) spill_->drop_pages();
+      : state_(std::make_shared<state>(inputs, &spill)) {}
+  void operator()(const detail::winner& last) const {
+    detail::input_source::page_run pages;
+    bool drop_spilled = false;
+    {
+      std::lock_guard hold(state_->mutex);
+      if (state_->inputs != nullptr) pages = state_->inputs->release_later_before(last.data);
+      drop_spilled = ++state_->blocks % 8 == 0;
+    }
+    // A later block's call may come first: it gives back this block's pages too, which
+    // were read when this block was framed, before that block reached the ordered step.
+    pages.give_back();
+    if (drop_spilled) state_->spill->drop_pages();
   }
 
  private:
-  detail::input_set* inputs_;
-  detail::spill_file* spill_;
-  unsigned blocks_ = 0;
+  struct state {
+    state(detail::input_set* in, detail::spill_file* sp) : inputs(in), spill(sp) {}
+    detail::input_set* inputs;
+    detail::spill_file* spill;
+    std::mutex mutex;
+    unsigned blocks = 0;
+  };
+  std::shared_ptr<state> state_;  // std::function copies the writer's callback
 };
 
 }  // namespace

@@ -17,7 +17,7 @@ enum class pipeline_step : std::uint8_t {
   cut,    ///< Finds record boundaries: newlines, or array elements.
   parse,  ///< Validates each record in full and captures its key, timestamp and delete fields.
   stamp,  ///< Encodes the key canonically and the timestamp as an instant.
-  order,  ///< In input order: the first bad record, rejects, memory given back behind.
+  order,  ///< In input order: the first bad record, rejects, the pages read for the last time.
   merge,  ///< Keeps the latest record per key in the table.
 };
 

@@ -119,6 +119,8 @@ void merge_step::run(chunk& c) {
       }
     }
   }
+  c.pages_read.give_back();
+  c.pages_read = {};
   passed(c);
 }
 

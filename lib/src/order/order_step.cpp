@@ -4,18 +4,19 @@
 
 namespace mergepipe::detail {
 
-void order_step::run(const chunk& c) {
+void order_step::run(chunk& c) {
   records_ += c.records.size();
   for (const bad_record& bad : c.bad) handle_bad(c, bad);
   opened_input& input = inputs_[c.file];
   if (c.fatal) throw error(errc::bad_input, c.fatal->reason, input.locate(c.fatal->offset));
   // This chunk and all before it are parsed: their pages are read no more until the
-  // winners are written, so the mapped input does not stay resident all at once. A
-  // read-once input's bytes are given back after the merge step (merge_step.h).
+  // winners are written, so the mapped input does not stay resident all at once. They are
+  // found here, in order, and given back by the merge step, in parallel. A read-once
+  // input's bytes are given back after the merge step (merge_step.h).
   if (input.source().read_once()) {
     input.count_lines_before(c.end);
   } else {
-    input.release_before(c.end);
+    c.pages_read = input.release_later_before(c.end);
   }
 }
 

@@ -15,15 +15,15 @@ namespace mergepipe::detail {
 /// bad record as mergepipe::error (bad_input); under `skip` counts bad records and passes
 /// them to `rejects` in input order; without rejects, logs the first few at warn level with
 /// their location (the rest only count: a file of bad records must not flood the log). An array
-/// that could not be cut ends the run here, after the bad records before it. Then gives back the
-/// memory of the input behind the chunk.
+/// that could not be cut ends the run here, after the bad records before it. Then finds the pages
+/// of a mapped input behind the chunk, for the merge step to give back.
 class order_step {
  public:
   order_step(input_set& inputs, error_policy policy, reject_sink* rejects,
              std::shared_ptr<spdlog::logger> logger)
       : inputs_(inputs), policy_(policy), rejects_(rejects), logger_(std::move(logger)) {}
 
-  void run(const chunk& c);
+  void run(chunk& c);
 
   /// Good records seen.
   [[nodiscard]] std::uint64_t records() const noexcept { return records_; }

@@ -119,13 +119,13 @@ std::uint64_t input_set::known_bytes() const noexcept {
   return total;
 }
 
-void input_set::release_before(const char* record) noexcept {
+input_source::page_run input_set::release_later_before(const char* record) noexcept {
   for (const auto& input : inputs_) {
     const input_source& in = input->source();
     if (record < in.data() || record >= in.data() + in.size()) continue;
-    input->release_before(static_cast<std::uint64_t>(record - in.data()));
-    return;
+    return input->release_later_before(static_cast<std::uint64_t>(record - in.data()));
   }
+  return {};
 }
 
 location input_set::locate_bytes(const char* bytes) const {

@@ -75,6 +75,13 @@ class opened_input {
   void release_before(std::uint64_t offset) noexcept {
     if (offset > released_) released_ = source_->release(released_, offset);
   }
+  /// As `release_before`, except that a mapped file's pages are returned for the caller to
+  /// give back (see input_source::page_run).
+  input_source::page_run release_later_before(std::uint64_t offset) noexcept {
+    input_source::page_run run;
+    if (offset > released_) released_ = source_->release_later(released_, offset, run);
+    return run;
+  }
   /// Starts a new reading of the input (the writer's, after the pipeline's).
   void restart_release() noexcept { released_ = begin_; }
 
@@ -126,8 +133,9 @@ class input_set {
   /// Bytes to read over the inputs whose size is known (not standard input).
   [[nodiscard]] std::uint64_t known_bytes() const noexcept;
 
-  /// Gives back the memory of the pages before `record` in the input that holds it.
-  void release_before(const char* record) noexcept;
+  /// The pages before `record` in the input that holds it, to give back (see
+  /// opened_input::release_later_before).
+  input_source::page_run release_later_before(const char* record) noexcept;
   /// The input that holds `bytes` and their offset in it (without line and column).
   [[nodiscard]] location locate_bytes(const char* bytes) const;
   /// Starts a new reading of every input.

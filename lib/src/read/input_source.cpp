@@ -199,6 +199,18 @@ void input_source::drop_spare_segments() noexcept {
 }
 
 std::uint64_t input_source::release(std::uint64_t begin, std::uint64_t end) noexcept {
+  page_run run;
+  const std::uint64_t released = release_later(begin, end, run);
+  run.give_back();
+  return released;
+}
+
+void input_source::page_run::give_back() const noexcept {
+  if (size != 0) ::madvise(data, size, MADV_DONTNEED);
+}
+
+std::uint64_t input_source::release_later(std::uint64_t begin, std::uint64_t end,
+                                          page_run& run) noexcept {
   // Each call costs a TLB flush on every core: give memory back in runs of some size.
   constexpr std::uint64_t least = std::uint64_t{8} << 20;
   if (!(mapped_ || read_once_) || end < begin + least) return begin;
@@ -206,7 +218,7 @@ std::uint64_t input_source::release(std::uint64_t begin, std::uint64_t end) noex
   if (mapped_) {
     const std::uint64_t first = begin / page_size * page_size;
     const std::uint64_t last = end / page_size * page_size;
-    if (first < last) ::madvise(data_ + first, last - first, MADV_DONTNEED);
+    if (first < last) run = {data_ + first, last - first};
     return end;
   }
   // A stream's buffer: whole segments, kept for later bytes while there are some to come.

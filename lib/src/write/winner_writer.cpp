@@ -127,6 +127,26 @@ auto start_blocks(block_source& source, object_pool<minified_block>& pool, const
                                                  });
 }
 
+// A block's records are written: tells `written` (see write_winners) and gives the block back.
+void end_block(minified_block* block, std::span<const winner> winners,
+               const std::vector<std::uint32_t>& order, object_pool<minified_block>& pool,
+               const std::function<void(const winner&)>& written) {
+  if (written) written(winners[order[block->first + block->count - 1]]);
+  pool.release(block);
+}
+
+// The last step of the pipelines that write in order: `end_block`, in parallel, so that what
+// `written` does (giving back the input's pages) is not a serial step's work.
+auto end_blocks(std::span<const winner> winners, const std::vector<std::uint32_t>& order,
+                object_pool<minified_block>& pool,
+                const std::function<void(const winner&)>& written, const char& done) {
+  return tbb::make_filter<minified_block*, void>(
+      tbb::filter_mode::parallel, [winners, &order, &pool, &written, &done](minified_block* block) {
+        stage_scope scope(block, nullptr, &done);
+        end_block(block, winners, order, pool, written);
+      });
+}
+
 // The second step of the pipelines of an output file: blocks framed in its format, in
 // parallel.
 auto frame_blocks(std::span<const winner> winners, const std::vector<std::uint32_t>& order,
@@ -151,21 +171,20 @@ void write_blocks(std::span<const winner> winners, const std::vector<std::uint32
   auto filters = build_filters([&] {
     return start_blocks(source, pool, done) &
            frame_blocks(winners, order, inputs, out.format, done) &
-           tbb::make_filter<minified_block*, minified_block*>(
-               tbb::filter_mode::serial_in_order,
-               [&](minified_block* block) {
-                 stage_scope scope(block, &offset, &done);
-                 block->offset = offset;
-                 offset += block->bytes.size();
-                 if (written) written(winners[order[block->first + block->count - 1]]);
-                 return block;
-               }) &
-           tbb::make_filter<minified_block*, void>(tbb::filter_mode::parallel,
-                                                   [&](minified_block* block) {
-                                                     stage_scope scope(block, nullptr, &done);
-                                                     out.file.write_at(block->offset, block->bytes);
-                                                     pool.release(block);
-                                                   });
+           tbb::make_filter<minified_block*, minified_block*>(tbb::filter_mode::serial_in_order,
+                                                              [&](minified_block* block) {
+                                                                stage_scope scope(block, &offset,
+                                                                                  &done);
+                                                                block->offset = offset;
+                                                                offset += block->bytes.size();
+                                                                return block;
+                                                              }) &
+           tbb::make_filter<minified_block*, void>(
+               tbb::filter_mode::parallel, [&](minified_block* block) {
+                 stage_scope scope(block, nullptr, &done);
+                 out.file.write_at(block->offset, block->bytes);
+                 end_block(block, winners, order, pool, written);
+               });
   });
   {
     pipeline_scope edges(&done);
@@ -186,13 +205,14 @@ void write_blocks_in_order(std::span<const winner> winners, const std::vector<st
   auto filters = build_filters([&] {
     return start_blocks(source, pool, done) &
            frame_blocks(winners, order, inputs, out.format, done) &
-           tbb::make_filter<minified_block*, void>(
-               tbb::filter_mode::serial_in_order, [&](minified_block* block) {
-                 stage_scope scope(block, &out.file, &done);
-                 out.file.write_whole(block->bytes);
-                 if (written) written(winners[order[block->first + block->count - 1]]);
-                 pool.release(block);
-               });
+           tbb::make_filter<minified_block*, minified_block*>(tbb::filter_mode::serial_in_order,
+                                                              [&](minified_block* block) {
+                                                                stage_scope scope(block, &out.file,
+                                                                                  &done);
+                                                                out.file.write_whole(block->bytes);
+                                                                return block;
+                                                              }) &
+           end_blocks(winners, order, pool, written, done);
   });
   {
     pipeline_scope edges(&done);
@@ -226,13 +246,14 @@ void write_winners(std::span<const winner> winners, const std::vector<std::uint3
                  minify_block(winners, order, inputs, *block);
                  return block;
                }) &
-           tbb::make_filter<minified_block*, void>(
-               tbb::filter_mode::serial_in_order, [&](minified_block* block) {
+           tbb::make_filter<minified_block*, minified_block*>(
+               tbb::filter_mode::serial_in_order,
+               [&](minified_block* block) {
                  stage_scope scope(block, &out, &done);
                  for (const record_view& view : block->views) out.write(view);
-                 if (written) written(winners[order[block->first + block->count - 1]]);
-                 pool.release(block);
-               });
+                 return block;
+               }) &
+           end_blocks(winners, order, pool, written, done);
   });
   pipeline_scope edges(&done);
   tbb::parallel_pipeline(tokens, filters);

@@ -13,7 +13,8 @@ namespace mergepipe::detail {
 
 /// Writes `winners[order[0]]`, `winners[order[1]]`, ... to `out`, minified. Minifying runs in
 /// parallel; `out` is called from one thread at a time, in order. After each run of records
-/// written, `written` (if set) is called, from the same thread, with the last of them. Must
+/// written, `written` (if set) is called with the last of them, from any of the writer's
+/// threads and not always in order, but only once every earlier run was minified. Must
 /// run inside the merge's task arena. A winner whose bytes in `inputs` no longer match their
 /// checksum (the file changed since they were validated) is an I/O error naming the input,
 /// thrown before its block reaches `out`.
