@@ -115,6 +115,37 @@ TEST_F(scale_limits_test, a_large_input_with_few_keys_does_not_stay_resident) {
   }
 }
 
+// 256 MiB of NDJSON in 64 Ki records of 4 KiB, every one with a key of its own: the writer
+// reads the whole input again.
+void write_all_winners(const std::string& path) {
+  std::ofstream in(path, std::ios::binary);
+  const std::string pad(4000, '.');
+  std::string block;
+  for (std::size_t i = 0; i < (std::size_t{64} << 10); ++i) {
+    block += R"({"id":)" + std::to_string(i) + R"(,"pad":")" + pad + "\"}\n";
+    if (block.size() > (1 << 20)) {
+      in << block;
+      block.clear();
+    }
+  }
+  in << block;
+}
+
+// The writer gives back the pages of the winners behind it too: a run whose every record
+// wins does not end with its whole input resident.
+TEST_F(scale_limits_test, the_pages_of_winners_written_are_given_back) {
+  write_all_winners(dir_.file("in.ndjson"));
+  // To a file, written at offsets, and to standard output (/dev/null here), in order.
+  for (const auto& args : {std::vector<std::string>{"-o", "out.ndjson", "in.ndjson"},
+                           std::vector<std::string>{"in.ndjson"}}) {
+    SCOPED_TRACE(args.size());
+    child_exit r = run(args);
+    ASSERT_EQ(r.exit_code, 0) << read_file(dir_.file("err"));
+    EXPECT_LT(r.max_rss_kib, 160L << 10) << "of a 256 MiB input";
+  }
+  EXPECT_TRUE(read_file(dir_.file("out.ndjson")) == read_file(dir_.file("in.ndjson")));
+}
+
 // A pipe's bytes are given back once merged (its buffer's pages then hold later bytes), and
 // the records that may still win are copied: memory follows the keys here too.
 TEST_F(scale_limits_test, a_long_pipe_with_few_keys_stays_small) {
