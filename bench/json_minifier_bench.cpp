@@ -32,7 +32,7 @@ void minify_records(benchmark::State& state, const minify_kernel& kernel, layout
   const corpus input = make_corpus(corpus_bytes, 10'000, how);
   std::size_t longest = 0;
   for (const auto& record : input.records) longest = std::max(longest, record.size);
-  std::string out(longest + 64, '\0');
+  std::string out(longest + mergepipe::detail::minify_room, '\0');
   std::size_t declined = 0;
   for (auto _ : state) {
     for (const auto& record : input.records) {

@@ -31,7 +31,7 @@ std::string reference(const std::string& json) {
 std::string minified(std::size_t (*minify)(const char*, std::size_t, char*),
                      const std::string& json) {
   std::vector<char> in(json.begin(), json.end());
-  std::string out(json.size() + 64, '#');
+  std::string out(json.size() + mergepipe::detail::minify_room, '#');
   const std::size_t length = minify(in.data(), in.size(), out.data());
   if (length == minify_declined) return "declined";
   out.resize(length);

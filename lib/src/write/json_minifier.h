@@ -5,9 +5,12 @@
 
 namespace mergepipe::detail {
 
+/// Bytes past a record's size that `minify_json` may write: it stores whole 64-byte blocks.
+inline constexpr std::size_t minify_room = 64;
+
 /// Writes the valid JSON `in[0, size)` to `out` without the whitespace outside its strings,
 /// byte for byte as simdjson's minify does, and returns the length written. `out` needs room
-/// for `size + 64` bytes: whole 64-byte blocks are stored. Nothing past `size` is read.
+/// for `size + minify_room` bytes. Nothing past `size` is read.
 ///
 /// Why not simdjson's minify alone: it compresses every block with a store that Zen 4 runs
 /// microcoded (1 GB/s measured), where records of exports are mostly minified already. The

@@ -50,8 +50,7 @@ void append_minified(const winner& w, const input_set& inputs, std::string& out)
     text = rendered;
   }
   const std::size_t start = out.size();
-  // The minifier stores whole 64-byte blocks: leave it room past the record.
-  out.resize(start + text.size() + 64);
+  out.resize(start + text.size() + minify_room);
   const std::size_t length = minify_json(text.data(), text.size(), out.data() + start);
   // Checked after minifying: bytes changed before it were either seen here or changed back.
   if (w.checked && record_checksum(w.data, w.size) != w.checksum) [[unlikely]] {
