@@ -14,7 +14,7 @@ seed_option=()
 root=$PWD
 jobs=$(nproc)
 targets=(fuzz_ndjson_chunker fuzz_array_chunker fuzz_engine fuzz_decompress fuzz_timestamp
-  fuzz_key_encoding)
+  fuzz_key_encoding fuzz_minify)
 
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMERGEPIPE_FUZZ=ON -DMERGEPIPE_INSTALL=OFF >/dev/null
