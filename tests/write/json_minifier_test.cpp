@@ -26,8 +26,8 @@ std::string reference(const std::string& json) {
   return out;
 }
 
-// Minifies `json` from a buffer that ends where it ends (a guard page would catch a read
-// past it under ASan: the copy is exactly its size), into one with the room it asks for.
+// Minifies `json` from a buffer exactly its size (AddressSanitizer catches a read past it),
+// into one with the room it asks for.
 std::string minified(std::size_t (*minify)(const char*, std::size_t, char*),
                      const std::string& json) {
   std::vector<char> in(json.begin(), json.end());

@@ -120,7 +120,6 @@ void merge_step::run(chunk& c) {
     }
   }
   c.pages_read.give_back();
-  c.pages_read = {};
   passed(c);
 }
 

@@ -126,6 +126,18 @@ auto start_blocks(block_source& source, object_pool<minified_block>& pool, const
                                                  });
 }
 
+// A serial step that runs `step(block)` on the blocks in order; its calls are ordered
+// through `edge` (see stage_scope).
+template <typename Step>
+auto in_order(const void* edge, const char& done, Step step) {
+  return tbb::make_filter<minified_block*, minified_block*>(
+      tbb::filter_mode::serial_in_order, [edge, &done, step](minified_block* block) {
+        stage_scope scope(block, edge, &done);
+        step(*block);
+        return block;
+      });
+}
+
 // A block's records are written: tells `written` (see write_winners) and gives the block back.
 void end_block(minified_block* block, std::span<const winner> winners,
                const std::vector<std::uint32_t>& order, object_pool<minified_block>& pool,
@@ -170,14 +182,11 @@ void write_blocks(std::span<const winner> winners, const std::vector<std::uint32
   auto filters = build_filters([&] {
     return start_blocks(source, pool, done) &
            frame_blocks(winners, order, inputs, out.format, done) &
-           tbb::make_filter<minified_block*, minified_block*>(tbb::filter_mode::serial_in_order,
-                                                              [&](minified_block* block) {
-                                                                stage_scope scope(block, &offset,
-                                                                                  &done);
-                                                                block->offset = offset;
-                                                                offset += block->bytes.size();
-                                                                return block;
-                                                              }) &
+           in_order(&offset, done,
+                    [&](minified_block& block) {
+                      block.offset = offset;
+                      offset += block.bytes.size();
+                    }) &
            tbb::make_filter<minified_block*, void>(
                tbb::filter_mode::parallel, [&](minified_block* block) {
                  stage_scope scope(block, nullptr, &done);
@@ -204,13 +213,8 @@ void write_blocks_in_order(std::span<const winner> winners, const std::vector<st
   auto filters = build_filters([&] {
     return start_blocks(source, pool, done) &
            frame_blocks(winners, order, inputs, out.format, done) &
-           tbb::make_filter<minified_block*, minified_block*>(tbb::filter_mode::serial_in_order,
-                                                              [&](minified_block* block) {
-                                                                stage_scope scope(block, &out.file,
-                                                                                  &done);
-                                                                out.file.write_whole(block->bytes);
-                                                                return block;
-                                                              }) &
+           in_order(&out.file, done,
+                    [&](minified_block& block) { out.file.write_whole(block.bytes); }) &
            end_blocks(winners, order, pool, written, done);
   });
   {
@@ -245,13 +249,10 @@ void write_winners(std::span<const winner> winners, const std::vector<std::uint3
                  minify_block(winners, order, inputs, *block);
                  return block;
                }) &
-           tbb::make_filter<minified_block*, minified_block*>(
-               tbb::filter_mode::serial_in_order,
-               [&](minified_block* block) {
-                 stage_scope scope(block, &out, &done);
-                 for (const record_view& view : block->views) out.write(view);
-                 return block;
-               }) &
+           in_order(&out, done,
+                    [&](minified_block& block) {
+                      for (const record_view& view : block.views) out.write(view);
+                    }) &
            end_blocks(winners, order, pool, written, done);
   });
   pipeline_scope edges(&done);
